@@ -1,0 +1,3 @@
+from bti.cli import main
+
+main()

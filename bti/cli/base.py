@@ -1,0 +1,79 @@
+"""The root command group, the one place where bti's errors become messages and exit codes.
+
+Only click is imported at module level here and in every command module: `bti --help` must start fast,
+so each command imports what it needs when it runs.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class BtiGroup(click.Group):
+    """Lists commands in the order they were added, and turns bti's errors into exit codes."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from bti.errors import BtiError
+
+        try:
+            return super().invoke(ctx)
+        except BtiError as err:
+            click.echo(err.render(), err=True)
+            ctx.exit(err.exit_code)
+        except KeyboardInterrupt:
+            click.echo("bti: interrupted; nothing was left half-written", err=True)
+            ctx.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as err:  # a bug: say so plainly, and show details only on request
+            if os.environ.get("BTI_DEBUG"):
+                raise
+            click.echo(
+                f"bti: internal error ({type(err).__name__}: {err}).\n"
+                "  → This is a fault in bti, not in your data. Run again with BTI_DEBUG=1 and "
+                "send the output to whoever maintains bti here.",
+                err=True,
+            )
+            ctx.exit(1)
+
+
+@click.group(cls=BtiGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="bti", message="bti %(version)s")
+def main() -> None:
+    """bti: the stafettlogg (relay log) of BTI, kept in git with its rules enforced.
+
+    Each child's case is a YAML file under cases/ in a git repository. Every change is one commit by
+    the person making it, checked against the consent, holder and history rules.
+    """
+
+
+def format_option(choices: tuple[str, ...] = ("table", "json", "csv"), default: str = "table") -> Callable[[F], F]:
+    """The same --format flag on every listing command."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
+        help="Output format.",
+    )
+
+
+def no_commit_option(func: F) -> F:
+    return click.option(
+        "--no-commit", is_flag=True, help="Only write the file; make no commit."
+    )(func)
+
+
+def echo_out(text: str) -> None:
+    click.echo(text)
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()

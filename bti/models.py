@@ -1,0 +1,250 @@
+"""The files of a case repository as pydantic models: the boundary where YAML becomes data.
+
+Every model forbids unknown fields, so a typo in a hand-edited file is an error with its line, not a
+silently ignored key. Field names are English; the documents people read are rendered elsewhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+from bti import nationalid
+
+SCHEMA_VERSION = 1
+
+CASE_ID_PATTERN = r"^[0-9]{4}-[0-9A-HJKMNP-TV-Z]{5}$"
+CASE_ID_RE = re.compile(CASE_ID_PATTERN)
+
+
+def _lower(value: str) -> str:
+    return value.lower()
+
+
+def _national_id(value: str) -> str:
+    if not nationalid.is_valid(value):
+        raise ValueError("not a valid national id: 11 digits with correct check digits")
+    return value
+
+
+Email = Annotated[
+    str,
+    StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254),
+    AfterValidator(_lower),
+]
+ServiceId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,39}$")]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=20000)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+CaseId = Annotated[str, StringConstraints(pattern=CASE_ID_PATTERN)]
+NationalId = Annotated[str, StringConstraints(pattern=r"^[0-9]{11}$"), AfterValidator(_national_id)]
+
+Level = Annotated[int, Field(ge=0, le=3)]
+Step = Annotated[int, Field(ge=1, le=5)]
+Role = Literal["holder", "leader", "coordinator", "reviewer"]
+Language = Literal["nb", "nn", "en"]
+SubjectKind = Literal["child", "youth", "pregnant", "family"]
+EntryKind = Literal["note", "voice", "meeting", "event"]
+Outcome = Literal["end", "continue", "adjust", "refer"]
+MeetingKind = Literal["coordination", "evaluation", "team", "other"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_default=False)
+
+
+# -- bti.yaml ------------------------------------------------------------------------------------
+
+
+class Service(Model):
+    id: ServiceId
+    name: Name
+    external: bool = Field(False, description="outside the municipality (BUP, specialist health)")
+
+
+class RuleSettings(Model):
+    self_consent_age: int = Field(
+        15, ge=12, le=18, description="from this age the young person consents on their own"
+    )
+    protected_branches: list[str] = Field(
+        default_factory=lambda: ["main"], description="no force-push or deletion on these"
+    )
+    pusher_env: list[str] = Field(
+        default_factory=lambda: ["GITEA_PUSHER_EMAIL", "GL_USER_EMAIL", "BTI_PUSHER_EMAIL"],
+        description="environment variables in which the git server names the pushing person",
+    )
+    handover_pending_days: int = Field(7, ge=1, description="an offer older than this is overdue")
+    level0_days: int = Field(14, ge=1, description="a level-0 concern older than this is overdue")
+    followup_days: int = Field(30, ge=1, description="no log entry for this long is a break")
+
+
+class Config(Model):
+    schema_version: int = SCHEMA_VERSION
+    municipality: Name
+    language: Language = "nb"
+    services: list[Service] = Field(default_factory=list)
+    rules: RuleSettings = Field(default_factory=RuleSettings)
+
+    def service(self, service_id: str) -> Service | None:
+        return next((s for s in self.services if s.id == service_id), None)
+
+
+# -- people.yaml ---------------------------------------------------------------------------------
+
+
+class Person(Model):
+    email: Email
+    name: Name
+    service: ServiceId
+    roles: list[Role] = Field(default_factory=list)
+
+
+class Directory(Model):
+    schema_version: int = SCHEMA_VERSION
+    people: list[Person] = Field(default_factory=list)
+
+    def get(self, email: str | None) -> Person | None:
+        if not email:
+            return None
+        email = email.lower()
+        return next((p for p in self.people if p.email == email), None)
+
+
+# -- cases/<id>.yaml -----------------------------------------------------------------------------
+
+
+class Subject(Model):
+    kind: SubjectKind = "child"
+    name: Name
+    born: dt.date
+    national_id: NationalId | None = None
+
+
+class Guardian(Model):
+    name: Name
+    relation: Name = Field(description="mor, far, verge, fosterforelder …")
+    responsibility: bool = Field(True, description="has parental responsibility (foreldreansvar)")
+
+
+class Concern(Model):
+    text: Text
+    noted: dt.date
+    by: Email = Field(description="the owner of the concern: whoever noticed it")
+
+
+class Withdrawal(Model):
+    date: dt.date
+    by: Email
+    reason: Text | None = None
+
+
+class Consent(Model):
+    id: Annotated[str, StringConstraints(pattern=r"^c[0-9]+$")]
+    given_by: list[Name] = Field(
+        min_length=1, description="guardian names, or 'subject' for the subject's own consent"
+    )
+    services: list[ServiceId] = Field(min_length=1)
+    purpose: Text
+    given: dt.date
+    expires: dt.date | None = None
+    recorded_by: Email
+    withdrawn: Withdrawal | None = None
+
+    def valid_on(self, day: dt.date) -> bool:
+        if self.withdrawn is not None and self.withdrawn.date <= day:
+            return False
+        if self.given > day:
+            return False
+        return self.expires is None or self.expires >= day
+
+
+class Handover(Model):
+    id: Annotated[str, StringConstraints(pattern=r"^h[0-9]+$")]
+    to: Email
+    offered_by: Email
+    offered: AwareDatetime
+    reason: Text | None = None
+    status: Literal["offered", "accepted", "declined"] = "offered"
+    answered: AwareDatetime | None = None
+    answer_note: Text | None = None
+
+
+class Evaluation(Model):
+    date: dt.date
+    outcome: Outcome
+    note: Text
+    voice: Text | None = Field(None, description="the child's own view, in the child's words")
+    by: Email
+
+
+class Measure(Model):
+    id: Annotated[str, StringConstraints(pattern=r"^m[0-9]+$")]
+    text: Text
+    service: ServiceId
+    responsible: Email | None = None
+    start: dt.date
+    evaluate_by: dt.date | None = None
+    added_by: Email
+    evaluations: list[Evaluation] = Field(default_factory=list)
+
+    @property
+    def ended(self) -> bool:
+        return bool(self.evaluations) and self.evaluations[-1].outcome == "end"
+
+
+class Meeting(Model):
+    id: Annotated[str, StringConstraints(pattern=r"^mt[0-9]+$")]
+    kind: MeetingKind
+    date: dt.date
+    participants: list[Name] = Field(default_factory=list)
+    summary: Text | None = None
+    recorded_by: Email
+
+
+class Entry(Model):
+    time: AwareDatetime
+    author: Email
+    kind: EntryKind = "note"
+    text: Text
+
+
+class Case(Model):
+    schema_version: int = SCHEMA_VERSION
+    id: CaseId
+    status: Literal["open", "closed"] = "open"
+    level: Level = 0
+    step: Step = 1
+    opened: dt.date
+    subject: Subject
+    guardians: list[Guardian] = Field(default_factory=list)
+    concern: Concern
+    owner_service: ServiceId
+    services: list[ServiceId] = Field(default_factory=list)
+    holder: Email | None = None
+    consents: list[Consent] = Field(default_factory=list)
+    handovers: list[Handover] = Field(default_factory=list)
+    measures: list[Measure] = Field(default_factory=list)
+    meetings: list[Meeting] = Field(default_factory=list)
+    log: list[Entry] = Field(default_factory=list)
+
+    def valid_consents(self, day: dt.date) -> list[Consent]:
+        return [c for c in self.consents if c.valid_on(day)]
+
+    def consent(self, consent_id: str) -> Consent | None:
+        return next((c for c in self.consents if c.id == consent_id), None)
+
+    def measure(self, measure_id: str) -> Measure | None:
+        return next((m for m in self.measures if m.id == measure_id), None)
+
+    def pending_handover(self) -> Handover | None:
+        return next((h for h in reversed(self.handovers) if h.status == "offered"), None)
+
+
+def next_id(prefix: str, existing: list[str]) -> str:
+    numbers = [int(i[len(prefix):]) for i in existing if i[len(prefix):].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1}"
+
+
+SCHEMAS: dict[str, type[Model]] = {"bti": Config, "people": Directory, "case": Case}
