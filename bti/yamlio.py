@@ -12,7 +12,7 @@ import datetime as dt
 import io
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -102,32 +102,39 @@ def load(text: str, name: str) -> Any:
         raise FileProblem(name, 1, 1, "YAML nested too deeply", code="BTI001") from None
 
 
-def locate(text: str, loc: Sequence[str | int]) -> tuple[int, int]:
-    """Line and column (1-based) of the key or item at `loc`, or of the nearest existing parent."""
+def locator(text: str) -> Callable[[Sequence[str | int]], tuple[int, int]]:
+    """A function giving the line and column (1-based) of the key or item at a path like
+    ("consents", 2, "expires"), or of the nearest parent that exists. Composes the text once."""
     try:
-        node: yaml.Node | None = yaml.compose(text, Loader=yaml.CSafeLoader)
+        root: yaml.Node | None = yaml.compose(text, Loader=yaml.CSafeLoader)
     except yaml.YAMLError:
-        return 1, 1
-    if node is None:
-        return 1, 1
-    mark = node.start_mark
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                if str(key_node.value) == str(part):
-                    mark, node = key_node.start_mark, value_node
+        root = None
+
+    def find(loc: Sequence[str | int]) -> tuple[int, int]:
+        node = root
+        if node is None:
+            return 1, 1
+        mark = node.start_mark
+        for part in loc:
+            if isinstance(node, yaml.MappingNode):
+                match = next(((k, v) for k, v in node.value if str(k.value) == str(part)), None)
+                if match is None:
                     break
-            else:
-                break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if 0 <= part < len(node.value):
+                mark, node = match[0].start_mark, match[1]
+            elif (isinstance(node, yaml.SequenceNode) and isinstance(part, int)
+                  and 0 <= part < len(node.value)):
                 node = node.value[part]
                 mark = node.start_mark
             else:
                 break
-        else:
-            break
-    return mark.line + 1, mark.column + 1
+        return mark.line + 1, mark.column + 1
+
+    return find
+
+
+def locate(text: str, loc: Sequence[str | int]) -> tuple[int, int]:
+    """Line and column (1-based) of the key or item at `loc`, or of the nearest existing parent."""
+    return locator(text)(loc)
 
 
 # -- round trip --------------------------------------------------------------------------------
@@ -141,6 +148,7 @@ def _round_trip() -> Any:
     rt.indent(mapping=2, sequence=4, offset=2)
     rt.width = 4096
     representer = rt.representer
+    representer.ignore_aliases = lambda _data: True  # never &anchors: people read these files
     representer.add_representer(
         type(None), lambda r, _v: r.represent_scalar("tag:yaml.org,2002:null", "null")
     )

@@ -77,3 +77,40 @@ def echo_out(text: str) -> None:
 
 def stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
+
+
+class DateType(click.ParamType):
+    """An ISO date (YYYY-MM-DD), with a plain message when it is not one."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        import datetime as dt
+
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"'{value}' is not a date — write it as YYYY-MM-DD, e.g. 2026-09-01", param, ctx)
+
+
+DATE = DateType()
+
+
+def split_list(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def show_outcome(outcome: Any) -> None:
+    """What a mutating command did: the change, the commit, then warnings and notes."""
+    done = f"{outcome.summary}"
+    if outcome.commit:
+        done += f"  [commit {outcome.commit[:8]}]"
+    else:
+        done += "  [written, not committed]"
+    click.echo(done)
+    for violation in outcome.warnings:
+        click.echo(violation.render(), err=True)
+    for note in outcome.notes:
+        click.echo(f"note: {note}", err=True)

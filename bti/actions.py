@@ -1,0 +1,232 @@
+"""What the commands do to a case: pure functions from a case to the next version of it.
+
+An action never judges; the rule engine does that on the result, exactly as the hooks will. An action
+only refuses what makes no sense as input (an unknown measure, no offer to accept). Every action adds a
+log entry and names the change for the commit message, which never carries a name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from bti import events
+from bti.errors import InputError
+from bti.models import (
+    SCHEMA_VERSION, Case, Concern, Consent, Entry, EntryKind, Evaluation, Guardian, Handover,
+    Measure, Meeting, MeetingKind, Subject, SubjectKind, Withdrawal, next_id,
+)
+
+
+@dataclass(frozen=True)
+class Act:
+    """Who acts, when, and in which language the log entries are written."""
+
+    email: str
+    time: dt.datetime
+    lang: str = "nb"
+
+    @property
+    def today(self) -> dt.date:
+        return self.time.date()
+
+
+@dataclass
+class Change:
+    case: Case
+    summary: str
+    notes: list[str] = field(default_factory=list)
+
+
+def _log(case: Case, act: Act, text: str, kind: EntryKind = "event") -> None:
+    case.log.append(Entry(time=act.time, author=act.email, kind=kind, text=text))
+
+
+def _copy(case: Case) -> Case:
+    return case.model_copy(deep=True)
+
+
+def open_case(case_id: str, act: Act, *, service: str, name: str, born: dt.date,
+              kind: SubjectKind, concern: str) -> Change:
+    case = Case(
+        schema_version=SCHEMA_VERSION, id=case_id, opened=act.today,
+        subject=Subject(kind=kind, name=name, born=born),
+        concern=Concern(text=concern, noted=act.today, by=act.email),
+        owner_service=service, services=[service], holder=act.email,
+    )
+    _log(case, act, events.text("opened", act.lang, service=service))
+    return Change(case, "opened at level 0")
+
+
+def close(case: Case, act: Act, reason: str) -> Change:
+    if case.status == "closed":
+        raise InputError(f"case {case.id} is already closed")
+    new = _copy(case)
+    new.status = "closed"
+    _log(new, act, events.text("closed", act.lang, reason=reason))
+    return Change(new, "closed")
+
+
+def reopen(case: Case, act: Act, reason: str) -> Change:
+    if case.status == "open":
+        raise InputError(f"case {case.id} is open already")
+    new = _copy(case)
+    new.status = "open"
+    _log(new, act, events.text("reopened", act.lang, reason=reason))
+    return Change(new, "reopened")
+
+
+def add_guardian(case: Case, act: Act, *, name: str, relation: str, responsibility: bool) -> Change:
+    if any(g.name == name for g in case.guardians):
+        raise InputError(f"a guardian with that name is already recorded in case {case.id}")
+    new = _copy(case)
+    new.guardians.append(Guardian(name=name, relation=relation, responsibility=responsibility))
+    extra = "" if responsibility else events.text("no_responsibility", act.lang)
+    _log(new, act, events.text("guardian", act.lang, relation=relation, extra=extra))
+    return Change(new, "guardian added")
+
+
+def add_entry(case: Case, act: Act, text: str, kind: EntryKind) -> Change:
+    new = _copy(case)
+    _log(new, act, text, kind)
+    return Change(new, f"{'entry' if kind == 'note' else kind + ' entry'} added")
+
+
+def add_consent(case: Case, act: Act, *, given_by: list[str], services: list[str], purpose: str,
+                given: dt.date, expires: dt.date | None) -> Change:
+    new = _copy(case)
+    consent = Consent(id=next_id("c", [c.id for c in case.consents]), given_by=given_by,
+                      services=services, purpose=purpose, given=given, expires=expires,
+                      recorded_by=act.email)
+    new.consents.append(consent)
+    _log(new, act, events.text("consent", act.lang, id=consent.id, services=", ".join(services),
+                               purpose=purpose))
+    return Change(new, f"consent {consent.id} recorded ({', '.join(services)})")
+
+
+def withdraw_consent(case: Case, act: Act, consent_id: str, reason: str | None,
+                     *, still_covered: bool) -> Change:
+    """Record the withdrawal; unless other consents still cover the case, bring it to level 0."""
+    consent = case.consent(consent_id)
+    if consent is None:
+        raise InputError(f"case {case.id} has no consent {consent_id}",
+                         hint="'bti case show ID' lists the consents")
+    if consent.withdrawn is not None:
+        raise InputError(f"consent {consent_id} was already withdrawn {consent.withdrawn.date}")
+    new = _copy(case)
+    target = new.consent(consent_id)
+    assert target is not None
+    target.withdrawn = Withdrawal(date=act.today, by=act.email, reason=reason)
+    notes = []
+    effect = ""
+    if not still_covered and new.status == "open" and new.level > 0:
+        new.level, new.step = 0, 1
+        new.services = [new.owner_service]
+        effect = events.text("to_level0", act.lang)
+        notes.append(f"the case is now at level 0, inside {new.owner_service} only")
+    shown = f" ({reason})" if reason else ""
+    _log(new, act, events.text("withdrawn", act.lang, id=consent_id, reason=shown, effect=effect))
+    return Change(new, f"consent {consent_id} withdrawn" + ("; level 0" if effect else ""), notes)
+
+
+def add_service(case: Case, act: Act, service: str) -> Change:
+    if service in case.services:
+        raise InputError(f"{service} is already involved in case {case.id}")
+    new = _copy(case)
+    new.services.append(service)
+    _log(new, act, events.text("service_added", act.lang, service=service))
+    return Change(new, f"service {service} added")
+
+
+def remove_service(case: Case, act: Act, service: str) -> Change:
+    if service not in case.services:
+        raise InputError(f"{service} is not involved in case {case.id}")
+    if service == case.owner_service:
+        raise InputError(f"{service} owns the case and cannot leave it",
+                         hint="hand the case over or close it instead")
+    new = _copy(case)
+    new.services.remove(service)
+    _log(new, act, events.text("service_removed", act.lang, service=service))
+    return Change(new, f"service {service} removed")
+
+
+def set_level(case: Case, act: Act, level: int, reason: str, step: int | None) -> Change:
+    if level == case.level and (step is None or step == case.step):
+        raise InputError(f"case {case.id} is already at level {level}")
+    new = _copy(case)
+    new.level = level
+    new.step = step if step is not None else (1 if level != case.level else case.step)
+    _log(new, act, events.text("level", act.lang, old=case.level, new=level, reason=reason))
+    return Change(new, f"level {case.level} → {level}")
+
+
+def add_measure(case: Case, act: Act, *, text: str, responsible: str, service: str,
+                evaluate_by: dt.date, start: dt.date | None) -> Change:
+    new = _copy(case)
+    measure = Measure(id=next_id("m", [m.id for m in case.measures]), text=text, service=service,
+                      responsible=responsible, start=start or act.today, evaluate_by=evaluate_by,
+                      added_by=act.email)
+    new.measures.append(measure)
+    _log(new, act, events.text("measure", act.lang, id=measure.id, service=service,
+                               by=evaluate_by.isoformat(), text=text))
+    return Change(new, f"measure {measure.id} added")
+
+
+def evaluate_measure(case: Case, act: Act, measure_id: str, *, outcome: str, note: str,
+                     voice: str | None, next_by: dt.date | None) -> Change:
+    measure = case.measure(measure_id)
+    if measure is None:
+        raise InputError(f"case {case.id} has no measure {measure_id}",
+                         hint="'bti case show ID' lists the measures")
+    if measure.ended:
+        raise InputError(f"measure {measure_id} has already ended")
+    new = _copy(case)
+    target = new.measure(measure_id)
+    assert target is not None
+    target.evaluations.append(Evaluation(date=act.today, outcome=outcome,  # type: ignore[arg-type]
+                                         note=note, voice=voice, by=act.email))
+    if voice:
+        _log(new, act, voice, "voice")
+    label = events.OUTCOMES[outcome].get(act.lang, outcome)
+    _log(new, act, events.text("evaluated", act.lang, id=measure_id, outcome=label, note=note))
+    notes = []
+    if outcome in ("continue", "adjust") and next_by is None:
+        notes.append(f"set a new evaluate-by date for {measure_id} with a new measure if needed")
+    return Change(new, f"measure {measure_id} evaluated: {outcome}", notes)
+
+
+def offer_handover(case: Case, act: Act, to: str, reason: str | None) -> Change:
+    new = _copy(case)
+    handover = Handover(id=next_id("h", [h.id for h in case.handovers]), to=to,
+                        offered_by=act.email, offered=act.time, reason=reason)
+    new.handovers.append(handover)
+    shown = f" {reason}" if reason else ""
+    _log(new, act, events.text("offered", act.lang, to=to, reason=shown))
+    return Change(new, f"handover {handover.id} offered")
+
+
+def answer_handover(case: Case, act: Act, accept: bool, note: str | None) -> Change:
+    pending = case.pending_handover()
+    if pending is None:
+        raise InputError(f"case {case.id} has no pending handover offer")
+    new = _copy(case)
+    target = next(h for h in new.handovers if h.id == pending.id)
+    target.status = "accepted" if accept else "declined"
+    target.answered = act.time
+    target.answer_note = note
+    if accept:
+        new.holder = pending.to
+        _log(new, act, events.text("accepted", act.lang, to=pending.to))
+    else:
+        shown = f" {note}" if note else ""
+        _log(new, act, events.text("declined", act.lang, to=pending.to, reason=shown))
+    return Change(new, f"handover {pending.id} {target.status}")
+
+
+def record_meeting(case: Case, act: Act, *, kind: MeetingKind, day: dt.date,
+                   participants: list[str], summary: str | None) -> Change:
+    new = _copy(case)
+    meeting = Meeting(id=next_id("mt", [m.id for m in case.meetings]), kind=kind, date=day,
+                      participants=participants, summary=summary, recorded_by=act.email)
+    new.meetings.append(meeting)
+    return Change(new, f"meeting {meeting.id} recorded")

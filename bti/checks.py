@@ -1,0 +1,174 @@
+"""Parse a file version once and judge it: the shared path of validate, the hooks and the audit.
+
+Problems get a place only when there are problems: the text is composed into nodes again then, so
+the fast path (libyaml + pydantic + rules) pays nothing for line numbers it does not print.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+from bti import yamlio
+from bti.errors import FileProblem, InputError
+from bti.models import Case, Config, Directory, Model
+from bti.rules import Context, Violation, check_change, check_state
+from bti.rules.file import SCHEMA, SYNTAX
+
+M = TypeVar("M", bound=Model)
+
+_KNOWN_FIELDS = sorted({f for m in Model.__subclasses__() for f in m.model_fields})
+_PATTERN_HINTS = {
+    "email": "an email address, like kari.nordmann@kommune.no",
+    "id": "an id like 2026-7KQ3M (case), c1 (consent), h1, m1 or mt1",
+    "service": "a service id: lowercase letters, digits, - or _ (like ppt or skole)",
+    "owner_service": "a service id: lowercase letters, digits, - or _ (like ppt or skole)",
+    "services": "a service id: lowercase letters, digits, - or _ (like ppt or skole)",
+    "national_id": "11 digits",
+}
+
+
+@dataclass
+class Parsed:
+    """One version of a case file: its text, the case if it could be read, and why not if not."""
+
+    path: str
+    text: str | None
+    case: Case | None
+    problems: list[Violation] = field(default_factory=list)
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if not (isinstance(p, str) and "[" in p)]
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
+    return out or "the file"
+
+
+def schema_message(error: Any) -> str:
+    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p))
+    kind, name = error["type"], _field_name(loc)
+    last = str(loc[-1]) if loc else ""
+    shown = repr(error.get("input"))[:60]
+    if kind == "missing":
+        return f"'{name}' is missing — add it"
+    if kind == "extra_forbidden":
+        close = difflib.get_close_matches(last, _KNOWN_FIELDS, n=1)
+        tip = f" (did you mean '{close[0]}'?)" if close else ""
+        return f"unknown field '{name}'{tip} — remove it or correct the spelling"
+    if kind.startswith(("date_", "datetime_")):
+        timed = kind.startswith("datetime_") or kind == "timezone_aware"
+        want = "YYYY-MM-DDTHH:MM:SS+01:00" if timed else "YYYY-MM-DD"
+        return f"{name}: {shown} is not a valid {'time' if timed else 'date'} — write {want}"
+    if kind == "timezone_aware":
+        return f"{name}: the time has no UTC offset — write it like 2026-09-01T10:15:00+02:00"
+    if kind == "literal_error":
+        return f"{name}: {shown} is not allowed — use {error['ctx']['expected']}"
+    if kind == "string_pattern_mismatch":
+        key = next((str(p) for p in reversed(loc) if not isinstance(p, int)), "")
+        return f"{name}: {shown} is not {_PATTERN_HINTS.get(key, 'in the expected form')}"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"{name} must be a mapping of fields (key: value lines), not {shown}"
+    if kind == "list_type":
+        return f"{name} must be a list (lines starting with '- '), not {shown}"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"{name}: {shown} is not a whole number"
+    if kind in ("string_type",):
+        return f"{name}: {shown} must be text"
+    if kind in ("greater_than_equal", "less_than_equal", "too_short", "string_too_short",
+                "too_long", "string_too_long", "bool_type", "bool_parsing"):
+        return f"{name}: {error['msg'].lower()}"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{name}: {message}"
+
+
+def schema_problems(err: ValidationError, text: str, path: str) -> list[Violation]:
+    locate = yamlio.locator(text)
+    found = []
+    for error in err.errors(include_url=False):
+        loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p))
+        line, col = locate(loc)
+        found.append(SCHEMA.violation(schema_message(error), loc).at(path, line, col))
+    return found
+
+
+def place(violations: Iterable[Violation], text: str | None, path: str) -> list[Violation]:
+    violations = list(violations)
+    if not violations:
+        return violations
+    if text is None:
+        return [v.at(path, 1, 1) for v in violations]
+    locate = yamlio.locator(text)
+    return [v.at(path, *locate(v.loc)) for v in violations]
+
+
+def parse_case(data: bytes | str, path: str) -> Parsed:
+    """Read one version of a case file. Never raises for bad content: problems are returned."""
+    try:
+        text = data if isinstance(data, str) else yamlio.decode(data, path)
+        raw = yamlio.load(text, path)
+    except FileProblem as problem:
+        message = problem.message.split(": BTI001 error: ", 1)[-1]
+        if problem.hint:
+            message += f" — {problem.hint}"
+        return Parsed(path, None, None, [SYNTAX.violation(message).at(path, problem.line, problem.col)])
+    if not isinstance(raw, dict):
+        what = "empty" if raw is None else f"a {type(raw).__name__}, not a mapping of fields"
+        return Parsed(path, text, None, [SCHEMA.violation(
+            f"the file is {what} — a case file starts with 'id:' and holds the case's fields"
+        ).at(path, 1, 1)])
+    try:
+        case = Case.model_validate(raw)
+    except ValidationError as err:
+        return Parsed(path, text, None, schema_problems(err, text, path))
+    return Parsed(path, text, case)
+
+
+def judge(parsed: Parsed, ctx: Context) -> list[Violation]:
+    """Everything `bti validate` says about one file."""
+    if parsed.case is None:
+        return parsed.problems
+    return place(check_state(parsed.case, ctx), parsed.text, parsed.path)
+
+
+def judge_change(before: Parsed | None, after: Parsed | None, ctx: Context) -> list[Violation]:
+    """What a commit's change to one case file breaks: problems of the new version that the old
+    one did not already have, and every change rule."""
+    if after is not None and after.case is None:
+        return after.problems
+    old = before.case if before is not None else None
+    new = after.case if after is not None else None
+    if before is not None and old is None and new is not None:
+        return judge(after, ctx) if after else []  # repairing a broken file: judge the result
+    found = check_change(old, new, ctx)
+    if old is not None and new is not None:
+        known = {(v.code, v.message) for v in check_state(old, ctx)}
+        found = [v for v in found if (v.code, v.message) not in known]
+    text = after.text if after is not None else (before.text if before else None)
+    return place(found, text, ctx.path)
+
+
+def load_model(text: str, path: str, model: type[M]) -> M:
+    """Read bti.yaml or people.yaml; every problem in it becomes one InputError."""
+    try:
+        raw = yamlio.load(text, path)
+    except FileProblem:
+        raise
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise FileProblem(path, 1, 1, "must be a mapping of fields (key: value lines)", code="BTI002")
+    try:
+        return model.model_validate(raw)
+    except ValidationError as err:
+        problems = schema_problems(err, text, path)
+        raise InputError("\n".join(p.render() for p in problems),
+                         hint=f"correct {path} and run the command again") from None
+
+
+__all__ = ["Config", "Directory", "Parsed", "judge", "judge_change", "load_model", "parse_case"]

@@ -1,0 +1,162 @@
+"""Commands for the repository as a whole: init, people, services, validate, rules, schemas."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from bti.cli.base import echo_out, format_option, main, no_commit_option, show_outcome, split_list
+
+ROLES = ("holder", "leader", "coordinator", "reviewer")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--municipality", default="Eksempel kommune", show_default=True,
+              help="The municipality's name, as documents should show it.")
+@click.option("--lang", type=click.Choice(["nb", "nn", "en"]), default="nb", show_default=True,
+              help="Language of documents and log entries: bokmål, nynorsk or English.")
+@no_commit_option
+def init(directory: Path, municipality: str, lang: str, no_commit: bool) -> None:
+    """Make a case repository: bti.yaml, people.yaml, cases/, templates/, schemas/, git."""
+    from bti import gitrepo, scaffold
+
+    directory = directory.resolve()
+    directory.mkdir(parents=True, exist_ok=True)
+    if gitrepo.toplevel(directory) is None:
+        gitrepo.init(directory)
+    written = scaffold.create(directory, municipality, lang)
+    _install_hooks(directory)
+    echo_out(f"created a case repository for {municipality} in {directory}")
+    if not no_commit:
+        sha = gitrepo.commit(directory, written, "bti: case repository created")
+        echo_out(f"  [commit {sha[:8]}]")
+    echo_out("next: add yourself as the first person (a leader), e.g.\n"
+             "  bti person add you@kommune.no --name 'Your Name' --service skole "
+             "--role leader,holder")
+
+
+def _install_hooks(directory: Path) -> None:
+    try:
+        from bti import hooks
+    except ImportError:
+        return
+    hooks.install(directory)
+
+
+@main.group()
+def person() -> None:
+    """The staff directory (people.yaml): who may change cases, and in which roles."""
+
+
+@person.command("add")
+@click.argument("email")
+@click.option("--name", required=True, help="The person's full name.")
+@click.option("--service", required=True, help="The service the person works in (its id).")
+@click.option("--role", "roles", default="holder", show_default=True,
+              help="Comma-separated roles: holder, leader, coordinator, reviewer.")
+@no_commit_option
+def person_add(email: str, name: str, service: str, roles: str, no_commit: bool) -> None:
+    """Add a person to people.yaml, or update them. Only a leader may (anyone adds the first)."""
+    from bti.errors import InputError
+    from bti.models import Directory, Person
+    from bti.session import Session
+
+    wanted = split_list(roles)
+    unknown = [r for r in wanted if r not in ROLES]
+    if unknown:
+        raise InputError(f"unknown role {', '.join(unknown)}", hint=f"roles are {', '.join(ROLES)}")
+    session = Session.start()
+    session.leader()
+    repo = session.repo
+    if repo.config.service(service) is None:
+        known = ", ".join(s.id for s in repo.config.services)
+        raise InputError(f"unknown service '{service}'", hint=f"use one of: {known}")
+    try:
+        new_person = Person(email=email, name=name, service=service, roles=wanted)  # type: ignore[arg-type]
+    except ValueError as err:
+        raise InputError(f"'{email}' cannot be added: {_first_error(err)}") from None
+    old = repo.people
+    existed = old.get(new_person.email) is not None
+    people = [new_person if p.email == new_person.email else p for p in old.people]
+    updated = old.model_copy(update={"people": people if existed else [*people, new_person]})
+    summary = f"person {'updated' if existed else 'added'} ({service}: {', '.join(wanted)})"
+    show_outcome(session.save_settings("people.yaml", old, updated, summary, commit=not no_commit))
+
+
+def _first_error(err: Exception) -> str:
+    errors = getattr(err, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+    return str(err)
+
+
+@main.command()
+@format_option()
+def rules(fmt: str) -> None:
+    """List every rule: its code, severity and what it checks."""
+    from bti.output import render_rows
+    from bti.rules import rules as all_rules
+
+    rows = [{"code": r.code, "severity": r.severity, "checked": r.kind, "rule": r.summary}
+            for r in all_rules()]
+    echo_out(render_rows(rows, ["code", "severity", "checked", "rule"], fmt))
+
+
+@main.group()
+def schema() -> None:
+    """JSON Schemas of bti.yaml, people.yaml and case files, for editors."""
+
+
+@schema.command("export")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder to write to (default: schemas/ of the repository, or ./schemas).")
+def schema_export(out: Path | None) -> None:
+    """Write the JSON Schemas (bti, people, case) so editors validate while typing."""
+    from bti.scaffold import export_schemas
+    from bti.store import find_root
+
+    if out is None:
+        root = find_root(Path.cwd())
+        out = (root or Path.cwd()) / "schemas"
+    for path in export_schemas(out):
+        echo_out(f"wrote {path}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+@click.option("--no-cache", is_flag=True, help="Judge every file again, ignoring cached results.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None,
+              help="Worker processes for large repositories (default: one per core, up to 4).")
+def validate(paths: tuple[Path, ...], fmt: str, no_cache: bool, jobs: int | None) -> None:
+    """Check case files and settings: syntax, schema, references and the rules of one version.
+
+    With no PATH, checks bti.yaml, people.yaml and every file under cases/. Prints every problem
+    like a linter (file:line:col: CODE severity: message) and exits 1 when there are errors.
+    """
+    import json
+
+    from bti.store import Repository
+    from bti.validation import validate as run_validate
+
+    start = paths[0] if paths else None
+    if start is not None and not start.is_dir():
+        start = start.parent
+    repo = Repository.find(start)
+    report = run_validate(repo, list(paths) or None, use_cache=not no_cache, jobs=jobs)
+    if fmt == "json":
+        echo_out(json.dumps({"files": report.files, "errors": report.errors,
+                             "warnings": report.warnings,
+                             "violations": [v.as_dict() for v in report.violations]},
+                            ensure_ascii=False, indent=2))
+    else:
+        for violation in report.violations:
+            echo_out(violation.render())
+        status = "ok" if not report.violations else f"{report.errors} errors, {report.warnings} warnings"
+        click.echo(f"{report.files} files checked: {status}", err=True)
+    if report.errors:
+        raise SystemExit(1)

@@ -1,0 +1,152 @@
+"""BTI1xx: consent decides who may share. Level ≥ 1 and every involved service need a valid consent.
+
+A consent past its expiry date is only a warning while nothing happens in the case (it shows in
+`bti due`); the next change to the case must renew it, bring the case to level 0, or close it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from bti.clock import age
+from bti.models import Case, Consent
+from bti.rules.core import Context, Finding, change_rule, state_rule
+
+SUBJECT = "subject"
+
+
+def authority_problem(case: Case, giver: str, on: dt.date, self_age: int) -> str | None:
+    """Why `giver` may not consent for this case, or None when they may."""
+    subject = case.subject
+    if giver in (SUBJECT, subject.name):
+        if subject.kind == "pregnant":
+            return None
+        years = age(subject.born, on)
+        if years >= self_age:
+            return None
+        return (f"the subject was {years} on {on.isoformat()}; young people consent on their own "
+                f"from {self_age} — before that the guardians with parental responsibility consent")
+    guardian = next((g for g in case.guardians if g.name == giver), None)
+    if guardian is None:
+        return (f"'{giver}' is not a guardian in this case — add them with 'bti guardian add' "
+                "or name a guardian with parental responsibility")
+    if not guardian.responsibility:
+        return f"{giver} has no parental responsibility and cannot consent"
+    return None
+
+
+def _in_force(consent: Consent, day: dt.date, *, honour_expiry: bool) -> bool:
+    if consent.withdrawn is not None and consent.withdrawn.date <= day:
+        return False
+    if consent.given > day:
+        return False
+    return not honour_expiry or consent.expires is None or consent.expires >= day
+
+
+def _authorised(case: Case, consent: Consent, ctx: Context) -> bool:
+    age_limit = ctx.config.rules.self_consent_age
+    return all(authority_problem(case, g, consent.given, age_limit) is None for g in consent.given_by)
+
+
+def covering(case: Case, ctx: Context, *, honour_expiry: bool) -> list[Consent]:
+    return [
+        c for c in case.consents
+        if _in_force(c, ctx.today, honour_expiry=honour_expiry) and _authorised(case, c, ctx)
+    ]
+
+
+def uncovered(case: Case, ctx: Context, *, honour_expiry: bool) -> list[str]:
+    covered = {s for c in covering(case, ctx, honour_expiry=honour_expiry) for s in c.services}
+    return [s for s in case.services if s not in covered]
+
+
+def _active(case: Case) -> bool:
+    return case.status == "open" and case.level >= 1
+
+
+@state_rule("BTI101", "error", "level 1 or higher needs a valid consent from someone with authority")
+def needs_consent(case: Case, ctx: Context) -> Iterator[Finding]:
+    if _active(case) and not covering(case, ctx, honour_expiry=False):
+        yield Finding(("level",), f"case is at level {case.level} without a valid consent — record "
+                                  "it with 'bti consent add' or set level 0 with 'bti level set'")
+
+
+@state_rule("BTI102", "error", "a consent is given by someone without authority to give it")
+def consent_authority(case: Case, ctx: Context) -> Iterator[Finding]:
+    for i, consent in enumerate(case.consents):
+        if consent.withdrawn is not None:
+            continue
+        for j, giver in enumerate(consent.given_by):
+            problem = authority_problem(case, giver, consent.given, ctx.config.rules.self_consent_age)
+            if problem:
+                yield Finding(("consents", i, "given_by", j), f"consent {consent.id}: {problem}")
+
+
+@state_rule("BTI103", "error", "an involved service is not covered by a valid consent")
+def services_covered(case: Case, ctx: Context) -> Iterator[Finding]:
+    if not _active(case):
+        return
+    for service in uncovered(case, ctx, honour_expiry=False):
+        yield Finding(("services", case.services.index(service)),
+                      f"service '{service}' is involved but no valid consent covers it — record a "
+                      f"consent that names it, or remove it with 'bti service remove'")
+
+
+@state_rule("BTI104", "error", "at level 0 only the owner service is involved")
+def level0_owner_only(case: Case, ctx: Context) -> Iterator[Finding]:
+    if case.level != 0 or case.status != "open":
+        return
+    for i, service in enumerate(case.services):
+        if service != case.owner_service:
+            yield Finding(("services", i),
+                          f"level 0 is inside the owner service ({case.owner_service}); '{service}' "
+                          "may only be asked anonymously — remove it, or get consent and go to level 1")
+
+
+@change_rule("BTI105", "error", "a withdrawal must bring the case to level 0 or close it in the same change")
+def withdrawal_resolved(before: Case | None, after: Case | None, ctx: Context) -> Iterator[Finding]:
+    if after is None:
+        return
+    earlier = {c.id: c for c in before.consents} if before else {}
+    for i, consent in enumerate(after.consents):
+        old = earlier.get(consent.id)
+        newly = consent.withdrawn is not None and (old is None or old.withdrawn is None)
+        if not newly or after.status == "closed" or after.level == 0:
+            continue
+        if uncovered(after, ctx, honour_expiry=True) or not covering(after, ctx, honour_expiry=True):
+            yield Finding(("consents", i, "withdrawn"),
+                          f"consent {consent.id} is withdrawn but the case stays at level "
+                          f"{after.level} — use 'bti consent withdraw', which sets level 0 or closes")
+
+
+@state_rule("BTI106", "warning", "a consent the case relies on has expired")
+def consent_expired(case: Case, ctx: Context) -> Iterator[Finding]:
+    if not _active(case):
+        return
+    fresh = {s for c in covering(case, ctx, honour_expiry=True) for s in c.services}
+    for i, consent in enumerate(case.consents):
+        if consent.withdrawn is None and consent.expires is not None and consent.expires < ctx.today:
+            lapsed = [s for s in consent.services if s in case.services and s not in fresh]
+            if lapsed:
+                yield Finding(("consents", i, "expires"),
+                              f"consent {consent.id} expired {consent.expires.isoformat()} "
+                              f"({', '.join(lapsed)}) — renew it with 'bti consent add' before the "
+                              "next change, or bring the case to level 0")
+
+
+@change_rule("BTI107", "error", "a change to a case whose consent has expired must renew it or leave level ≥ 1")
+def expired_blocks_change(before: Case | None, after: Case | None, ctx: Context) -> Iterator[Finding]:
+    if after is None or before == after or not _active(after):
+        return
+    if not covering(after, ctx, honour_expiry=False):
+        return  # no consent at all: BTI101 says so
+    if not covering(after, ctx, honour_expiry=True):
+        yield Finding(("consents",), "the case's consent has expired — renew it with 'bti consent "
+                                     "add', or set level 0 or close the case in this change")
+        return
+    lapsed = set(uncovered(after, ctx, honour_expiry=True))
+    for service in lapsed - set(uncovered(after, ctx, honour_expiry=False)):
+        yield Finding(("services", after.services.index(service)),
+                      f"the consent covering '{service}' has expired — renew it with 'bti "
+                      "consent add', or remove the service in this change")

@@ -1,0 +1,119 @@
+"""What a rule is, what it reports, and the registry that lists them all.
+
+A rule is a pure function. A *state* rule judges one version of a case (what `bti validate` sees); a
+*change* rule judges the step from one version to the next (what a commit does). Both yield findings,
+a place in the file and a message; the engine adds the rule's code and severity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from bti.models import Case, Config, Directory
+
+Severity = Literal["error", "warning"]
+Loc = tuple[str | int, ...]
+Kind = Literal["file", "state", "change", "commit", "push"]
+
+
+@dataclass(frozen=True)
+class Violation:
+    code: str
+    severity: Severity
+    message: str
+    path: str = ""
+    line: int = 1
+    col: int = 1
+    loc: Loc = ()
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def render(self) -> str:
+        place = f"{self.path}:{self.line}:{self.col}: " if self.path else ""
+        return f"{place}{self.code} {self.severity}: {self.message}"
+
+    def at(self, path: str, line: int, col: int) -> Violation:
+        return replace(self, path=path, line=line, col=col)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path, "line": self.line, "col": self.col, "code": self.code,
+            "severity": self.severity, "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Finding:
+    loc: Loc
+    message: str
+
+
+@dataclass(frozen=True)
+class Context:
+    """Who makes the change, when, and against which directory and settings."""
+
+    config: Config
+    people: Directory
+    time: dt.datetime
+    author: str | None = None
+    path: str = ""
+
+    @property
+    def today(self) -> dt.date:
+        return self.time.date()
+
+
+StateCheck = Callable[["Case", Context], Iterable[Finding]]
+ChangeCheck = Callable[["Case | None", "Case | None", Context], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: Severity
+    summary: str
+    kind: Kind
+    check: Callable[..., Iterable[Finding]] | None = field(default=None, compare=False)
+
+    def violation(self, message: str, loc: Loc = (), path: str = "") -> Violation:
+        return Violation(self.code, self.severity, message, path=path, loc=loc)
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def _register(rule: Rule) -> Rule:
+    if rule.code in REGISTRY:
+        raise RuntimeError(f"rule code {rule.code} registered twice")
+    REGISTRY[rule.code] = rule
+    return rule
+
+
+def declare(code: str, severity: Severity, summary: str, kind: Kind) -> Rule:
+    """A rule checked outside the engine's case functions (file syntax, commits, pushes)."""
+    return _register(Rule(code, severity, summary, kind))
+
+
+def state_rule(code: str, severity: Severity, summary: str) -> Callable[[StateCheck], Rule]:
+    def wrap(func: StateCheck) -> Rule:
+        return _register(Rule(code, severity, summary, "state", func))
+
+    return wrap
+
+
+def change_rule(code: str, severity: Severity, summary: str) -> Callable[[ChangeCheck], Rule]:
+    def wrap(func: ChangeCheck) -> Rule:
+        return _register(Rule(code, severity, summary, "change", func))
+
+    return wrap
+
+
+def findings_to_violations(rule: Rule, findings: Iterable[Finding], path: str) -> Iterator[Violation]:
+    for finding in findings:
+        yield Violation(rule.code, rule.severity, finding.message, path=path, loc=finding.loc)

@@ -1,0 +1,93 @@
+"""`bti init` and `bti schema export`: the layout of a new case repository."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from bti import yamlio
+from bti.errors import Refused
+from bti.models import SCHEMAS, Config, Directory, Service
+from bti.resources import builtin
+from bti.store import CONFIG, PEOPLE, schema_header
+
+# The usual services of a Norwegian municipality: id, bokmål, nynorsk, English, external.
+DEFAULT_SERVICES: list[tuple[str, str, str, str, bool]] = [
+    ("barnehage", "Barnehage", "Barnehage", "Kindergarten", False),
+    ("skole", "Skole og SFO", "Skule og SFO", "School and after-school care", False),
+    ("helsestasjon", "Helsestasjon og skolehelsetjeneste", "Helsestasjon og skulehelseteneste",
+     "Health station and school health service", False),
+    ("ppt", "PPT (pedagogisk-psykologisk tjeneste)", "PPT (pedagogisk-psykologisk teneste)",
+     "Educational-psychological service (PPT)", False),
+    ("barnevern", "Barnevernstjenesten", "Barnevernstenesta", "Child welfare service", False),
+    ("nav", "NAV", "NAV", "NAV (labour and welfare)", False),
+    ("psykisk-helse", "Psykisk helse og rus", "Psykisk helse og rus",
+     "Mental health and substance use", False),
+    ("fysio-ergo", "Fysio- og ergoterapi", "Fysio- og ergoterapi",
+     "Physiotherapy and occupational therapy", False),
+    ("familie", "Familietjenesten", "Familietenesta", "Family service", False),
+    ("tannhelse", "Tannhelsetjenesten", "Tannhelsetenesta", "Dental health service", False),
+    ("flyktning", "Flyktningtjenesten", "Flyktningtenesta", "Refugee service", False),
+    ("bup", "BUP (psykisk helsevern for barn og unge)", "BUP (psykisk helsevern for barn og unge)",
+     "Child and adolescent mental health (BUP)", True),
+    ("habilitering", "Habiliteringstjenesten", "Habiliteringstenesta",
+     "Habilitation service (specialist health)", True),
+    ("politi", "Politiet", "Politiet", "Police", True),
+]
+_LANG_INDEX = {"nb": 1, "nn": 2, "en": 3}
+
+GITATTRIBUTES = "cases/*.yaml merge=bti\n"
+
+
+def default_services(lang: str) -> list[Service]:
+    index = _LANG_INDEX[lang]
+    return [Service(id=row[0], name=str(row[index]), external=row[4]) for row in DEFAULT_SERVICES]
+
+
+def export_schemas(out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, model in SCHEMAS.items():
+        schema = model.model_json_schema()
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema["$id"] = f"{name}.schema.json"
+        path = out / f"{name}.schema.json"
+        yamlio.atomic_write(path, json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
+        written.append(path)
+    return written
+
+
+def create(root: Path, municipality: str, lang: str) -> list[Path]:
+    """Write the files of a new case repository into `root`; return what was written."""
+    if (root / CONFIG).exists():
+        raise Refused(f"{root / CONFIG} exists already: this is a case repository",
+                      hint="nothing was changed; run other bti commands here")
+    root.mkdir(parents=True, exist_ok=True)
+    config = Config(municipality=municipality, language=lang,  # type: ignore[arg-type]
+                    services=default_services(lang))
+    written = []
+    for name, model, header in ((CONFIG, config, schema_header("bti")),
+                                (PEOPLE, Directory(), schema_header("people"))):
+        path = root / name
+        data = model.model_dump(mode="python", exclude_none=True)
+        yamlio.atomic_write(path, yamlio.rt_dump(yamlio.to_node(data), header=header))
+        written.append(path)
+    cases = root / "cases"
+    cases.mkdir(exist_ok=True)
+    keep = cases / ".gitkeep"
+    keep.touch()
+    written.append(keep)
+    templates = root / "templates"
+    source = builtin("templates")
+    if source.is_dir():
+        shutil.copytree(source, templates, dirs_exist_ok=True)
+    templates.mkdir(exist_ok=True)
+    written.append(templates)
+    written.extend(export_schemas(root / "schemas"))
+    attributes = root / ".gitattributes"
+    if not attributes.exists() or GITATTRIBUTES.strip() not in attributes.read_text("utf-8"):
+        with attributes.open("a", encoding="utf-8") as handle:
+            handle.write(GITATTRIBUTES)
+    written.append(attributes)
+    return written

@@ -1,0 +1,121 @@
+"""One mutating command from start to end: who acts, judge the result, write it, commit it.
+
+Every change goes through the same rule engine as the hooks before anything is written, so a command
+that a hook would refuse is refused here first, with the same codes and words, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bti import clock, gitrepo, yamlio
+from bti.actions import Act, Change
+from bti.checks import judge_change, parse_case
+from bti.errors import Refused
+from bti.models import Model, Person
+from bti.rules import Context, Violation
+from bti.store import LoadedCase, Repository, render, schema_header
+
+
+class RuleRefusal(Refused):
+    def __init__(self, violations: list[Violation]) -> None:
+        self.violations = violations
+        lines = "\n".join(v.render() for v in violations)
+        super().__init__(f"refused — the change would break the rules; nothing was written:\n{lines}")
+
+
+@dataclass
+class Outcome:
+    path: Path
+    summary: str
+    commit: str | None
+    warnings: list[Violation] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Session:
+    repo: Repository
+    actor: gitrepo.Ident
+    time: dt.datetime
+
+    @classmethod
+    def start(cls, start: Path | None = None) -> Session:
+        repo = Repository.find(start)
+        return cls(repo, gitrepo.author(repo.root), clock.now())
+
+    @property
+    def email(self) -> str:
+        return self.actor.email
+
+    @property
+    def act(self) -> Act:
+        return Act(self.email, self.time, self.repo.config.language)
+
+    def person(self) -> Person:
+        person = self.repo.people.get(self.email)
+        if person is None:
+            raise Refused(
+                f"you ({self.email}) are not in people.yaml, so you can read cases but not change "
+                "them",
+                hint=f"a leader adds you: bti person add {self.email} --name 'Your Name' "
+                     "--service SERVICE --role holder",
+            )
+        return person
+
+    def leader(self) -> Person | None:
+        """The acting leader, or None while the directory is empty (the bootstrap)."""
+        if not self.repo.people.people:
+            return None
+        person = self.person()
+        if "leader" not in person.roles:
+            raise Refused(f"only a leader can change people and services; {self.email} is not one",
+                          hint="ask a leader of your service to make this change")
+        return person
+
+    def context(self, path: str) -> Context:
+        return Context(self.repo.config, self.repo.people, self.time, self.email, path)
+
+    def apply(self, loaded: LoadedCase | None, change: Change, *, commit: bool) -> Outcome:
+        """Judge `change`; when lawful, write it atomically and commit it as the acting person."""
+        self.person()
+        path = self.repo.case_path(change.case.id)
+        shown = self.repo.relative(path)
+        text = self.repo.case_text(loaded, change.case)
+        after = parse_case(text, shown)
+        found = judge_change(loaded.parsed if loaded else None, after, self.context(shown))
+        errors = [v for v in found if v.is_error]
+        if errors:
+            raise RuleRefusal(errors)
+        old_text = loaded.parsed.text if loaded else None
+        return self._write_and_commit(path, old_text, text, f"{change.case.id}: {change.summary}",
+                                      commit, [v for v in found if not v.is_error], change.notes)
+
+    def save_settings(self, name: str, old: Model | None, new: Model, summary: str,
+                      *, commit: bool) -> Outcome:
+        path = self.repo.root / name
+        old_text = path.read_text("utf-8") if path.exists() else None
+        text = render(old_text, old if old_text else None, new,
+                      schema_header(name.removesuffix(".yaml")))
+        outcome = self._write_and_commit(path, old_text, text, f"{name}: {summary}", commit, [], [])
+        self.repo.__dict__.pop("config", None)
+        self.repo.__dict__.pop("people", None)
+        return outcome
+
+    def _write_and_commit(self, path: Path, old_text: str | None, text: str, message: str,
+                          commit: bool, warnings: list[Violation], notes: list[str]) -> Outcome:
+        yamlio.atomic_write(path, text)
+        sha = None
+        if commit:
+            try:
+                sha = gitrepo.commit(self.repo.root, [path], message)
+            except Refused:
+                if old_text is None:
+                    path.unlink(missing_ok=True)  # our own uncommitted new file, nothing else
+                else:
+                    yamlio.atomic_write(path, old_text)
+                gitrepo.unstage(self.repo.root, [path])
+                raise
+        return Outcome(path, message, sha, warnings, notes)

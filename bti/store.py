@@ -1,0 +1,164 @@
+"""A case repository on disk: find it, read its files, write them back atomically.
+
+Reading uses libyaml and pydantic; writing uses the ruamel.yaml round trip on the file's own text, so
+a comment written by hand and the order of keys survive every command that changes the file.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from bti import yamlio
+from bti.checks import Parsed, load_model, parse_case
+from bti.errors import FileProblem, InputError
+from bti.models import CASE_ID_RE, Case, Config, Directory, Model
+
+CONFIG = "bti.yaml"
+PEOPLE = "people.yaml"
+CASES = "cases"
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def schema_header(name: str, depth: int = 0) -> str:
+    return f"# yaml-language-server: $schema={'../' * depth}schemas/{name}.schema.json\n"
+
+
+def find_root(start: Path) -> Path | None:
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG).is_file():
+            return folder
+    return None
+
+
+@dataclass
+class LoadedCase:
+    path: Path
+    parsed: Parsed
+
+    @property
+    def case(self) -> Case:
+        assert self.parsed.case is not None
+        return self.parsed.case
+
+
+class Repository:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    @classmethod
+    def find(cls, start: Path | None = None) -> Repository:
+        root = find_root(start or Path.cwd())
+        if root is None:
+            raise InputError(
+                "this folder is not a bti case repository (no bti.yaml here or above)",
+                hint="run 'bti init' to make one, or change to the repository's folder",
+            )
+        return cls(root)
+
+    # -- the two settings files ----------------------------------------------------------------
+
+    def _read(self, name: str, model: type[Model]) -> Any:
+        path = self.root / name
+        if not path.exists():
+            if model is Directory:
+                return Directory()
+            raise InputError(f"{name} is missing", hint="run 'bti init' in this folder")
+        return load_model(yamlio.read_text(path, name), name, model)
+
+    @cached_property
+    def config(self) -> Config:
+        config: Config = self._read(CONFIG, Config)
+        return config
+
+    @cached_property
+    def people(self) -> Directory:
+        people: Directory = self._read(PEOPLE, Directory)
+        return people
+
+    def settings_text(self) -> str:
+        """Both settings files as they are: part of every cached judgment's key."""
+        parts = []
+        for name in (CONFIG, PEOPLE):
+            path = self.root / name
+            parts.append(path.read_text("utf-8", errors="replace") if path.exists() else "")
+        return "\x00".join(parts)
+
+    def save_model(self, name: str, old: Model | None, new: Model) -> Path:
+        path = self.root / name
+        header = schema_header(name.removesuffix(".yaml"))
+        write(path, old, new, header)
+        self.__dict__.pop("config" if name == CONFIG else "people", None)
+        return path
+
+    # -- cases ---------------------------------------------------------------------------------
+
+    @property
+    def cases_dir(self) -> Path:
+        return self.root / CASES
+
+    def relative(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+    def case_path(self, case_id: str) -> Path:
+        return self.cases_dir / f"{case_id}.yaml"
+
+    def case_files(self) -> list[Path]:
+        if not self.cases_dir.is_dir():
+            return []
+        return sorted(p for p in self.cases_dir.iterdir() if p.is_file() and p.suffix == ".yaml")
+
+    def load_case(self, case_id: str) -> LoadedCase:
+        case_id = case_id.strip().upper()
+        if not CASE_ID_RE.match(case_id):
+            raise InputError(f"'{case_id}' is not a case id", hint="case ids look like 2026-7KQ3M; "
+                             "'bti case list' shows them")
+        path = self.case_path(case_id)
+        if not path.exists():
+            raise InputError(f"there is no case {case_id} in {self.relative(self.cases_dir)}/",
+                             hint="'bti case list' shows the cases")
+        shown = self.relative(path)
+        parsed = parse_case(path.read_bytes(), shown)
+        if parsed.case is None:
+            first = parsed.problems[0]
+            raise FileProblem(shown, first.line, first.col, first.message, code=first.code,
+                              hint="correct the file (bti validate lists every problem) and retry")
+        return LoadedCase(path, parsed)
+
+    def new_case_id(self, year: int) -> str:
+        while True:
+            case_id = f"{year}-" + "".join(secrets.choice(CROCKFORD) for _ in range(5))
+            if not self.case_path(case_id).exists():
+                return case_id
+
+    def case_text(self, before: LoadedCase | None, case: Case) -> str:
+        """The text the case file will have: the old text with only the changes applied."""
+        old = before.case if before is not None else None
+        old_text = before.parsed.text if before is not None else None
+        return render(old_text, old, case, schema_header("case", depth=1))
+
+
+def dump(model: Model) -> dict[str, Any]:
+    return model.model_dump(mode="python", exclude_none=True)
+
+
+def render(old_text: str | None, old: Model | None, new: Model, header: str) -> str:
+    if old_text is None or old is None:
+        return yamlio.rt_dump(yamlio.to_node(dump(new)), header=header)
+    node = yamlio.rt_load(old_text)
+    if node is None:
+        return yamlio.rt_dump(yamlio.to_node(dump(new)), header=header)
+    node = yamlio.apply_changes(node, dump(old), dump(new))
+    return yamlio.rt_dump(node)
+
+
+def write(path: Path, old: Model | None, new: Model, header: str) -> None:
+    old_text = path.read_text("utf-8") if old is not None and path.exists() else None
+    yamlio.atomic_write(path, render(old_text, old, new, header))

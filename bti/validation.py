@@ -1,0 +1,224 @@
+"""`bti validate`: every file of a case repository judged by the state rules.
+
+Judgments are cached by git blob id (the SHA-1 of the content as git stores it): an unchanged file under
+unchanged settings, rules and date is never judged twice. The cache lives in the repository's .git
+folder, so it is never committed. A cold run on many files is spread over the machine's cores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bti import __version__, clock, gitrepo, nationalid
+from bti.checks import judge, load_model, parse_case
+from bti.errors import FileProblem, InputError
+from bti.models import CASE_ID_RE, Config, Directory
+from bti.rules import Context, Violation
+from bti.rules.file import SCHEMA, STRAY
+from bti.rules.privacy import FILE_NAME_HAS_ID
+from bti.store import CASES, CONFIG, PEOPLE, Repository
+
+PARALLEL_FROM = 400  # below this, starting worker processes costs more than it saves
+_CODE = Path(__file__).resolve().parent
+
+
+@dataclass
+class Report:
+    violations: list[Violation] = field(default_factory=list)
+    files: int = 0
+    cached: int = 0
+
+    @property
+    def errors(self) -> int:
+        return sum(v.is_error for v in self.violations)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.violations) - self.errors
+
+
+def _code_digest() -> str:
+    digest = hashlib.sha1(__version__.encode(), usedforsecurity=False)
+    for path in sorted([*_CODE.glob("rules/*.py"), _CODE / "checks.py", _CODE / "models.py"]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _settings(repo: Repository, report: Report) -> tuple[Config, Directory] | None:
+    """Read bti.yaml and people.yaml; their problems go into the report."""
+    loaded = []
+    for name, model in ((CONFIG, Config), (PEOPLE, Directory)):
+        path = repo.root / name
+        if not path.exists() and model is Directory:
+            loaded.append(Directory())
+            continue
+        report.files += 1
+        try:
+            text = path.read_text("utf-8")
+            loaded.append(load_model(text, name, model))
+        except FileProblem as problem:
+            report.violations.append(Violation(problem.code or "BTI001", "error",
+                                               problem.message.split("error: ", 1)[-1],
+                                               name, problem.line, problem.col))
+        except InputError as err:
+            report.violations.extend(_parse_rendered(err.message, name))
+        except (OSError, UnicodeDecodeError) as err:
+            report.violations.append(Violation("BTI001", "error", f"cannot be read: {err}", name))
+    if len(loaded) != 2:
+        return None
+    config, people = loaded
+    assert isinstance(config, Config) and isinstance(people, Directory)
+    return config, people
+
+
+_RENDERED = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>BTI\d+) error: (?P<msg>.*)$")
+
+
+def _parse_rendered(message: str, name: str) -> list[Violation]:
+    found = []
+    for line in message.splitlines():
+        match = _RENDERED.match(line)
+        if match:
+            found.append(Violation(match["code"], "error", match["msg"], match["path"],
+                                   int(match["line"]), int(match["col"])))
+    return found or [SCHEMA.violation(message).at(name, 1, 1)]
+
+
+def _case_files(repo: Repository, paths: Iterable[Path] | None) -> tuple[list[Path], list[Violation]]:
+    """The case files to judge, and the stray files found in cases/ on the way."""
+    stray: list[Violation] = []
+    if not paths:
+        paths = [repo.root / CASES]
+    files: list[Path] = []
+    for path in paths:
+        path = path.resolve()
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and not child.name.startswith("."):
+                    files.append(child)
+        elif path.exists():
+            files.append(path)
+        else:
+            raise InputError(f"{path} does not exist", hint="name case files or folders to check")
+    cases = []
+    for file in files:
+        shown = repo.relative(file)
+        if any(True for _ in nationalid.find(file.name)):
+            stray.append(FILE_NAME_HAS_ID.violation(
+                "the file name contains a national id — rename it (cases are named by their id)"
+            ).at(shown, 1, 1))
+            continue
+        if file.name in (CONFIG, PEOPLE) and file.parent == repo.root:
+            continue
+        if file.suffix != ".yaml" or not CASE_ID_RE.match(file.stem):
+            if file.parent == repo.root / CASES or (repo.root / CASES) in file.parents:
+                stray.append(STRAY.violation(
+                    f"'{file.name}' is not a case file — case files are named <id>.yaml (like "
+                    "2026-7KQ3M.yaml); move other files out of cases/").at(shown, 1, 1))
+                continue
+        cases.append(file)
+    return cases, stray
+
+
+class _Cache:
+    def __init__(self, repo: Repository, context_key: str) -> None:
+        directory = gitrepo.git_dir(repo.root) if (repo.root / ".git").exists() else None
+        self.path = directory / "bti" / "validate-cache.json" if directory else None
+        self.key = context_key
+        self.entries: dict[str, list[dict[str, object]]] = {}
+        self.dirty = False
+        if self.path and self.path.exists():
+            try:
+                stored = json.loads(self.path.read_text("utf-8"))
+                if stored.get("key") == context_key:
+                    self.entries = stored["entries"]
+            except (OSError, ValueError, KeyError, TypeError):
+                self.entries = {}
+
+    def get(self, key: str) -> list[Violation] | None:
+        hit = self.entries.get(key)
+        if hit is None:
+            return None
+        return [Violation(str(v["code"]), v["severity"], str(v["message"]), str(v["path"]),  # type: ignore[arg-type]
+                          int(v["line"]), int(v["col"])) for v in hit]  # type: ignore[call-overload]
+
+    def put(self, key: str, violations: list[Violation]) -> None:
+        self.entries[key] = [v.as_dict() for v in violations]
+        self.dirty = True
+
+    def save(self) -> None:
+        if not self.path or not self.dirty:
+            return
+        from bti.yamlio import atomic_write
+
+        try:
+            atomic_write(self.path, json.dumps({"key": self.key, "entries": self.entries}))
+        except OSError:
+            pass  # a cache that cannot be written only costs time next run
+
+
+def _judge_batch(batch: list[tuple[str, bytes]], ctx: Context) -> list[list[Violation]]:
+    results = []
+    for shown, data in batch:
+        parsed = parse_case(data, shown)
+        results.append(judge(parsed, Context(ctx.config, ctx.people, ctx.time, None, shown)))
+    return results
+
+
+def validate(repo: Repository, paths: Iterable[Path] | None = None, *, use_cache: bool = True,
+             jobs: int | None = None) -> Report:
+    report = Report()
+    settings = _settings(repo, report)
+    cases, stray = _case_files(repo, paths)
+    report.violations.extend(stray)
+    report.files += len(stray)
+    if settings is None:
+        return report
+    config, people = settings
+    now = clock.now()
+    ctx = Context(config, people, now)
+    context_key = hashlib.sha1(
+        (repo.settings_text() + now.date().isoformat() + _code_digest()).encode(),
+        usedforsecurity=False,
+    ).hexdigest()
+    cache = _Cache(repo, context_key) if use_cache else None
+    todo: list[tuple[str, bytes, str]] = []
+    for file in cases:
+        shown = repo.relative(file)
+        data = file.read_bytes()
+        key = f"{gitrepo.blob_id(data)} {shown}"
+        hit = cache.get(key) if cache else None
+        report.files += 1
+        if hit is not None:
+            report.cached += 1
+            report.violations.extend(hit)
+        else:
+            todo.append((shown, data, key))
+    results = _run(todo, ctx, jobs)
+    for (_, _, key), found in zip(todo, results, strict=True):
+        report.violations.extend(found)
+        if cache:
+            cache.put(key, found)
+    if cache:
+        cache.save()
+    report.violations.sort(key=lambda v: (v.path, v.line, v.col, v.code))
+    return report
+
+
+def _run(todo: list[tuple[str, bytes, str]], ctx: Context, jobs: int | None) -> list[list[Violation]]:
+    items = [(shown, data) for shown, data, _ in todo]
+    workers = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
+    if workers <= 1 or len(items) < PARALLEL_FROM:
+        return _judge_batch(items, ctx)
+    size = max(50, len(items) // (workers * 4))
+    batches = [items[i:i + size] for i in range(0, len(items), size)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        results = pool.map(_judge_batch, batches, [ctx] * len(batches))
+        return [found for batch in results for found in batch]
