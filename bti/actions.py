@@ -47,10 +47,10 @@ def _copy(case: Case) -> Case:
 
 
 def open_case(case_id: str, act: Act, *, service: str, name: str, born: dt.date,
-              kind: SubjectKind, concern: str) -> Change:
+              kind: SubjectKind, concern: str, national_id: str | None = None) -> Change:
     case = Case(
         schema_version=SCHEMA_VERSION, id=case_id, opened=act.today,
-        subject=Subject(kind=kind, name=name, born=born),
+        subject=Subject(kind=kind, name=name, born=born, national_id=national_id),
         concern=Concern(text=concern, noted=act.today, by=act.email),
         owner_service=service, services=[service], holder=act.email,
     )
@@ -184,14 +184,15 @@ def evaluate_measure(case: Case, act: Act, measure_id: str, *, outcome: str, not
     target = new.measure(measure_id)
     assert target is not None
     target.evaluations.append(Evaluation(date=act.today, outcome=outcome,  # type: ignore[arg-type]
-                                         note=note, voice=voice, by=act.email))
+                                         note=note, voice=voice, next_by=next_by,
+                                         by=act.email))
     if voice:
         _log(new, act, voice, "voice")
     label = events.OUTCOMES[outcome].get(act.lang, outcome)
     _log(new, act, events.text("evaluated", act.lang, id=measure_id, outcome=label, note=note))
     notes = []
     if outcome in ("continue", "adjust") and next_by is None:
-        notes.append(f"set a new evaluate-by date for {measure_id} with a new measure if needed")
+        notes.append(f"{measure_id} goes on without a new evaluate-by date; give one with --next-by")
     return Change(new, f"measure {measure_id} evaluated: {outcome}", notes)
 
 

@@ -176,6 +176,7 @@ class Evaluation(Model):
     outcome: Outcome
     note: Text
     voice: Text | None = Field(None, description="the child's own view, in the child's words")
+    next_by: dt.date | None = Field(None, description="the next evaluate-by date, when it goes on")
     by: Email
 
 
@@ -192,6 +193,14 @@ class Measure(Model):
     @property
     def ended(self) -> bool:
         return bool(self.evaluations) and self.evaluations[-1].outcome == "end"
+
+    @property
+    def due(self) -> dt.date | None:
+        """When the measure is next to be evaluated: the latest evaluation's date, or the first."""
+        for evaluation in reversed(self.evaluations):
+            if evaluation.next_by is not None:
+                return evaluation.next_by
+        return self.evaluate_by
 
 
 class Meeting(Model):

@@ -36,9 +36,11 @@ def case() -> None:
 @click.option("--kind", type=click.Choice(["child", "youth", "pregnant", "family"]),
               default="child", show_default=True, help="Whom the case is about.")
 @click.option("--concern", default=None, help="What you noticed (the concern), in plain words.")
+@click.option("--national-id", default=None,
+              help="Fødselsnummer or D-number, 11 digits. Kept only in subject.national_id.")
 @no_commit_option
 def case_new(service: str, name: str, born: dt.date, kind: str, concern: str | None,
-             no_commit: bool) -> None:
+             national_id: str | None, no_commit: bool) -> None:
     """Open a case at level 0 with you as owner of the concern and holder."""
     from bti import actions
     from bti.errors import InputError
@@ -49,11 +51,18 @@ def case_new(service: str, name: str, born: dt.date, kind: str, concern: str | N
     if born > session.time.date():
         raise InputError(f"the birth date {born} is in the future",
                          hint="for a pregnant woman, give her own birth date and --kind pregnant")
+    if national_id is not None:
+        from bti import nationalid
+
+        national_id = national_id.replace(" ", "")
+        if not nationalid.is_valid(national_id):
+            raise InputError("the national id is not valid (11 digits with correct check digits)",
+                             hint="check the number, or leave --national-id out")
     text = concern or {"nb": "Uro meldt, ikke beskrevet ennå.", "nn": "Uro meldt, ikkje skildra enno.",
                        "en": "Concern raised, not yet described."}[session.repo.config.language]
     case_id = session.repo.new_case_id(session.time.year)
     change = actions.open_case(case_id, session.act, service=service, name=name, born=born,
-                               kind=kind, concern=text)  # type: ignore[arg-type]
+                               kind=kind, concern=text, national_id=national_id)  # type: ignore[arg-type]
     outcome = session.apply(None, change, commit=not no_commit)
     show_outcome(outcome)
     echo_out(case_id)
@@ -323,9 +332,11 @@ def measure_add(case_id: str, text: str, responsible: str, service_id: str, eval
 @click.option("--note", required=True, help="What the evaluation found.")
 @click.option("--voice", default=None,
               help="The child's own view. Asked for when the child is 7 or older.")
+@click.option("--next-by", type=DATE, default=None,
+              help="The next evaluate-by date, when the measure goes on (continue or adjust).")
 @no_commit_option
 def measure_evaluate(case_id: str, measure_id: str, outcome: str, note: str, voice: str | None,
-                     no_commit: bool) -> None:
+                     next_by: dt.date | None, no_commit: bool) -> None:
     """Evaluate a measure; records the child's voice (barnets stemme) from age 7."""
     from bti import actions, clock
     from bti.session import Session
@@ -343,7 +354,7 @@ def measure_evaluate(case_id: str, measure_id: str, outcome: str, note: str, voi
                              hint="give the child's own view with --voice '…'")
         voice = click.prompt("The child's own view (barnets stemme)").strip() or None
     change = actions.evaluate_measure(loaded.case, session.act, measure_id.lower(), outcome=outcome,
-                                      note=note, voice=voice, next_by=None)
+                                      note=note, voice=voice, next_by=next_by)
     show_outcome(session.apply(loaded, change, commit=not no_commit))
 
 

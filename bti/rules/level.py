@@ -47,6 +47,6 @@ def measures_complete(case: Case, ctx: Context) -> Iterator[Finding]:
         if measure.responsible is None:
             yield Finding(("measures", i), f"measure {measure.id} has no responsible person — "
                                            "name one (responsible: email)")
-        if measure.evaluate_by is None:
+        if measure.due is None:
             yield Finding(("measures", i), f"measure {measure.id} has no evaluate-by date — "
                                            "set one (evaluate_by: YYYY-MM-DD)")
