@@ -1,7 +1,7 @@
 """People-facing words of the årshjul in bokmål, nynorsk and English.
 
-Holiday names come from the `holidays` package in English (its stable names) and are translated here,
-so a reason reads the same whatever locale the machine runs in.
+Holiday names come from the `holidays` package in English (its stable names) and are translated
+here, so a reason reads the same whatever locale the machine runs in.
 """
 
 from __future__ import annotations
@@ -12,12 +12,48 @@ from typing import Final
 LANGUAGES: Final = ("nb", "nn", "en")
 
 MONTHS: Final[dict[str, tuple[str, ...]]] = {
-    "nb": ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
-           "oktober", "november", "desember"),
-    "nn": ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
-           "oktober", "november", "desember"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December"),
+    "nb": (
+        "januar",
+        "februar",
+        "mars",
+        "april",
+        "mai",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "desember",
+    ),
+    "nn": (
+        "januar",
+        "februar",
+        "mars",
+        "april",
+        "mai",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "desember",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
 }
 
 WEEKDAYS: Final[dict[str, tuple[str, ...]]] = {
@@ -63,7 +99,8 @@ _WORDS: Final[dict[str, dict[str, str]]] = {
         "summer": "Sommerferie",
         "none": "Ingen møter i perioden.",
         "count": "{n} møter i {m} serier.",
-        "legend_moved": "Hul prikk: møtet er flyttet (helligdag, helg eller ferie). Grå felt: ferier.",
+        "legend_moved": "Hul prikk: møtet er flyttet (helligdag, helg eller ferie). "
+        "Grå felt: ferier.",
         "generated": "Laget med bti fra {source}.",
     },
     "nn": {
@@ -84,7 +121,8 @@ _WORDS: Final[dict[str, dict[str, str]]] = {
         "summer": "Sommarferie",
         "none": "Ingen møte i perioden.",
         "count": "{n} møte i {m} seriar.",
-        "legend_moved": "Hol prikk: møtet er flytta (heilagdag, helg eller ferie). Grå felt: feriar.",
+        "legend_moved": "Hol prikk: møtet er flytta (heilagdag, helg eller ferie). "
+        "Grå felt: feriar.",
         "generated": "Laga med bti frå {source}.",
     },
     "en": {

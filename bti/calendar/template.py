@@ -1,0 +1,475 @@
+"""Reading an årshjul template (DESIGN §5) into typed series; every problem at file:line:col.
+
+Municipalities write these files by hand, so each message says what is wrong and what to do. The
+checks are written out rather than left to a schema library: the messages are the product here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+import yaml
+
+from bti import yamlio
+from bti.calendar import rules as r
+from bti.errors import FileProblem
+
+_WEEKDAY_NAMES = {
+    name: index
+    for index, names in enumerate(
+        (
+            ("monday", "mo", "mandag", "måndag"),
+            ("tuesday", "tu", "tirsdag", "tysdag"),
+            ("wednesday", "we", "onsdag"),
+            ("thursday", "th", "torsdag"),
+            ("friday", "fr", "fredag"),
+            ("saturday", "sa", "lørdag", "laurdag"),
+            ("sunday", "su", "søndag", "sundag"),
+        )
+    )
+    for name in names
+}
+_KINDS = ("date", "nth_weekday", "every", "times_per_year", "iso_week", "easter", "month", "rrule")
+_BESIDE = {  # keys allowed next to each rule kind in `when`
+    "date": (),
+    "nth_weekday": ("months",),
+    "every": (),
+    "times_per_year": ("weekday",),
+    "iso_week": ("weekday",),
+    "easter": (),
+    "month": ("weekday",),
+    "rrule": (),
+}
+_TOP = ("title", "year", "summer_break", "breaks", "meetings")
+_MEETING = (
+    "name",
+    "id",
+    "participants",
+    "responsible",
+    "purpose",
+    "place",
+    "time",
+    "minutes",
+    "when",
+)
+
+
+@dataclass(frozen=True)
+class Break:
+    name: str
+    weeks: tuple[int, ...] = ()
+    start: tuple[int, int] | dt.date | None = None  # (month, day) every year, or one date
+    end: tuple[int, int] | dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    id: str
+    rule: r.Rule
+    participants: tuple[str, ...] = ()
+    responsible: str | None = None
+    purpose: str | None = None
+    place: str | None = None
+    time: dt.time | None = None
+    minutes: int = 60
+
+
+@dataclass(frozen=True)
+class Template:
+    source: str
+    title: str
+    year: str  # school | calendar
+    summer_break: bool
+    breaks: tuple[Break, ...]
+    series: tuple[Series, ...]
+
+
+def read(path: Path, shown: str | None = None) -> Template:
+    name = shown or str(path)
+    return parse(yamlio.read_text(path, name), name)
+
+
+def parse(text: str, name: str) -> Template:
+    return _Reader(text, name).template(_load(text, name))
+
+
+def _load(text: str, name: str) -> Any:
+    try:
+        return yamlio.load(text, name)
+    except (ValueError, OverflowError):  # libyaml read a date that is not in the calendar
+        line, col, value = _bad_timestamp(text)
+        raise FileProblem(
+            name,
+            line,
+            col,
+            f"{value} is not a date in the calendar — check the "
+            "day and the month (write dates as YYYY-MM-DD)",
+        ) from None
+
+
+def _bad_timestamp(text: str) -> tuple[int, int, str]:
+    root = yaml.compose(text, Loader=yaml.CSafeLoader)
+    stack: list[yaml.Node] = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag.endswith(":timestamp"):
+                try:
+                    dt.date.fromisoformat(str(node.value)[:10])
+                except ValueError:
+                    return node.start_mark.line + 1, node.start_mark.column + 1, str(node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in reversed(node.value):
+                stack.extend([value, key])
+    return 1, 1, "a date"
+
+
+def slug(name: str) -> str:
+    """An ASCII id for a series: 'TOT ungdomsskule' -> 'tot-ungdomsskule'; æøå spelled out."""
+    plain = name.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
+    plain = unicodedata.normalize("NFKD", plain).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-") or "meeting"
+
+
+class _Reader:
+    def __init__(self, text: str, name: str) -> None:
+        self.text = text
+        self.name = name
+
+    def fail(self, loc: Sequence[str | int], message: str) -> NoReturn:
+        line, col = yamlio.locate(self.text, loc)
+        raise FileProblem(self.name, line, col, message)
+
+    def place(self, loc: Sequence[str | int]) -> r.Place:
+        return yamlio.locate(self.text, loc)
+
+    def keys(
+        self, data: dict[Any, Any], loc: tuple[str | int, ...], allowed: Sequence[str], what: str
+    ) -> None:
+        for key in data:
+            if key not in allowed:
+                self.fail(
+                    (*loc, key),
+                    f"unknown key '{key}' in {what} — the keys here are: {', '.join(allowed)}",
+                )
+
+    def mapping(self, value: Any, loc: tuple[str | int, ...], what: str) -> dict[Any, Any]:
+        if not isinstance(value, dict):
+            self.fail(
+                loc,
+                f"{what} should be a mapping of keys and values — write it as "
+                "key: value lines, or {key: value, …}",
+            )
+        return value
+
+    def text_value(self, value: Any, loc: tuple[str | int, ...], what: str) -> str:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, str | int | float)
+            or not str(value).strip()
+        ):
+            self.fail(
+                loc,
+                f"{what} should be a short text — write it on the same line, "
+                "in quotes if it has a colon",
+            )
+        return str(value).strip()
+
+    def integer(
+        self, value: Any, loc: tuple[str | int, ...], what: str, low: int, high: int, hint: str = ""
+    ) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.fail(
+                loc,
+                f"{what} should be a whole number from {low} to {high}, not "
+                f"{value!r}{' — ' + hint if hint else ' — correct the number'}",
+            )
+        return value
+
+    def weekday(self, value: Any, loc: tuple[str | int, ...]) -> int:
+        found = _WEEKDAY_NAMES.get(str(value).strip().lower()) if isinstance(value, str) else None
+        if found is None:
+            self.fail(
+                loc,
+                f"'{value}' is not a weekday — write monday, tuesday, wednesday, "
+                "thursday, friday, saturday or sunday (mandag, tirsdag/tysdag, … also work)",
+            )
+        return found
+
+    def date(
+        self, value: Any, loc: tuple[str | int, ...], yearly: bool
+    ) -> tuple[int, int] | dt.date:
+        """A date (YYYY-MM-DD) or, when `yearly`, a day every year (MM-DD)."""
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            text = value.strip()
+            if re.fullmatch(r"\d{4}-\d\d-\d\d", text):
+                try:
+                    return dt.date.fromisoformat(text)
+                except ValueError:
+                    self.fail(
+                        loc, f"{text} is not a date in the calendar — check the day and the month"
+                    )
+            if yearly and re.fullmatch(r"\d\d-\d\d", text):
+                month, day = int(text[:2]), int(text[3:])
+                try:
+                    dt.date(2024, month, day)  # a leap year: 02-29 is a day some years
+                except ValueError:
+                    self.fail(
+                        loc,
+                        f"{text} is not a day of the year — write MM-DD, month first, "
+                        "for example 12-21",
+                    )
+                return month, day
+        form = "YYYY-MM-DD, or MM-DD for the same day every year" if yearly else "YYYY-MM-DD"
+        self.fail(loc, f'{value!r} is not a date — write {form} in quotes, e.g. "12-21"')
+
+    def template(self, data: Any) -> Template:
+        if data is None:
+            self.fail((), "the template is empty — start from templates/arshjul.yaml")
+        data = self.mapping(data, (), "the template")
+        self.keys(data, (), _TOP, "the template")
+        year = data.get("year", "school")
+        if year not in ("school", "calendar"):
+            self.fail(
+                ("year",),
+                f"year should be school (August–June) or calendar (January–December), not {year!r}",
+            )
+        summer = data.get("summer_break", year == "school")
+        if not isinstance(summer, bool):
+            self.fail(("summer_break",), "summer_break should be true or false")
+        title = self.text_value(data.get("title", "Årshjul"), ("title",), "title")
+        breaks = data.get("breaks") or []
+        if not isinstance(breaks, list):
+            self.fail(("breaks",), "breaks should be a list, each item starting with '- '")
+        meetings = data.get("meetings")
+        if not isinstance(meetings, list) or not meetings:
+            self.fail(
+                ("meetings",),
+                "the template needs meetings: a list of the recurring "
+                "meetings, each with a name and a when",
+            )
+        series = tuple(self.series(m, ("meetings", i)) for i, m in enumerate(meetings))
+        seen: dict[str, int] = {}
+        for index, item in enumerate(series):
+            if item.id in seen:
+                self.fail(
+                    ("meetings", index, "name"),
+                    f"two meetings are called '{item.name}' "
+                    f"(also item {seen[item.id] + 1}) — give each its own name or id",
+                )
+            seen[item.id] = index
+        return Template(
+            source=self.name,
+            title=title,
+            year=year,
+            summer_break=summer,
+            breaks=tuple(self.pause(b, ("breaks", i)) for i, b in enumerate(breaks)),
+            series=series,
+        )
+
+    def pause(self, value: Any, loc: tuple[str | int, ...]) -> Break:
+        data = self.mapping(value, loc, "a break")
+        self.keys(data, loc, ("name", "weeks", "from", "to"), "a break")
+        name = self.text_value(data.get("name"), (*loc, "name"), "the break's name")
+        if "weeks" in data:
+            if "from" in data or "to" in data:
+                self.fail(
+                    (*loc, "from"),
+                    "a break has either weeks or from/to, not both — make two breaks",
+                )
+            weeks = data["weeks"] if isinstance(data["weeks"], list) else [data["weeks"]]
+            return Break(
+                name,
+                weeks=tuple(
+                    self.integer(w, (*loc, "weeks", i), "an ISO week", 1, 53)
+                    for i, w in enumerate(weeks)
+                ),
+            )
+        if "from" not in data or "to" not in data:
+            self.fail(
+                loc,
+                f"the break '{name}' needs weeks: [..] or both from: and to: — "
+                'for example {from: "12-21", to: "01-02"}',
+            )
+        start = self.date(data["from"], (*loc, "from"), yearly=True)
+        end = self.date(data["to"], (*loc, "to"), yearly=True)
+        if isinstance(start, dt.date) != isinstance(end, dt.date):
+            self.fail((*loc, "to"), "write from and to alike: both YYYY-MM-DD or both MM-DD")
+        if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
+            self.fail(
+                (*loc, "to"),
+                f"the break ends ({end}) before it starts ({start}) — swap from and to",
+            )
+        if isinstance(start, tuple) and isinstance(end, tuple) and end < start:
+            length = (dt.date(2025, *end) - dt.date(2024, *start)).days  # across New Year
+            if length > 60:
+                self.fail(
+                    (*loc, "to"),
+                    f"the break ends ({end[0]:02}-{end[1]:02}) before it "
+                    f"starts ({start[0]:02}-{start[1]:02}) — swap from and to (a break may "
+                    "run over New Year, but not for more than two months)",
+                )
+        return Break(name, start=start, end=end)
+
+    def series(self, value: Any, loc: tuple[str | int, ...]) -> Series:
+        data = self.mapping(value, loc, "a meeting")
+        self.keys(data, loc, _MEETING, "a meeting")
+        if "name" not in data:
+            self.fail(loc, "a meeting needs a name — add name: …")
+        name = self.text_value(data["name"], (*loc, "name"), "the meeting's name")
+        if "when" not in data:
+            self.fail(
+                (*loc, "name"),
+                f"the meeting '{name}' has no when — add a rule such as "
+                "when: {nth_weekday: {n: 1, weekday: tuesday}}",
+            )
+        ident = slug(self.text_value(data["id"], (*loc, "id"), "id") if "id" in data else name)
+        people = data.get("participants") or []
+        people = people if isinstance(people, list) else [people]
+        optional = {
+            key: self.text_value(data[key], (*loc, key), key) if data.get(key) is not None else None
+            for key in ("responsible", "purpose", "place")
+        }
+        return Series(
+            name=name,
+            id=ident,
+            rule=self.rule(data["when"], (*loc, "when")),
+            participants=tuple(
+                self.text_value(p, (*loc, "participants", i), "a participant")
+                for i, p in enumerate(people)
+            ),
+            time=self.clock(data["time"], (*loc, "time")) if "time" in data else None,
+            minutes=self.integer(data.get("minutes", 60), (*loc, "minutes"), "minutes", 5, 720),
+            **optional,
+        )
+
+    def clock(self, value: Any, loc: tuple[str | int, ...]) -> dt.time:
+        if isinstance(value, int) and not isinstance(value, bool):  # YAML 1.1 reads 9:30 as 570
+            value = f"{value // 60}:{value % 60:02}"
+        match = re.fullmatch(r"(\d{1,2})[:.](\d\d)", str(value).strip())
+        if not match or int(match[1]) > 23 or int(match[2]) > 59:
+            self.fail(loc, f'{value!r} is not a time of day — write HH:MM, for example "09:00"')
+        return dt.time(int(match[1]), int(match[2]))
+
+    def rule(self, value: Any, loc: tuple[str | int, ...]) -> r.Rule:
+        data = self.mapping(value, loc, "when")
+        kinds = [k for k in data if k in _KINDS]
+        if len(kinds) != 1:
+            where = (*loc, kinds[1]) if kinds else loc
+            self.fail(
+                where,
+                f"when needs exactly one rule, found {len(kinds)}"
+                f"{' (' + ', '.join(kinds) + ')' if kinds else ''} — use one of "
+                f"{', '.join(_KINDS)}",
+            )
+        kind = kinds[0]
+        self.keys(data, loc, (kind, *_BESIDE[kind]), f"a {kind} rule")
+        at = (*loc, kind)
+        body = data[kind]
+        if kind == "date":
+            when = self.date(body, at, yearly=True)
+            return r.FixedDate(
+                when if isinstance(when, dt.date) else None,
+                when if isinstance(when, tuple) else None,
+            )
+        if kind == "nth_weekday":
+            body = self.mapping(body, at, "nth_weekday")
+            self.keys(body, at, ("n", "weekday"), "nth_weekday")
+            for key in ("n", "weekday"):
+                if key not in body:
+                    self.fail(
+                        at, f"nth_weekday needs {key} — for example {{n: 1, weekday: thursday}}"
+                    )
+            n = self.integer(
+                body["n"],
+                (*at, "n"),
+                "n",
+                -5,
+                5,
+                "1 is the first, 5 the fifth, -1 the last of the month",
+            )
+            if n == 0:
+                self.fail(
+                    (*at, "n"), "n: 0 is not a week of the month — 1 is the first, -1 the last"
+                )
+            months = None
+            if "months" in data:
+                raw = data["months"] if isinstance(data["months"], list) else [data["months"]]
+                months = tuple(
+                    self.integer(m, (*loc, "months", i), "a month", 1, 12)
+                    for i, m in enumerate(raw)
+                )
+            return r.NthWeekday(
+                n, self.weekday(body["weekday"], (*at, "weekday")), months, self.place((*at, "n"))
+            )
+        if kind == "every":
+            return self.every(body, at)
+        weekday = self.weekday(data["weekday"], (*loc, "weekday")) if "weekday" in data else None
+        if kind == "times_per_year":
+            return r.TimesPerYear(self.integer(body, at, "times_per_year", 1, 52), weekday)
+        if kind == "iso_week":
+            if weekday is None:
+                self.fail(
+                    at,
+                    "iso_week needs a weekday beside it — for example "
+                    "{iso_week: 9, weekday: monday}",
+                )
+            return r.IsoWeek(self.integer(body, at, "iso_week", 1, 53), weekday)
+        if kind == "easter":
+            return r.Easter(
+                self.integer(
+                    body,
+                    at,
+                    "easter",
+                    -180,
+                    180,
+                    "days from Easter Sunday: -4 is the Wednesday before",
+                )
+            )
+        if kind == "month":
+            return r.InMonth(self.integer(body, at, "month", 1, 12), weekday, self.place(at))
+        text = self.text_value(body, at, "rrule")
+        try:
+            r.parse_rrule(text, dt.date(2026, 1, 1))
+        except ValueError as err:
+            self.fail(
+                at,
+                f"the RRULE cannot be read ({err}) — write it as in RFC 5545, for "
+                "example FREQ=MONTHLY;BYDAY=1TU",
+            )
+        return r.RRule(text, self.place(at))
+
+    def every(self, body: Any, at: tuple[str | int, ...]) -> r.Every:
+        body = self.mapping(body, at, "every")
+        self.keys(body, at, ("weeks", "months", "weekday", "start"), "every")
+        if ("weeks" in body) == ("months" in body):
+            self.fail(
+                at,
+                "every needs weeks: N or months: N (one of them) — for example "
+                "{weeks: 4, weekday: wednesday, start: 2026-08-19}",
+            )
+        unit = "weeks" if "weeks" in body else "months"
+        count = self.integer(body[unit], (*at, unit), unit, 1, 52 if unit == "weeks" else 12)
+        start = self.date(body["start"], (*at, "start"), yearly=False) if "start" in body else None
+        if isinstance(start, dt.date) and not 1900 <= start.year <= 2200:
+            self.fail((*at, "start"), f"start {start} is far from any school year — check the year")
+        weekday = self.weekday(body["weekday"], (*at, "weekday")) if "weekday" in body else None
+        return r.Every(
+            count if unit == "weeks" else None,
+            count if unit == "months" else None,
+            weekday,
+            start if isinstance(start, dt.date) else None,
+        )

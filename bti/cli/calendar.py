@@ -1,0 +1,81 @@
+"""bti calendar: the årshjul of recurring meetings."""
+
+from __future__ import annotations
+
+import click
+
+from bti.cli.base import main
+
+
+@main.group()
+def calendar() -> None:
+    """The årshjul: the year's recurring meetings, from a template."""
+
+
+@calendar.command()
+@click.option("--year", type=click.IntRange(1950, 2200), help="A calendar year, January–December.")
+@click.option(
+    "--school-year",
+    type=click.IntRange(1950, 2200),
+    help="A school year, August of this year to June of the next.",
+)
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(dir_okay=False),
+    help="The template. Default: templates/arshjul.yaml of this case repository.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "csv", "json", "ics", "svg"]),
+    default="md",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--out", type=click.Path(dir_okay=False), help="Write to this file instead of stdout."
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["nb", "nn", "en"]),
+    help="Language of dates, headings and notes. Default: bti.yaml's language, else nb.",
+)
+def generate(
+    year: int | None,
+    school_year: int | None,
+    source: str | None,
+    fmt: str,
+    out: str | None,
+    lang: str | None,
+) -> None:
+    """Turn the årshjul template into dated meetings.
+
+    Meetings that fall on a public holiday, a weekend or in a break move to the next working day,
+    and the output says from where and why. Without --year or --school-year: the current year of
+    the template's kind (school or calendar).
+    """
+    from pathlib import Path
+
+    from bti import calendar as cal
+    from bti.clock import now
+    from bti.errors import InputError
+    from bti.yamlio import atomic_write
+
+    if year is not None and school_year is not None:
+        raise InputError(
+            "give --year or --school-year, not both",
+            hint="--year 2027 is January–December; --school-year 2026 is August 2026–June 2027",
+        )
+    here = Path.cwd()
+    path = Path(source) if source else cal.default_template(here)
+    template = cal.read(path, source or str(path))
+    language = lang or cal.repository_language(here) or "nb"
+    stamp = now()
+    period = cal.period_for(template, year, school_year, stamp.date())
+    meetings, _ = cal.generate(template, period)
+    text = cal.render(template, period, meetings, fmt, language, stamp)
+    if out:
+        atomic_write(Path(out), text)
+    else:
+        click.echo(text, nl=False)
