@@ -40,6 +40,18 @@ class _Loader(yaml.CSafeLoader):
         return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
 
 
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        """An impossible date like 2015-02-30 stays text, so the schema names the field."""
+        try:
+            return super().construct_yaml_timestamp(node)  # type: ignore[misc]
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)  # type: ignore[no-untyped-call]
+
+
+_Loader.add_constructor(
+    "tag:yaml.org,2002:timestamp",
+    _Loader.construct_yaml_timestamp,  # type: ignore[arg-type]
+)
 _Loader.add_constructor(
     "tag:yaml.org,2002:map",
     _Loader.construct_mapping,  # type: ignore[arg-type]
@@ -93,13 +105,15 @@ def load(text: str, name: str) -> Any:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = err.problem or err.context or "not valid YAML"
         hint = "check the indentation and the quotes on this line"
-        if "'\\t'" in problem or "\t" in problem:
+        if "'\\t'" in problem or "\t" in problem or "tab character" in problem:
             problem, hint = "a tab character", "YAML indents with spaces; replace the tab with spaces"
         raise FileProblem(name, line, col, f"YAML syntax: {problem}", code="BTI001", hint=hint) from None
     except yaml.YAMLError as err:
         raise FileProblem(name, 1, 1, f"YAML syntax: {err}", code="BTI001") from None
     except RecursionError:
         raise FileProblem(name, 1, 1, "YAML nested too deeply", code="BTI001") from None
+    except (ValueError, TypeError, OverflowError) as err:
+        raise FileProblem(name, 1, 1, f"a value cannot be read: {err}", code="BTI001") from None
 
 
 def locator(text: str) -> Callable[[Sequence[str | int]], tuple[int, int]]:

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from bti.cli import main
+
+LEADER = "kari.leder@fjordvik.example"
+HOLDER = "ingrid.lerer@fjordvik.example"
+NURSE = "nils.helse@fjordvik.example"
+OUTSIDER = "ukjent@fjordvik.example"
+
+
+def git_env(email: str) -> dict[str, str]:
+    return {
+        "GIT_AUTHOR_NAME": email.split("@")[0],
+        "GIT_AUTHOR_EMAIL": email,
+        "GIT_COMMITTER_NAME": "bti test",
+        "GIT_COMMITTER_EMAIL": "test@fjordvik.example",
+    }
+
+
+@pytest.fixture(autouse=True)
+def _isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads the developer's own git configuration."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
+    monkeypatch.delenv("BTI_NOW", raising=False)
+    monkeypatch.setenv("BTI_DEBUG", "1")  # a fault in bti fails the test with its traceback
+    for key, value in git_env(LEADER).items():
+        monkeypatch.setenv(key, value)
+
+
+def git(cwd: Path, *args: str, env: dict[str, str] | None = None, check: bool = True) -> str:
+    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
+                            env={**os.environ, **(env or {})})
+    if check and result.returncode != 0:
+        raise AssertionError(f"git {' '.join(args)} failed: {result.stderr}{result.stdout}")
+    return result.stdout
+
+
+class Bti:
+    """Runs bti commands in a folder, as a given person, through click's CliRunner."""
+
+    def __init__(self, cwd: Path) -> None:
+        self.cwd = cwd
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, who: str = LEADER, now: str | None = None,
+                 input: str | None = None) -> Result:
+        env = git_env(who)
+        if now:
+            env["BTI_NOW"] = now
+        old = Path.cwd()
+        os.chdir(self.cwd)
+        try:
+            return self.runner.invoke(main, list(args), env=env, input=input,
+                                      catch_exceptions=False)
+        finally:
+            os.chdir(old)
+
+    def ok(self, *args: str, **kwargs: str) -> Result:
+        result = self(*args, **kwargs)  # type: ignore[arg-type]
+        assert result.exit_code == 0, result.output
+        return result
+
+
+@pytest.fixture
+def git_repo(tmp_path: Path) -> Path:
+    git(tmp_path, "init", "-q", "-b", "main")
+    return tmp_path
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Iterator[Bti]:
+    """A case repository with a leader, two holders and a nurse."""
+    bti = Bti(tmp_path / "repo")
+    tmp_path.joinpath("repo").mkdir()
+    bti.ok("init", "--municipality", "Fjordvik kommune")
+    bti.ok("person", "add", LEADER, "--name", "Kari Fjellstad", "--service", "skole",
+           "--role", "leader,holder")
+    bti.ok("person", "add", HOLDER, "--name", "Ingrid Strandli", "--service", "skole",
+           "--role", "holder")
+    bti.ok("person", "add", NURSE, "--name", "Nils Bakkevik", "--service", "helsestasjon",
+           "--role", "holder")
+    yield bti
+
+
+def new_case(bti: Bti, who: str = HOLDER, **options: str) -> str:
+    args = ["case", "new", "--service", options.get("service", "skole"), "--name",
+            options.get("name", "Ola Testesen"), "--born", options.get("born", "2015-03-02"),
+            "--concern", options.get("concern", "Virker trist.")]
+    if "kind" in options:
+        args += ["--kind", options["kind"]]
+    result = bti.ok(*args, who=who)
+    return result.output.strip().splitlines()[-1]
