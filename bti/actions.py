@@ -13,8 +13,22 @@ from dataclasses import dataclass, field
 from bti import events
 from bti.errors import InputError
 from bti.models import (
-    SCHEMA_VERSION, Case, Concern, Consent, Entry, EntryKind, Evaluation, Guardian, Handover,
-    Measure, Meeting, MeetingKind, Subject, SubjectKind, Withdrawal, next_id,
+    SCHEMA_VERSION,
+    Case,
+    Concern,
+    Consent,
+    Entry,
+    EntryKind,
+    Evaluation,
+    Guardian,
+    Handover,
+    Measure,
+    Meeting,
+    MeetingKind,
+    Subject,
+    SubjectKind,
+    Withdrawal,
+    next_id,
 )
 
 
@@ -46,13 +60,26 @@ def _copy(case: Case) -> Case:
     return case.model_copy(deep=True)
 
 
-def open_case(case_id: str, act: Act, *, service: str, name: str, born: dt.date,
-              kind: SubjectKind, concern: str, national_id: str | None = None) -> Change:
+def open_case(
+    case_id: str,
+    act: Act,
+    *,
+    service: str,
+    name: str,
+    born: dt.date,
+    kind: SubjectKind,
+    concern: str,
+    national_id: str | None = None,
+) -> Change:
     case = Case(
-        schema_version=SCHEMA_VERSION, id=case_id, opened=act.today,
+        schema_version=SCHEMA_VERSION,
+        id=case_id,
+        opened=act.today,
         subject=Subject(kind=kind, name=name, born=born, national_id=national_id),
         concern=Concern(text=concern, noted=act.today, by=act.email),
-        owner_service=service, services=[service], holder=act.email,
+        owner_service=service,
+        services=[service],
+        holder=act.email,
     )
     _log(case, act, events.text("opened", act.lang, service=service))
     return Change(case, "opened at level 0")
@@ -92,25 +119,47 @@ def add_entry(case: Case, act: Act, text: str, kind: EntryKind) -> Change:
     return Change(new, f"{'entry' if kind == 'note' else kind + ' entry'} added")
 
 
-def add_consent(case: Case, act: Act, *, given_by: list[str], services: list[str], purpose: str,
-                given: dt.date, expires: dt.date | None) -> Change:
+def add_consent(
+    case: Case,
+    act: Act,
+    *,
+    given_by: list[str],
+    services: list[str],
+    purpose: str,
+    given: dt.date,
+    expires: dt.date | None,
+) -> Change:
     new = _copy(case)
-    consent = Consent(id=next_id("c", [c.id for c in case.consents]), given_by=given_by,
-                      services=services, purpose=purpose, given=given, expires=expires,
-                      recorded_by=act.email)
+    consent = Consent(
+        id=next_id("c", [c.id for c in case.consents]),
+        given_by=given_by,
+        services=services,
+        purpose=purpose,
+        given=given,
+        expires=expires,
+        recorded_by=act.email,
+    )
     new.consents.append(consent)
-    _log(new, act, events.text("consent", act.lang, id=consent.id, services=", ".join(services),
-                               purpose=purpose))
+    _log(
+        new,
+        act,
+        events.text(
+            "consent", act.lang, id=consent.id, services=", ".join(services), purpose=purpose
+        ),
+    )
     return Change(new, f"consent {consent.id} recorded ({', '.join(services)})")
 
 
-def withdraw_consent(case: Case, act: Act, consent_id: str, reason: str | None,
-                     *, still_covered: bool) -> Change:
+def withdraw_consent(
+    case: Case, act: Act, consent_id: str, reason: str | None, *, still_covered: bool
+) -> Change:
     """Record the withdrawal; unless other consents still cover the case, bring it to level 0."""
     consent = case.consent(consent_id)
     if consent is None:
-        raise InputError(f"case {case.id} has no consent {consent_id}",
-                         hint="'bti case show ID' lists the consents")
+        raise InputError(
+            f"case {case.id} has no consent {consent_id}",
+            hint="'bti case show ID' lists the consents",
+        )
     if consent.withdrawn is not None:
         raise InputError(f"consent {consent_id} was already withdrawn {consent.withdrawn.date}")
     new = _copy(case)
@@ -142,8 +191,10 @@ def remove_service(case: Case, act: Act, service: str) -> Change:
     if service not in case.services:
         raise InputError(f"{service} is not involved in case {case.id}")
     if service == case.owner_service:
-        raise InputError(f"{service} owns the case and cannot leave it",
-                         hint="hand the case over or close it instead")
+        raise InputError(
+            f"{service} owns the case and cannot leave it",
+            hint="hand the case over or close it instead",
+        )
     new = _copy(case)
     new.services.remove(service)
     _log(new, act, events.text("service_removed", act.lang, service=service))
@@ -160,46 +211,94 @@ def set_level(case: Case, act: Act, level: int, reason: str, step: int | None) -
     return Change(new, f"level {case.level} → {level}")
 
 
-def add_measure(case: Case, act: Act, *, text: str, responsible: str, service: str,
-                evaluate_by: dt.date, start: dt.date | None) -> Change:
+def add_measure(
+    case: Case,
+    act: Act,
+    *,
+    text: str,
+    responsible: str,
+    service: str,
+    evaluate_by: dt.date,
+    start: dt.date | None,
+) -> Change:
     new = _copy(case)
-    measure = Measure(id=next_id("m", [m.id for m in case.measures]), text=text, service=service,
-                      responsible=responsible, start=start or act.today, evaluate_by=evaluate_by,
-                      added_by=act.email)
+    measure = Measure(
+        id=next_id("m", [m.id for m in case.measures]),
+        text=text,
+        service=service,
+        responsible=responsible,
+        start=start or act.today,
+        evaluate_by=evaluate_by,
+        added_by=act.email,
+    )
     new.measures.append(measure)
-    _log(new, act, events.text("measure", act.lang, id=measure.id, service=service,
-                               by=evaluate_by.isoformat(), text=text))
+    _log(
+        new,
+        act,
+        events.text(
+            "measure",
+            act.lang,
+            id=measure.id,
+            service=service,
+            by=evaluate_by.isoformat(),
+            text=text,
+        ),
+    )
     return Change(new, f"measure {measure.id} added")
 
 
-def evaluate_measure(case: Case, act: Act, measure_id: str, *, outcome: str, note: str,
-                     voice: str | None, next_by: dt.date | None) -> Change:
+def evaluate_measure(
+    case: Case,
+    act: Act,
+    measure_id: str,
+    *,
+    outcome: str,
+    note: str,
+    voice: str | None,
+    next_by: dt.date | None,
+) -> Change:
     measure = case.measure(measure_id)
     if measure is None:
-        raise InputError(f"case {case.id} has no measure {measure_id}",
-                         hint="'bti case show ID' lists the measures")
+        raise InputError(
+            f"case {case.id} has no measure {measure_id}",
+            hint="'bti case show ID' lists the measures",
+        )
     if measure.ended:
         raise InputError(f"measure {measure_id} has already ended")
     new = _copy(case)
     target = new.measure(measure_id)
     assert target is not None
-    target.evaluations.append(Evaluation(date=act.today, outcome=outcome,  # type: ignore[arg-type]
-                                         note=note, voice=voice, next_by=next_by,
-                                         by=act.email))
+    target.evaluations.append(
+        Evaluation(
+            date=act.today,
+            outcome=outcome,
+            note=note,
+            voice=voice,
+            next_by=next_by,
+            by=act.email,
+        )
+    )
     if voice:
         _log(new, act, voice, "voice")
     label = events.OUTCOMES[outcome].get(act.lang, outcome)
     _log(new, act, events.text("evaluated", act.lang, id=measure_id, outcome=label, note=note))
     notes = []
     if outcome in ("continue", "adjust") and next_by is None:
-        notes.append(f"{measure_id} goes on without a new evaluate-by date; give one with --next-by")
+        notes.append(
+            f"{measure_id} goes on without a new evaluate-by date; give one with --next-by"
+        )
     return Change(new, f"measure {measure_id} evaluated: {outcome}", notes)
 
 
 def offer_handover(case: Case, act: Act, to: str, reason: str | None) -> Change:
     new = _copy(case)
-    handover = Handover(id=next_id("h", [h.id for h in case.handovers]), to=to,
-                        offered_by=act.email, offered=act.time, reason=reason)
+    handover = Handover(
+        id=next_id("h", [h.id for h in case.handovers]),
+        to=to,
+        offered_by=act.email,
+        offered=act.time,
+        reason=reason,
+    )
     new.handovers.append(handover)
     shown = f" {reason}" if reason else ""
     _log(new, act, events.text("offered", act.lang, to=to, reason=shown))
@@ -224,10 +323,23 @@ def answer_handover(case: Case, act: Act, accept: bool, note: str | None) -> Cha
     return Change(new, f"handover {pending.id} {target.status}")
 
 
-def record_meeting(case: Case, act: Act, *, kind: MeetingKind, day: dt.date,
-                   participants: list[str], summary: str | None) -> Change:
+def record_meeting(
+    case: Case,
+    act: Act,
+    *,
+    kind: MeetingKind,
+    day: dt.date,
+    participants: list[str],
+    summary: str | None,
+) -> Change:
     new = _copy(case)
-    meeting = Meeting(id=next_id("mt", [m.id for m in case.meetings]), kind=kind, date=day,
-                      participants=participants, summary=summary, recorded_by=act.email)
+    meeting = Meeting(
+        id=next_id("mt", [m.id for m in case.meetings]),
+        kind=kind,
+        date=day,
+        participants=participants,
+        summary=summary,
+        recorded_by=act.email,
+    )
     new.meetings.append(meeting)
     return Change(new, f"meeting {meeting.id} recorded")

@@ -80,8 +80,16 @@ def schema_message(error: Any) -> str:
         return f"{name}: {shown} is not a whole number"
     if kind in ("string_type",):
         return f"{name}: {shown} must be text"
-    if kind in ("greater_than_equal", "less_than_equal", "too_short", "string_too_short",
-                "too_long", "string_too_long", "bool_type", "bool_parsing"):
+    if kind in (
+        "greater_than_equal",
+        "less_than_equal",
+        "too_short",
+        "string_too_short",
+        "too_long",
+        "string_too_long",
+        "bool_type",
+        "bool_parsing",
+    ):
         return f"{name}: {error['msg'].lower()}"
     message = str(error["msg"]).removeprefix("Value error, ")
     return f"{name}: {message}"
@@ -116,12 +124,21 @@ def parse_case(data: bytes | str, path: str) -> Parsed:
         message = problem.message.split(": BTI001 error: ", 1)[-1]
         if problem.hint:
             message += f" — {problem.hint}"
-        return Parsed(path, None, None, [SYNTAX.violation(message).at(path, problem.line, problem.col)])
+        return Parsed(
+            path, None, None, [SYNTAX.violation(message).at(path, problem.line, problem.col)]
+        )
     if not isinstance(raw, dict):
         what = "empty" if raw is None else f"a {type(raw).__name__}, not a mapping of fields"
-        return Parsed(path, text, None, [SCHEMA.violation(
-            f"the file is {what} — a case file starts with 'id:' and holds the case's fields"
-        ).at(path, 1, 1)])
+        return Parsed(
+            path,
+            text,
+            None,
+            [
+                SCHEMA.violation(
+                    f"the file is {what} — a case file starts with 'id:' and holds the case's fields"
+                ).at(path, 1, 1)
+            ],
+        )
     try:
         case = Case.model_validate(raw)
     except ValidationError as err:
@@ -162,13 +179,17 @@ def load_model(text: str, path: str, model: type[M]) -> M:
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise FileProblem(path, 1, 1, "must be a mapping of fields (key: value lines)", code="BTI002")
+        raise FileProblem(
+            path, 1, 1, "must be a mapping of fields (key: value lines)", code="BTI002"
+        )
     try:
         return model.model_validate(raw)
     except ValidationError as err:
         problems = schema_problems(err, text, path)
-        raise InputError("\n".join(p.render() for p in problems),
-                         hint=f"correct {path} and run the command again") from None
+        raise InputError(
+            "\n".join(p.render() for p in problems),
+            hint=f"correct {path} and run the command again",
+        ) from None
 
 
 __all__ = ["Config", "Directory", "Parsed", "judge", "judge_change", "load_model", "parse_case"]

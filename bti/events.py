@@ -26,7 +26,8 @@ EVENTS: dict[str, dict[str, str]] = {
         "en": "Guardian recorded ({relation}{extra}).",
     },
     "no_responsibility": {
-        "nb": ", uten foreldreansvar", "nn": ", utan foreldreansvar",
+        "nb": ", uten foreldreansvar",
+        "nn": ", utan foreldreansvar",
         "en": ", without parental responsibility",
     },
     "consent": {
@@ -40,11 +41,14 @@ EVENTS: dict[str, dict[str, str]] = {
         "en": "Consent {id} is withdrawn.{reason} {effect}",
     },
     "to_level0": {
-        "nb": "Saken går tilbake til nivå 0.", "nn": "Saka går tilbake til nivå 0.",
+        "nb": "Saken går tilbake til nivå 0.",
+        "nn": "Saka går tilbake til nivå 0.",
         "en": "The case returns to level 0.",
     },
     "to_closed": {
-        "nb": "Saken er avsluttet.", "nn": "Saka er avslutta.", "en": "The case is closed.",
+        "nb": "Saken er avsluttet.",
+        "nn": "Saka er avslutta.",
+        "en": "The case is closed.",
     },
     "service_added": {
         "nb": "Tjenesten {service} er med i samarbeidet.",
@@ -91,8 +95,11 @@ EVENTS: dict[str, dict[str, str]] = {
 OUTCOMES: dict[str, dict[str, str]] = {
     "end": {"nb": "avslutte", "nn": "avslutte", "en": "end"},
     "continue": {"nb": "fortsette", "nn": "halde fram", "en": "continue"},
-    "adjust": {"nb": "justere eller prøve andre tiltak", "nn": "justere eller prøve andre tiltak",
-               "en": "adjust or try other measures"},
+    "adjust": {
+        "nb": "justere eller prøve andre tiltak",
+        "nn": "justere eller prøve andre tiltak",
+        "en": "adjust or try other measures",
+    },
     "refer": {"nb": "henvise videre", "nn": "vise vidare", "en": "refer on"},
 }
 

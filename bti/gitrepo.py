@@ -32,12 +32,19 @@ def _env() -> dict[str, str]:
     return env
 
 
-def run(args: Sequence[str], cwd: Path | str, *, input: str | None = None,
-        check: bool = True) -> subprocess.CompletedProcess[str]:
+def run(
+    args: Sequence[str], cwd: Path | str, *, input: str | None = None, check: bool = True
+) -> subprocess.CompletedProcess[str]:
     try:
         result = subprocess.run(
-            ["git", *args], cwd=cwd, input=input, capture_output=True, text=True,
-            encoding="utf-8", errors="replace", env=_env(),
+            ["git", *args],
+            cwd=cwd,
+            input=input,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            env=_env(),
         )
     except FileNotFoundError:
         raise GitError("git is not installed or not on PATH", hint="install git first") from None
@@ -78,7 +85,7 @@ def author(path: Path) -> Ident:
         raise InputError(
             "git does not know who you are, so bti cannot tell who is making this change",
             hint="set it once: git config --global user.name 'Your Name' && "
-                 "git config --global user.email you@kommune.no",
+            "git config --global user.email you@kommune.no",
         )
     return Ident(match.group("name"), match.group("email").lower())
 
@@ -90,8 +97,10 @@ def commit(path: Path, files: Sequence[Path], message: str) -> str:
     result = run(["commit", "-q", "-m", message, "--", *names], path, check=False)
     if result.returncode != 0:
         detail = (result.stderr + result.stdout).strip()
-        raise Refused(f"git refused the commit:\n{detail}",
-                      hint="nothing was committed; fix what the message names and try again")
+        raise Refused(
+            f"git refused the commit:\n{detail}",
+            hint="nothing was committed; fix what the message names and try again",
+        )
     return run(["rev-parse", "HEAD"], path).stdout.strip()
 
 

@@ -252,7 +252,7 @@ class Case(Model):
 
 
 def next_id(prefix: str, existing: list[str]) -> str:
-    numbers = [int(i[len(prefix):]) for i in existing if i[len(prefix):].isdigit()]
+    numbers = [int(i[len(prefix) :]) for i in existing if i[len(prefix) :].isdigit()]
     return f"{prefix}{max(numbers, default=0) + 1}"
 
 

@@ -35,8 +35,9 @@ def render_rows(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], fmt: 
     """Render rows (mappings) in `fmt`; `columns` fixes the order and the table's headings."""
     rows = list(rows)
     if fmt == "json":
-        return json.dumps([{c: _plain(r.get(c)) for c in columns} for r in rows],
-                          ensure_ascii=False, indent=2)
+        return json.dumps(
+            [{c: _plain(r.get(c)) for c in columns} for r in rows], ensure_ascii=False, indent=2
+        )
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")

@@ -16,23 +16,53 @@ from bti.store import CONFIG, PEOPLE, schema_header
 DEFAULT_SERVICES: list[tuple[str, str, str, str, bool]] = [
     ("barnehage", "Barnehage", "Barnehage", "Kindergarten", False),
     ("skole", "Skole og SFO", "Skule og SFO", "School and after-school care", False),
-    ("helsestasjon", "Helsestasjon og skolehelsetjeneste", "Helsestasjon og skulehelseteneste",
-     "Health station and school health service", False),
-    ("ppt", "PPT (pedagogisk-psykologisk tjeneste)", "PPT (pedagogisk-psykologisk teneste)",
-     "Educational-psychological service (PPT)", False),
+    (
+        "helsestasjon",
+        "Helsestasjon og skolehelsetjeneste",
+        "Helsestasjon og skulehelseteneste",
+        "Health station and school health service",
+        False,
+    ),
+    (
+        "ppt",
+        "PPT (pedagogisk-psykologisk tjeneste)",
+        "PPT (pedagogisk-psykologisk teneste)",
+        "Educational-psychological service (PPT)",
+        False,
+    ),
     ("barnevern", "Barnevernstjenesten", "Barnevernstenesta", "Child welfare service", False),
     ("nav", "NAV", "NAV", "NAV (labour and welfare)", False),
-    ("psykisk-helse", "Psykisk helse og rus", "Psykisk helse og rus",
-     "Mental health and substance use", False),
-    ("fysio-ergo", "Fysio- og ergoterapi", "Fysio- og ergoterapi",
-     "Physiotherapy and occupational therapy", False),
+    (
+        "psykisk-helse",
+        "Psykisk helse og rus",
+        "Psykisk helse og rus",
+        "Mental health and substance use",
+        False,
+    ),
+    (
+        "fysio-ergo",
+        "Fysio- og ergoterapi",
+        "Fysio- og ergoterapi",
+        "Physiotherapy and occupational therapy",
+        False,
+    ),
     ("familie", "Familietjenesten", "Familietenesta", "Family service", False),
     ("tannhelse", "Tannhelsetjenesten", "Tannhelsetenesta", "Dental health service", False),
     ("flyktning", "Flyktningtjenesten", "Flyktningtenesta", "Refugee service", False),
-    ("bup", "BUP (psykisk helsevern for barn og unge)", "BUP (psykisk helsevern for barn og unge)",
-     "Child and adolescent mental health (BUP)", True),
-    ("habilitering", "Habiliteringstjenesten", "Habiliteringstenesta",
-     "Habilitation service (specialist health)", True),
+    (
+        "bup",
+        "BUP (psykisk helsevern for barn og unge)",
+        "BUP (psykisk helsevern for barn og unge)",
+        "Child and adolescent mental health (BUP)",
+        True,
+    ),
+    (
+        "habilitering",
+        "Habiliteringstjenesten",
+        "Habiliteringstenesta",
+        "Habilitation service (specialist health)",
+        True,
+    ),
     ("politi", "Politiet", "Politiet", "Police", True),
 ]
 _LANG_INDEX = {"nb": 1, "nn": 2, "en": 3}
@@ -61,14 +91,21 @@ def export_schemas(out: Path) -> list[Path]:
 def create(root: Path, municipality: str, lang: str) -> list[Path]:
     """Write the files of a new case repository into `root`; return what was written."""
     if (root / CONFIG).exists():
-        raise Refused(f"{root / CONFIG} exists already: this is a case repository",
-                      hint="nothing was changed; run other bti commands here")
+        raise Refused(
+            f"{root / CONFIG} exists already: this is a case repository",
+            hint="nothing was changed; run other bti commands here",
+        )
     root.mkdir(parents=True, exist_ok=True)
-    config = Config(municipality=municipality, language=lang,  # type: ignore[arg-type]
-                    services=default_services(lang))
+    config = Config(
+        municipality=municipality,
+        language=lang,
+        services=default_services(lang),
+    )
     written = []
-    for name, model, header in ((CONFIG, config, schema_header("bti")),
-                                (PEOPLE, Directory(), schema_header("people"))):
+    for name, model, header in (
+        (CONFIG, config, schema_header("bti")),
+        (PEOPLE, Directory(), schema_header("people")),
+    ):
         path = root / name
         data = model.model_dump(mode="python", exclude_none=True)
         yamlio.atomic_write(path, yamlio.rt_dump(yamlio.to_node(data), header=header))

@@ -23,7 +23,9 @@ class RuleRefusal(Refused):
     def __init__(self, violations: list[Violation]) -> None:
         self.violations = violations
         lines = "\n".join(v.render() for v in violations)
-        super().__init__(f"refused — the change would break the rules; nothing was written:\n{lines}")
+        super().__init__(
+            f"refused — the change would break the rules; nothing was written:\n{lines}"
+        )
 
 
 @dataclass
@@ -61,7 +63,7 @@ class Session:
                 f"you ({self.email}) are not in people.yaml, so you can read cases but not change "
                 "them",
                 hint=f"a leader adds you: bti person add {self.email} --name 'Your Name' "
-                     "--service SERVICE --role holder",
+                "--service SERVICE --role holder",
             )
         return person
 
@@ -71,8 +73,10 @@ class Session:
             return None
         person = self.person()
         if "leader" not in person.roles:
-            raise Refused(f"only a leader can change people and services; {self.email} is not one",
-                          hint="ask a leader of your service to make this change")
+            raise Refused(
+                f"only a leader can change people and services; {self.email} is not one",
+                hint="ask a leader of your service to make this change",
+            )
         return person
 
     def context(self, path: str) -> Context:
@@ -90,22 +94,39 @@ class Session:
         if errors:
             raise RuleRefusal(errors)
         old_text = loaded.parsed.text if loaded else None
-        return self._write_and_commit(path, old_text, text, f"{change.case.id}: {change.summary}",
-                                      commit, [v for v in found if not v.is_error], change.notes)
+        return self._write_and_commit(
+            path,
+            old_text,
+            text,
+            f"{change.case.id}: {change.summary}",
+            commit,
+            [v for v in found if not v.is_error],
+            change.notes,
+        )
 
-    def save_settings(self, name: str, old: Model | None, new: Model, summary: str,
-                      *, commit: bool) -> Outcome:
+    def save_settings(
+        self, name: str, old: Model | None, new: Model, summary: str, *, commit: bool
+    ) -> Outcome:
         path = self.repo.root / name
         old_text = path.read_text("utf-8") if path.exists() else None
-        text = render(old_text, old if old_text else None, new,
-                      schema_header(name.removesuffix(".yaml")))
+        text = render(
+            old_text, old if old_text else None, new, schema_header(name.removesuffix(".yaml"))
+        )
         outcome = self._write_and_commit(path, old_text, text, f"{name}: {summary}", commit, [], [])
         self.repo.__dict__.pop("config", None)
         self.repo.__dict__.pop("people", None)
         return outcome
 
-    def _write_and_commit(self, path: Path, old_text: str | None, text: str, message: str,
-                          commit: bool, warnings: list[Violation], notes: list[str]) -> Outcome:
+    def _write_and_commit(
+        self,
+        path: Path,
+        old_text: str | None,
+        text: str,
+        message: str,
+        commit: bool,
+        warnings: list[Violation],
+        notes: list[str],
+    ) -> Outcome:
         yamlio.atomic_write(path, text)
         sha = None
         if commit:

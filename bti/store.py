@@ -118,18 +118,28 @@ class Repository:
     def load_case(self, case_id: str) -> LoadedCase:
         case_id = case_id.strip().upper()
         if not CASE_ID_RE.match(case_id):
-            raise InputError(f"'{case_id}' is not a case id", hint="case ids look like 2026-7KQ3M; "
-                             "'bti case list' shows them")
+            raise InputError(
+                f"'{case_id}' is not a case id",
+                hint="case ids look like 2026-7KQ3M; 'bti case list' shows them",
+            )
         path = self.case_path(case_id)
         if not path.exists():
-            raise InputError(f"there is no case {case_id} in {self.relative(self.cases_dir)}/",
-                             hint="'bti case list' shows the cases")
+            raise InputError(
+                f"there is no case {case_id} in {self.relative(self.cases_dir)}/",
+                hint="'bti case list' shows the cases",
+            )
         shown = self.relative(path)
         parsed = parse_case(path.read_bytes(), shown)
         if parsed.case is None:
             first = parsed.problems[0]
-            raise FileProblem(shown, first.line, first.col, first.message, code=first.code,
-                              hint="correct the file (bti validate lists every problem) and retry")
+            raise FileProblem(
+                shown,
+                first.line,
+                first.col,
+                first.message,
+                code=first.code,
+                hint="correct the file (bti validate lists every problem) and retry",
+            )
         return LoadedCase(path, parsed)
 
     def new_case_id(self, year: int) -> str:

@@ -7,6 +7,7 @@ folder, so it is never committed. A cold run on many files is spread over the ma
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -19,7 +20,7 @@ from pathlib import Path
 from bti import __version__, clock, gitrepo, nationalid
 from bti.checks import judge, load_model, parse_case
 from bti.errors import FileProblem, InputError
-from bti.models import CASE_ID_RE, Config, Directory
+from bti.models import CASE_ID_RE, Config, Directory, Model
 from bti.rules import Context, Violation
 from bti.rules.file import SCHEMA, STRAY
 from bti.rules.privacy import FILE_NAME_HAS_ID
@@ -53,7 +54,7 @@ def _code_digest() -> str:
 
 def _settings(repo: Repository, report: Report) -> tuple[Config, Directory] | None:
     """Read bti.yaml and people.yaml; their problems go into the report."""
-    loaded = []
+    loaded: list[Model] = []
     for name, model in ((CONFIG, Config), (PEOPLE, Directory)):
         path = repo.root / name
         if not path.exists() and model is Directory:
@@ -64,9 +65,16 @@ def _settings(repo: Repository, report: Report) -> tuple[Config, Directory] | No
             text = path.read_text("utf-8")
             loaded.append(load_model(text, name, model))
         except FileProblem as problem:
-            report.violations.append(Violation(problem.code or "BTI001", "error",
-                                               problem.message.split("error: ", 1)[-1],
-                                               name, problem.line, problem.col))
+            report.violations.append(
+                Violation(
+                    problem.code or "BTI001",
+                    "error",
+                    problem.message.split("error: ", 1)[-1],
+                    name,
+                    problem.line,
+                    problem.col,
+                )
+            )
         except InputError as err:
             report.violations.extend(_parse_rendered(err.message, name))
         except (OSError, UnicodeDecodeError) as err:
@@ -78,7 +86,9 @@ def _settings(repo: Repository, report: Report) -> tuple[Config, Directory] | No
     return config, people
 
 
-_RENDERED = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>BTI\d+) error: (?P<msg>.*)$")
+_RENDERED = re.compile(
+    r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>BTI\d+) error: (?P<msg>.*)$"
+)
 
 
 def _parse_rendered(message: str, name: str) -> list[Violation]:
@@ -86,12 +96,22 @@ def _parse_rendered(message: str, name: str) -> list[Violation]:
     for line in message.splitlines():
         match = _RENDERED.match(line)
         if match:
-            found.append(Violation(match["code"], "error", match["msg"], match["path"],
-                                   int(match["line"]), int(match["col"])))
+            found.append(
+                Violation(
+                    match["code"],
+                    "error",
+                    match["msg"],
+                    match["path"],
+                    int(match["line"]),
+                    int(match["col"]),
+                )
+            )
     return found or [SCHEMA.violation(message).at(name, 1, 1)]
 
 
-def _case_files(repo: Repository, paths: Iterable[Path] | None) -> tuple[list[Path], list[Violation]]:
+def _case_files(
+    repo: Repository, paths: Iterable[Path] | None
+) -> tuple[list[Path], list[Violation]]:
     """The case files to judge, and the stray files found in cases/ on the way."""
     stray: list[Violation] = []
     if not paths:
@@ -111,18 +131,23 @@ def _case_files(repo: Repository, paths: Iterable[Path] | None) -> tuple[list[Pa
     for file in files:
         shown = repo.relative(file)
         if any(True for _ in nationalid.find(file.name)):
-            stray.append(FILE_NAME_HAS_ID.violation(
-                "the file name contains a national id — rename it (cases are named by their id)"
-            ).at(shown, 1, 1))
+            stray.append(
+                FILE_NAME_HAS_ID.violation(
+                    "the file name contains a national id — rename it (cases are named by their id)"
+                ).at(shown, 1, 1)
+            )
             continue
         if file.name in (CONFIG, PEOPLE) and file.parent == repo.root:
             continue
-        if file.suffix != ".yaml" or not CASE_ID_RE.match(file.stem):
-            if file.parent == repo.root / CASES or (repo.root / CASES) in file.parents:
-                stray.append(STRAY.violation(
+        in_cases = (repo.root / CASES) in file.parents
+        if in_cases and (file.suffix != ".yaml" or not CASE_ID_RE.match(file.stem)):
+            stray.append(
+                STRAY.violation(
                     f"'{file.name}' is not a case file — case files are named <id>.yaml (like "
-                    "2026-7KQ3M.yaml); move other files out of cases/").at(shown, 1, 1))
-                continue
+                    "2026-7KQ3M.yaml); move other files out of cases/"
+                ).at(shown, 1, 1)
+            )
+            continue
         cases.append(file)
     return cases, stray
 
@@ -146,8 +171,17 @@ class _Cache:
         hit = self.entries.get(key)
         if hit is None:
             return None
-        return [Violation(str(v["code"]), v["severity"], str(v["message"]), str(v["path"]),  # type: ignore[arg-type]
-                          int(v["line"]), int(v["col"])) for v in hit]  # type: ignore[call-overload]
+        return [
+            Violation(
+                str(v["code"]),
+                "warning" if v["severity"] == "warning" else "error",
+                str(v["message"]),
+                str(v["path"]),
+                int(str(v["line"])),
+                int(str(v["col"])),
+            )
+            for v in hit
+        ]
 
     def put(self, key: str, violations: list[Violation]) -> None:
         self.entries[key] = [v.as_dict() for v in violations]
@@ -158,10 +192,9 @@ class _Cache:
             return
         from bti.yamlio import atomic_write
 
-        try:
+        # A cache that cannot be written only costs time on the next run.
+        with contextlib.suppress(OSError):
             atomic_write(self.path, json.dumps({"key": self.key, "entries": self.entries}))
-        except OSError:
-            pass  # a cache that cannot be written only costs time next run
 
 
 def _judge_batch(batch: list[tuple[str, bytes]], ctx: Context) -> list[list[Violation]]:
@@ -172,8 +205,13 @@ def _judge_batch(batch: list[tuple[str, bytes]], ctx: Context) -> list[list[Viol
     return results
 
 
-def validate(repo: Repository, paths: Iterable[Path] | None = None, *, use_cache: bool = True,
-             jobs: int | None = None) -> Report:
+def validate(
+    repo: Repository,
+    paths: Iterable[Path] | None = None,
+    *,
+    use_cache: bool = True,
+    jobs: int | None = None,
+) -> Report:
     report = Report()
     settings = _settings(repo, report)
     cases, stray = _case_files(repo, paths)
@@ -212,13 +250,15 @@ def validate(repo: Repository, paths: Iterable[Path] | None = None, *, use_cache
     return report
 
 
-def _run(todo: list[tuple[str, bytes, str]], ctx: Context, jobs: int | None) -> list[list[Violation]]:
+def _run(
+    todo: list[tuple[str, bytes, str]], ctx: Context, jobs: int | None
+) -> list[list[Violation]]:
     items = [(shown, data) for shown, data, _ in todo]
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
     if workers <= 1 or len(items) < PARALLEL_FROM:
         return _judge_batch(items, ctx)
     size = max(50, len(items) // (workers * 4))
-    batches = [items[i:i + size] for i in range(0, len(items), size)]
+    batches = [items[i : i + size] for i in range(0, len(items), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         results = pool.map(_judge_batch, batches, [ctx] * len(batches))
         return [found for batch in results for found in batch]

@@ -27,34 +27,39 @@ class _Loader(yaml.CSafeLoader):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=deep)
             if isinstance(key, list | dict):
                 raise yaml.constructor.ConstructorError(
-                    None, None, "a key must be a plain value, not a list or mapping", key_node.start_mark
+                    None,
+                    None,
+                    "a key must be a plain value, not a list or mapping",
+                    key_node.start_mark,
                 )
             if key in seen:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"the key '{key}' appears twice in this mapping", key_node.start_mark
+                    None,
+                    None,
+                    f"the key '{key}' appears twice in this mapping",
+                    key_node.start_mark,
                 )
             seen.add(key)
-        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
-
+        return super().construct_mapping(node, deep=deep)
 
     def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
         """An impossible date like 2015-02-30 stays text, so the schema names the field."""
         try:
-            return super().construct_yaml_timestamp(node)  # type: ignore[misc]
+            return super().construct_yaml_timestamp(node)
         except (ValueError, OverflowError):
-            return self.construct_scalar(node)  # type: ignore[no-untyped-call]
+            return self.construct_scalar(node)
 
 
 _Loader.add_constructor(
     "tag:yaml.org,2002:timestamp",
-    _Loader.construct_yaml_timestamp,  # type: ignore[arg-type]
+    _Loader.construct_yaml_timestamp,
 )
 _Loader.add_constructor(
     "tag:yaml.org,2002:map",
-    _Loader.construct_mapping,  # type: ignore[arg-type]
+    _Loader.construct_mapping,
 )
 
 
@@ -75,7 +80,11 @@ def read_text(path: Path, shown: str | None = None) -> str:
 def decode(data: bytes, name: str) -> str:
     if b"\x00" in data:
         raise FileProblem(
-            name, 1, 1, "is a binary file, not YAML text", code="BTI001",
+            name,
+            1,
+            1,
+            "is a binary file, not YAML text",
+            code="BTI001",
             hint="case files are plain text; restore it from git or remove it",
         )
     try:
@@ -83,31 +92,38 @@ def decode(data: bytes, name: str) -> str:
     except UnicodeDecodeError as err:
         line, col = position_of_offset(data, err.start)
         raise FileProblem(
-            name, line, col, "is not UTF-8 text", code="BTI001",
+            name,
+            line,
+            col,
+            "is not UTF-8 text",
+            code="BTI001",
             hint="save the file as UTF-8 (the encoding every editor offers)",
         ) from None
 
 
 def position_of_offset(data: bytes | str, offset: int) -> tuple[int, int]:
     before = data[:offset]
-    newline = b"\n" if isinstance(before, bytes) else "\n"
-    line = before.count(newline) + 1  # type: ignore[arg-type]
-    col = offset - (before.rfind(newline) + 1) + 1  # type: ignore[arg-type]
-    return line, col
+    text = before.decode("utf-8", errors="replace") if isinstance(before, bytes) else before
+    return text.count("\n") + 1, len(text) - (text.rfind("\n") + 1) + 1
 
 
 def load(text: str, name: str) -> Any:
     """Parse YAML text with libyaml; a syntax error becomes a FileProblem with line and column."""
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+        return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = err.problem or err.context or "not valid YAML"
         hint = "check the indentation and the quotes on this line"
         if "'\\t'" in problem or "\t" in problem or "tab character" in problem:
-            problem, hint = "a tab character", "YAML indents with spaces; replace the tab with spaces"
-        raise FileProblem(name, line, col, f"YAML syntax: {problem}", code="BTI001", hint=hint) from None
+            problem, hint = (
+                "a tab character",
+                "YAML indents with spaces; replace the tab with spaces",
+            )
+        raise FileProblem(
+            name, line, col, f"YAML syntax: {problem}", code="BTI001", hint=hint
+        ) from None
     except yaml.YAMLError as err:
         raise FileProblem(name, 1, 1, f"YAML syntax: {err}", code="BTI001") from None
     except RecursionError:
@@ -135,8 +151,11 @@ def locator(text: str) -> Callable[[Sequence[str | int]], tuple[int, int]]:
                 if match is None:
                     break
                 mark, node = match[0].start_mark, match[1]
-            elif (isinstance(node, yaml.SequenceNode) and isinstance(part, int)
-                  and 0 <= part < len(node.value)):
+            elif (
+                isinstance(node, yaml.SequenceNode)
+                and isinstance(part, int)
+                and 0 <= part < len(node.value)
+            ):
                 node = node.value[part]
                 mark = node.start_mark
             else:
@@ -226,7 +245,7 @@ def apply_changes(node: Any, old: Any, new: Any) -> Any:
                     node[index] = apply_changes(node[index], before, value)
             else:
                 node.append(to_node(value))
-        del node[len(new):]
+        del node[len(new) :]
         return node
     return to_node(new)
 

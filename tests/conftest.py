@@ -26,7 +26,9 @@ def git_env(email: str) -> dict[str, str]:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_git(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """No test reads the developer's own git configuration."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
@@ -39,8 +41,9 @@ def _isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
 
 
 def git(cwd: Path, *args: str, env: dict[str, str] | None = None, check: bool = True) -> str:
-    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
-                            env={**os.environ, **(env or {})})
+    result = subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, env={**os.environ, **(env or {})}
+    )
     if check and result.returncode != 0:
         raise AssertionError(f"git {' '.join(args)} failed: {result.stderr}{result.stdout}")
     return result.stdout
@@ -53,16 +56,18 @@ class Bti:
         self.cwd = cwd
         self.runner = CliRunner()
 
-    def __call__(self, *args: str, who: str = LEADER, now: str | None = None,
-                 input: str | None = None) -> Result:
+    def __call__(
+        self, *args: str, who: str = LEADER, now: str | None = None, input: str | None = None
+    ) -> Result:
         env = git_env(who)
         if now:
             env["BTI_NOW"] = now
         old = Path.cwd()
         os.chdir(self.cwd)
         try:
-            return self.runner.invoke(main, list(args), env=env, input=input,
-                                      catch_exceptions=False)
+            return self.runner.invoke(
+                main, list(args), env=env, input=input, catch_exceptions=False
+            )
         finally:
             os.chdir(old)
 
@@ -84,19 +89,55 @@ def repo(tmp_path: Path) -> Iterator[Bti]:
     bti = Bti(tmp_path / "repo")
     tmp_path.joinpath("repo").mkdir()
     bti.ok("init", "--municipality", "Fjordvik kommune")
-    bti.ok("person", "add", LEADER, "--name", "Kari Fjellstad", "--service", "skole",
-           "--role", "leader,holder")
-    bti.ok("person", "add", HOLDER, "--name", "Ingrid Strandli", "--service", "skole",
-           "--role", "holder")
-    bti.ok("person", "add", NURSE, "--name", "Nils Bakkevik", "--service", "helsestasjon",
-           "--role", "holder")
+    bti.ok(
+        "person",
+        "add",
+        LEADER,
+        "--name",
+        "Kari Fjellstad",
+        "--service",
+        "skole",
+        "--role",
+        "leader,holder",
+    )
+    bti.ok(
+        "person",
+        "add",
+        HOLDER,
+        "--name",
+        "Ingrid Strandli",
+        "--service",
+        "skole",
+        "--role",
+        "holder",
+    )
+    bti.ok(
+        "person",
+        "add",
+        NURSE,
+        "--name",
+        "Nils Bakkevik",
+        "--service",
+        "helsestasjon",
+        "--role",
+        "holder",
+    )
     yield bti
 
 
 def new_case(bti: Bti, who: str = HOLDER, **options: str) -> str:
-    args = ["case", "new", "--service", options.get("service", "skole"), "--name",
-            options.get("name", "Ola Testesen"), "--born", options.get("born", "2015-03-02"),
-            "--concern", options.get("concern", "Virker trist.")]
+    args = [
+        "case",
+        "new",
+        "--service",
+        options.get("service", "skole"),
+        "--name",
+        options.get("name", "Ola Testesen"),
+        "--born",
+        options.get("born", "2015-03-02"),
+        "--concern",
+        options.get("concern", "Virker trist."),
+    ]
     if "kind" in options:
         args += ["--kind", options["kind"]]
     result = bti.ok(*args, who=who)

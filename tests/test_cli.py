@@ -34,11 +34,31 @@ def test_every_command_has_help() -> None:
 
 def test_contract_command_names_exist() -> None:
     names = {name for name, _ in _walk(main)}
-    for expected in ["init", "person add", "service define", "case new", "case list", "case show",
-                     "case close", "case reopen", "guardian add", "consent add", "consent withdraw",
-                     "service add", "service remove", "level set", "measure add",
-                     "measure evaluate", "log add", "handover offer", "handover accept",
-                     "handover decline", "validate", "rules", "schema export"]:
+    for expected in [
+        "init",
+        "person add",
+        "service define",
+        "case new",
+        "case list",
+        "case show",
+        "case close",
+        "case reopen",
+        "guardian add",
+        "consent add",
+        "consent withdraw",
+        "service add",
+        "service remove",
+        "level set",
+        "measure add",
+        "measure evaluate",
+        "log add",
+        "handover offer",
+        "handover accept",
+        "handover decline",
+        "validate",
+        "rules",
+        "schema export",
+    ]:
         assert expected in names
 
 
@@ -46,8 +66,14 @@ def test_init_makes_the_layout_and_one_commit(tmp_path: Path) -> None:
     bti = Bti(tmp_path)
     result = bti.ok("init", "kommune", "--municipality", "Fjordvik kommune", "--lang", "nn")
     root = tmp_path / "kommune"
-    for name in ["bti.yaml", "people.yaml", "cases", "templates", "schemas/case.schema.json",
-                 ".gitattributes"]:
+    for name in [
+        "bti.yaml",
+        "people.yaml",
+        "cases",
+        "templates",
+        "schemas/case.schema.json",
+        ".gitattributes",
+    ]:
         assert (root / name).exists(), name
     assert (root / "bti.yaml").read_text().startswith("# yaml-language-server: $schema=")
     config = yaml.safe_load((root / "bti.yaml").read_text())
@@ -72,17 +98,27 @@ def test_init_inside_an_existing_git_repo_keeps_its_history(git_repo: Path) -> N
 def test_first_person_is_the_bootstrap_then_only_leaders(tmp_path: Path) -> None:
     bti = Bti(tmp_path)
     bti.ok("init")
-    bti.ok("person", "add", LEADER, "--name", "Kari Fjellstad", "--service", "skole",
-           "--role", "leader,holder", who=OUTSIDER)
+    bti.ok(
+        "person",
+        "add",
+        LEADER,
+        "--name",
+        "Kari Fjellstad",
+        "--service",
+        "skole",
+        "--role",
+        "leader,holder",
+        who=OUTSIDER,
+    )
     refused = bti("person", "add", HOLDER, "--name", "Ingrid", "--service", "skole", who=OUTSIDER)
     assert refused.exit_code == 1
     assert f"you ({OUTSIDER}) are not in people.yaml" in refused.output
     bti.ok("person", "add", HOLDER, "--name", "Ingrid Strandli", "--service", "skole")
-    not_leader = bti("person", "add", NURSE, "--name", "Nils", "--service", "helsestasjon",
-                     who=HOLDER)
+    not_leader = bti(
+        "person", "add", NURSE, "--name", "Nils", "--service", "helsestasjon", who=HOLDER
+    )
     assert not_leader.exit_code == 1 and "only a leader" in not_leader.output
-    bad_role = bti("person", "add", NURSE, "--name", "Nils", "--service", "skole",
-                   "--role", "boss")
+    bad_role = bti("person", "add", NURSE, "--name", "Nils", "--service", "skole", "--role", "boss")
     assert bad_role.exit_code == 2 and "unknown role boss" in bad_role.output
     bad_service = bti("person", "add", NURSE, "--name", "Nils", "--service", "sykehus")
     assert bad_service.exit_code == 2 and "unknown service 'sykehus'" in bad_service.output
@@ -115,8 +151,9 @@ def test_outsider_can_read_but_not_change(repo: Bti) -> None:
     assert refused.exit_code == 1
     assert "not in people.yaml" in refused.output and "bti person add" in refused.output
     assert repo("case", "show", case_id, who=OUTSIDER).exit_code == 0
-    refused_new = repo("case", "new", "--service", "skole", "--name", "X Y", "--born",
-                       "2015-01-01", who=OUTSIDER)
+    refused_new = repo(
+        "case", "new", "--service", "skole", "--name", "X Y", "--born", "2015-01-01", who=OUTSIDER
+    )
     assert refused_new.exit_code == 1
 
 
@@ -132,11 +169,18 @@ def test_log_close_reopen_and_guardian(repo: Bti) -> None:
     repo.ok("case", "reopen", case_id, "--reason", "Ny bekymring.", who=HOLDER)
     data = yaml.safe_load((repo.cwd / "cases" / f"{case_id}.yaml").read_text())
     assert data["status"] == "open"
-    assert data["guardians"] == [{"name": "Mia Testesen", "relation": "mor", "responsibility": True}]
+    assert data["guardians"] == [
+        {"name": "Mia Testesen", "relation": "mor", "responsibility": True}
+    ]
     assert [e["kind"] for e in data["log"]] == ["event", "event", "voice", "event", "event"]
     messages = git(repo.cwd, "log", "--format=%s").splitlines()[:5]
-    assert messages == [f"{case_id}: reopened", f"{case_id}: closed", f"{case_id}: voice entry added",
-                        f"{case_id}: guardian added", f"{case_id}: opened at level 0"]
+    assert messages == [
+        f"{case_id}: reopened",
+        f"{case_id}: closed",
+        f"{case_id}: voice entry added",
+        f"{case_id}: guardian added",
+        f"{case_id}: opened at level 0",
+    ]
 
 
 def test_no_commit_only_writes(repo: Bti) -> None:

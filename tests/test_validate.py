@@ -38,8 +38,9 @@ def test_truncated_yaml_points_at_the_line(repo: Bti) -> None:
     path.write_text(path.read_text()[:200] + '\n  - "unterminated\n')
     code, lines = _validate(repo)
     assert code == 1
-    assert any(f"cases/{case_id}.yaml:" in line and "BTI001 error: YAML syntax" in line
-               for line in lines), lines
+    assert any(
+        f"cases/{case_id}.yaml:" in line and "BTI001 error: YAML syntax" in line for line in lines
+    ), lines
 
 
 def test_a_tab_is_named_and_explained(repo: Bti) -> None:
@@ -60,17 +61,21 @@ def test_wrong_date_names_field_line_and_form(repo: Bti) -> None:
     lineno = next(i for i, line in enumerate(path.read_text().splitlines(), 1) if "born:" in line)
     code, lines = _validate(repo)
     assert code == 1
-    assert lines == [f"cases/{case_id}.yaml:{lineno}:3: BTI002 error: subject.born: '2015-02-30' "
-                     "is not a valid date — write YYYY-MM-DD"]
+    assert lines == [
+        f"cases/{case_id}.yaml:{lineno}:3: BTI002 error: subject.born: '2015-02-30' "
+        "is not a valid date — write YYYY-MM-DD"
+    ]
 
 
 def test_unknown_service_is_reported_with_the_known_ones(repo: Bti) -> None:
-    case_id, path = _case_file(repo)
+    _case_id, path = _case_file(repo)
     path.write_text(path.read_text().replace("owner_service: skole", "owner_service: sykehus"))
     code, lines = _validate(repo)
     assert code == 1
-    assert any("BTI004" in line and "unknown service 'sykehus'" in line and "barnevern" in line
-               for line in lines), lines
+    assert any(
+        "BTI004" in line and "unknown service 'sykehus'" in line and "barnevern" in line
+        for line in lines
+    ), lines
 
 
 def test_unknown_field_with_spelling_hint_at_its_line(repo: Bti) -> None:
@@ -79,8 +84,10 @@ def test_unknown_field_with_spelling_hint_at_its_line(repo: Bti) -> None:
     code, lines = _validate(repo)
     lineno = next(i for i, line in enumerate(path.read_text().splitlines(), 1) if "holdr:" in line)
     assert code == 1
-    assert f"cases/{case_id}.yaml:{lineno}:1: BTI002 error: unknown field 'holdr' (did you mean " \
-           "'holder'?) — remove it or correct the spelling" in lines
+    assert (
+        f"cases/{case_id}.yaml:{lineno}:1: BTI002 error: unknown field 'holdr' (did you mean "
+        "'holder'?) — remove it or correct the spelling" in lines
+    )
 
 
 @pytest.mark.parametrize(
@@ -99,11 +106,13 @@ def test_bad_files_give_a_clear_error(repo: Bti, content: bytes, expected: str) 
     (repo.cwd / "cases" / "2026-AAAAA.yaml").write_bytes(content)
     code, lines = _validate(repo)
     assert code == 1
-    assert any(line.startswith("cases/2026-AAAAA.yaml:") and expected in line for line in lines), lines
+    assert any(line.startswith("cases/2026-AAAAA.yaml:") and expected in line for line in lines), (
+        lines
+    )
 
 
 def test_every_problem_not_only_the_first(repo: Bti) -> None:
-    case_id, path = _case_file(repo)
+    _case_id, path = _case_file(repo)
     text = path.read_text().replace("level: 0", "level: 7").replace("kind: child", "kind: baby")
     path.write_text(text.replace("holder:", "holdr:"))
     code, lines = _validate(repo)
@@ -112,7 +121,7 @@ def test_every_problem_not_only_the_first(repo: Bti) -> None:
 
 
 def test_level_without_consent_and_holder(repo: Bti) -> None:
-    case_id, path = _case_file(repo)
+    _case_id, path = _case_file(repo)
     text = path.read_text().replace("level: 0", "level: 1")
     text = "\n".join(line for line in text.splitlines() if not line.startswith("holder:")) + "\n"
     path.write_text(text)
@@ -136,7 +145,7 @@ def test_national_id_in_free_text_is_masked_in_the_message(repo: Bti) -> None:
 
 
 def test_stray_files_and_file_name_mismatch(repo: Bti) -> None:
-    case_id, path = _case_file(repo)
+    _case_id, path = _case_file(repo)
     shutil.copy(path, repo.cwd / "cases" / "2026-BBBBB.yaml")
     (repo.cwd / "cases" / "notes.txt").write_text("husk\n")
     (repo.cwd / "cases" / "09821750056.yaml").write_text("id: x\n")
@@ -155,7 +164,7 @@ def test_broken_settings_are_reported_not_raised(repo: Bti) -> None:
 
 
 def test_validate_named_paths_and_json(repo: Bti) -> None:
-    case_id, path = _case_file(repo)
+    case_id, _path = _case_file(repo)
     result = repo("validate", f"cases/{case_id}.yaml", "--format", "json")
     assert result.exit_code == 0
     report = json.loads(result.output)
@@ -165,7 +174,7 @@ def test_validate_named_paths_and_json(repo: Bti) -> None:
 
 
 def test_warm_cache_gives_the_same_answer(repo: Bti) -> None:
-    case_id, path = _case_file(repo)
+    _case_id, path = _case_file(repo)
     path.write_text(path.read_text().replace("holder:", "holdr:"))
     first = repo("validate").stdout
     second = repo("validate").stdout
@@ -206,13 +215,32 @@ def test_examples_use_synthetic_ids_only() -> None:
         assert number is None or nationalid.is_synthetic(number), path.name
 
 
-yaml_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=20),
-                         st.dates().map(str))
+yaml_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.text(max_size=20), st.dates().map(str)
+)
 yaml_values = st.recursive(
     yaml_scalars,
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.sampled_from(["id", "level", "subject", "log", "holder", "x", "name",
-                                       "born", "consents", "services"]), children, max_size=5),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "id",
+                    "level",
+                    "subject",
+                    "log",
+                    "holder",
+                    "x",
+                    "name",
+                    "born",
+                    "consents",
+                    "services",
+                ]
+            ),
+            children,
+            max_size=5,
+        )
+    ),
     max_leaves=15,
 )
 

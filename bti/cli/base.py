@@ -57,18 +57,24 @@ def main() -> None:
     """
 
 
-def format_option(choices: tuple[str, ...] = ("table", "json", "csv"), default: str = "table") -> Callable[[F], F]:
+def format_option(
+    choices: tuple[str, ...] = ("table", "json", "csv"), default: str = "table"
+) -> Callable[[F], F]:
     """The same --format flag on every listing command."""
     return click.option(
-        "--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=default,
+        show_default=True,
         help="Output format.",
     )
 
 
 def no_commit_option(func: F) -> F:
-    return click.option(
-        "--no-commit", is_flag=True, help="Only write the file; make no commit."
-    )(func)
+    return click.option("--no-commit", is_flag=True, help="Only write the file; make no commit.")(
+        func
+    )
 
 
 def echo_out(text: str) -> None:
@@ -79,7 +85,7 @@ def stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
-class DateType(click.ParamType):
+class DateType(click.ParamType):  # type: ignore[type-arg]  # generic only in click ≥ 8.2
     """An ISO date (YYYY-MM-DD), with a plain message when it is not one."""
 
     name = "date"
@@ -92,7 +98,9 @@ class DateType(click.ParamType):
         try:
             return dt.date.fromisoformat(str(value).strip())
         except ValueError:
-            self.fail(f"'{value}' is not a date — write it as YYYY-MM-DD, e.g. 2026-09-01", param, ctx)
+            self.fail(
+                f"'{value}' is not a date — write it as YYYY-MM-DD, e.g. 2026-09-01", param, ctx
+            )
 
 
 DATE = DateType()

@@ -4,12 +4,19 @@ handovers. Each mutating command is one judged change and one commit by the acti
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import sys
+from typing import Any, cast
 
 import click
 
 from bti.cli.base import (
-    DATE, echo_out, format_option, main, no_commit_option, show_outcome, split_list,
+    DATE,
+    echo_out,
+    format_option,
+    main,
+    no_commit_option,
+    show_outcome,
+    split_list,
 )
 
 
@@ -33,36 +40,70 @@ def case() -> None:
 @click.option("--service", required=True, help="The owner service (where the concern arose).")
 @click.option("--name", required=True, help="The subject's name (stays inside the case file).")
 @click.option("--born", type=DATE, required=True, help="Birth date, YYYY-MM-DD.")
-@click.option("--kind", type=click.Choice(["child", "youth", "pregnant", "family"]),
-              default="child", show_default=True, help="Whom the case is about.")
+@click.option(
+    "--kind",
+    type=click.Choice(["child", "youth", "pregnant", "family"]),
+    default="child",
+    show_default=True,
+    help="Whom the case is about.",
+)
 @click.option("--concern", default=None, help="What you noticed (the concern), in plain words.")
-@click.option("--national-id", default=None,
-              help="Fødselsnummer or D-number, 11 digits. Kept only in subject.national_id.")
+@click.option(
+    "--national-id",
+    default=None,
+    help="Fødselsnummer or D-number, 11 digits. Kept only in subject.national_id.",
+)
 @no_commit_option
-def case_new(service: str, name: str, born: dt.date, kind: str, concern: str | None,
-             national_id: str | None, no_commit: bool) -> None:
+def case_new(
+    service: str,
+    name: str,
+    born: dt.date,
+    kind: str,
+    concern: str | None,
+    national_id: str | None,
+    no_commit: bool,
+) -> None:
     """Open a case at level 0 with you as owner of the concern and holder."""
     from bti import actions
     from bti.errors import InputError
+    from bti.models import SubjectKind
     from bti.session import Session
 
     session = Session.start()
     session.person()
     if born > session.time.date():
-        raise InputError(f"the birth date {born} is in the future",
-                         hint="for a pregnant woman, give her own birth date and --kind pregnant")
+        raise InputError(
+            f"the birth date {born} is in the future",
+            hint="for a pregnant woman, give her own birth date and --kind pregnant",
+        )
     if national_id is not None:
         from bti import nationalid
 
         national_id = national_id.replace(" ", "")
         if not nationalid.is_valid(national_id):
-            raise InputError("the national id is not valid (11 digits with correct check digits)",
-                             hint="check the number, or leave --national-id out")
-    text = concern or {"nb": "Uro meldt, ikke beskrevet ennå.", "nn": "Uro meldt, ikkje skildra enno.",
-                       "en": "Concern raised, not yet described."}[session.repo.config.language]
+            raise InputError(
+                "the national id is not valid (11 digits with correct check digits)",
+                hint="check the number, or leave --national-id out",
+            )
+    text = (
+        concern
+        or {
+            "nb": "Uro meldt, ikke beskrevet ennå.",
+            "nn": "Uro meldt, ikkje skildra enno.",
+            "en": "Concern raised, not yet described.",
+        }[session.repo.config.language]
+    )
     case_id = session.repo.new_case_id(session.time.year)
-    change = actions.open_case(case_id, session.act, service=service, name=name, born=born,
-                               kind=kind, concern=text, national_id=national_id)  # type: ignore[arg-type]
+    change = actions.open_case(
+        case_id,
+        session.act,
+        service=service,
+        name=name,
+        born=born,
+        kind=cast(SubjectKind, kind),
+        concern=text,
+        national_id=national_id,
+    )
     outcome = session.apply(None, change, commit=not no_commit)
     show_outcome(outcome)
     echo_out(case_id)
@@ -72,12 +113,18 @@ def case_new(service: str, name: str, born: dt.date, kind: str, concern: str | N
 @click.option("--level", type=click.IntRange(0, 3), default=None, help="Only cases at this level.")
 @click.option("--holder", default=None, help="Only cases held by this email.")
 @click.option("--service", default=None, help="Only cases this service takes part in.")
-@click.option("--status", type=click.Choice(["open", "closed", "all"]), default="open",
-              show_default=True, help="Open, closed or all cases.")
+@click.option(
+    "--status",
+    type=click.Choice(["open", "closed", "all"]),
+    default="open",
+    show_default=True,
+    help="Open, closed or all cases.",
+)
 @click.option("--names", is_flag=True, help="Also show the subjects' names (off by default).")
 @format_option()
-def case_list(level: int | None, holder: str | None, service: str | None, status: str,
-              names: bool, fmt: str) -> None:
+def case_list(
+    level: int | None, holder: str | None, service: str | None, status: str, names: bool, fmt: str
+) -> None:
     """List cases, by id. Names are shown only with --names."""
     from bti.checks import parse_case
     from bti.output import render_rows
@@ -91,24 +138,54 @@ def case_list(level: int | None, holder: str | None, service: str | None, status
             broken.append(repo.relative(path))
             continue
         c = parsed.case
-        if (status != "all" and c.status != status) or (level is not None and c.level != level) \
-                or (holder and c.holder != holder.lower()) or (service and service not in c.services):
+        if (
+            (status != "all" and c.status != status)
+            or (level is not None and c.level != level)
+            or (holder and c.holder != holder.lower())
+            or (service and service not in c.services)
+        ):
             continue
         last = c.log[-1].time.date() if c.log else c.opened
-        rows.append({"id": c.id, "status": c.status, "level": c.level, "step": c.step,
-                     "owner": c.owner_service, "services": c.services, "holder": c.holder,
-                     "opened": c.opened, "last_entry": last, "name": c.subject.name})
-    columns = ["id", "status", "level", "step", "owner", "services", "holder", "opened",
-               "last_entry"] + (["name"] if names else [])
+        rows.append(
+            {
+                "id": c.id,
+                "status": c.status,
+                "level": c.level,
+                "step": c.step,
+                "owner": c.owner_service,
+                "services": c.services,
+                "holder": c.holder,
+                "opened": c.opened,
+                "last_entry": last,
+                "name": c.subject.name,
+            }
+        )
+    columns = [
+        "id",
+        "status",
+        "level",
+        "step",
+        "owner",
+        "services",
+        "holder",
+        "opened",
+        "last_entry",
+    ] + (["name"] if names else [])
     echo_out(render_rows(rows, columns, fmt))
-    for path in broken:
-        click.echo(f"{path}: cannot be read — run 'bti validate {path}'", err=True)
+    for shown in broken:
+        click.echo(f"{shown}: cannot be read — run 'bti validate {shown}'", err=True)
 
 
 @case.command("show")
 @click.argument("case_id")
-@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml",
-              show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["yaml", "json"]),
+    default="yaml",
+    show_default=True,
+    help="Output format.",
+)
 def case_show(case_id: str, fmt: str) -> None:
     """Print a case: the file as it is (yaml), or its data (json)."""
     from bti.store import Repository
@@ -151,16 +228,26 @@ def guardian() -> None:
 @click.argument("case_id")
 @click.option("--name", required=True, help="The guardian's name.")
 @click.option("--relation", required=True, help="mor, far, verge, fosterforelder, …")
-@click.option("--no-responsibility", is_flag=True,
-              help="The guardian has no parental responsibility (cannot consent).")
+@click.option(
+    "--no-responsibility",
+    is_flag=True,
+    help="The guardian has no parental responsibility (cannot consent).",
+)
 @no_commit_option
-def guardian_add(case_id: str, name: str, relation: str, no_responsibility: bool,
-                 no_commit: bool) -> None:
+def guardian_add(
+    case_id: str, name: str, relation: str, no_responsibility: bool, no_commit: bool
+) -> None:
     """Record a guardian; by default with parental responsibility."""
     from bti import actions
 
-    _change(case_id, actions.add_guardian, no_commit, name=name, relation=relation,
-            responsibility=not no_responsibility)
+    _change(
+        case_id,
+        actions.add_guardian,
+        no_commit,
+        name=name,
+        relation=relation,
+        responsibility=not no_responsibility,
+    )
 
 
 @main.group()
@@ -171,8 +258,13 @@ def log() -> None:
 @log.command("add")
 @click.argument("case_id")
 @click.argument("text")
-@click.option("--kind", type=click.Choice(["note", "voice", "meeting"]), default="note",
-              show_default=True, help="note; voice = the child's own words; meeting = a meeting.")
+@click.option(
+    "--kind",
+    type=click.Choice(["note", "voice", "meeting"]),
+    default="note",
+    show_default=True,
+    help="note; voice = the child's own words; meeting = a meeting.",
+)
 @no_commit_option
 def log_add(case_id: str, text: str, kind: str, no_commit: bool) -> None:
     """Add an entry to the case's log. Entries are never edited: correct with a new one."""
@@ -188,21 +280,38 @@ def consent() -> None:
 
 @consent.command("add")
 @click.argument("case_id")
-@click.option("--given-by", required=True,
-              help="Comma-separated guardian names, or 'subject' for the young person's own.")
+@click.option(
+    "--given-by",
+    required=True,
+    help="Comma-separated guardian names, or 'subject' for the young person's own.",
+)
 @click.option("--services", required=True, help="Comma-separated service ids the consent covers.")
 @click.option("--purpose", required=True, help="What the information may be shared for.")
 @click.option("--given", type=DATE, default=None, help="Date given (default: today).")
 @click.option("--expires", type=DATE, default=None, help="Last day the consent is valid.")
 @no_commit_option
-def consent_add(case_id: str, given_by: str, services: str, purpose: str, given: dt.date | None,
-                expires: dt.date | None, no_commit: bool) -> None:
+def consent_add(
+    case_id: str,
+    given_by: str,
+    services: str,
+    purpose: str,
+    given: dt.date | None,
+    expires: dt.date | None,
+    no_commit: bool,
+) -> None:
     """Record a consent: by guardians with parental responsibility, or the subject when allowed."""
     from bti import actions, clock
 
-    _change(case_id, actions.add_consent, no_commit, given_by=split_list(given_by),
-            services=split_list(services), purpose=purpose, given=given or clock.today(),
-            expires=expires)
+    _change(
+        case_id,
+        actions.add_consent,
+        no_commit,
+        given_by=split_list(given_by),
+        services=split_list(services),
+        purpose=purpose,
+        given=given or clock.today(),
+        expires=expires,
+    )
 
 
 @consent.command("withdraw")
@@ -219,15 +328,22 @@ def consent_withdraw(case_id: str, consent_id: str, reason: str | None, no_commi
     session = Session.start()
     session.person()
     loaded = session.repo.load_case(case_id)
-    trial = actions.withdraw_consent(loaded.case, session.act, consent_id.lower(), reason,
-                                     still_covered=True)
+    trial = actions.withdraw_consent(
+        loaded.case, session.act, consent_id.lower(), reason, still_covered=True
+    )
     ctx = session.context(session.repo.relative(loaded.path))
     from bti.rules.consent import covering
 
     covered = bool(covering(trial.case, ctx, honour_expiry=True)) and not uncovered(
-        trial.case, ctx, honour_expiry=True)
-    change = trial if covered else actions.withdraw_consent(
-        loaded.case, session.act, consent_id.lower(), reason, still_covered=False)
+        trial.case, ctx, honour_expiry=True
+    )
+    change = (
+        trial
+        if covered
+        else actions.withdraw_consent(
+            loaded.case, session.act, consent_id.lower(), reason, still_covered=False
+        )
+    )
     show_outcome(session.apply(loaded, change, commit=not no_commit))
 
 
@@ -253,8 +369,10 @@ def service_define(service_id: str, name: str, external: bool, no_commit: bool) 
     try:
         new = Service(id=service_id, name=name, external=external)
     except ValueError:
-        raise InputError(f"'{service_id}' is not a service id",
-                         hint="use lowercase letters, digits, - or _, like ppt or skole") from None
+        raise InputError(
+            f"'{service_id}' is not a service id",
+            hint="use lowercase letters, digits, - or _, like ppt or skole",
+        ) from None
     existed = config.service(service_id) is not None
     services = [new if s.id == service_id else s for s in config.services]
     updated = config.model_copy(update={"services": services if existed else [*services, new]})
@@ -315,28 +433,59 @@ def measure() -> None:
 @click.option("--evaluate-by", type=DATE, required=True, help="Evaluate by this date.")
 @click.option("--start", type=DATE, default=None, help="Start date (default: today).")
 @no_commit_option
-def measure_add(case_id: str, text: str, responsible: str, service_id: str, evaluate_by: dt.date,
-                start: dt.date | None, no_commit: bool) -> None:
+def measure_add(
+    case_id: str,
+    text: str,
+    responsible: str,
+    service_id: str,
+    evaluate_by: dt.date,
+    start: dt.date | None,
+    no_commit: bool,
+) -> None:
     """Add a measure with a responsible person and an evaluate-by date."""
     from bti import actions
 
-    _change(case_id, actions.add_measure, no_commit, text=text, responsible=responsible.lower(),
-            service=service_id, evaluate_by=evaluate_by, start=start)
+    _change(
+        case_id,
+        actions.add_measure,
+        no_commit,
+        text=text,
+        responsible=responsible.lower(),
+        service=service_id,
+        evaluate_by=evaluate_by,
+        start=start,
+    )
 
 
 @measure.command("evaluate")
 @click.argument("case_id")
 @click.argument("measure_id")
-@click.option("--outcome", type=click.Choice(["end", "continue", "adjust", "refer"]), required=True,
-              help="end · continue (effect, not there yet) · adjust · refer (other services).")
+@click.option(
+    "--outcome",
+    type=click.Choice(["end", "continue", "adjust", "refer"]),
+    required=True,
+    help="end · continue (effect, not there yet) · adjust · refer (other services).",
+)
 @click.option("--note", required=True, help="What the evaluation found.")
-@click.option("--voice", default=None,
-              help="The child's own view. Asked for when the child is 7 or older.")
-@click.option("--next-by", type=DATE, default=None,
-              help="The next evaluate-by date, when the measure goes on (continue or adjust).")
+@click.option(
+    "--voice", default=None, help="The child's own view. Asked for when the child is 7 or older."
+)
+@click.option(
+    "--next-by",
+    type=DATE,
+    default=None,
+    help="The next evaluate-by date, when the measure goes on (continue or adjust).",
+)
 @no_commit_option
-def measure_evaluate(case_id: str, measure_id: str, outcome: str, note: str, voice: str | None,
-                     next_by: dt.date | None, no_commit: bool) -> None:
+def measure_evaluate(
+    case_id: str,
+    measure_id: str,
+    outcome: str,
+    note: str,
+    voice: str | None,
+    next_by: dt.date | None,
+    no_commit: bool,
+) -> None:
     """Evaluate a measure; records the child's voice (barnets stemme) from age 7."""
     from bti import actions, clock
     from bti.session import Session
@@ -345,16 +494,28 @@ def measure_evaluate(case_id: str, measure_id: str, outcome: str, note: str, voi
     session.person()
     loaded = session.repo.load_case(case_id)
     subject = loaded.case.subject
-    if voice is None and subject.kind in ("child", "youth") \
-            and clock.age(subject.born, session.time.date()) >= 7:
-        if not click.get_text_stream("stdin").isatty():
+    if (
+        voice is None
+        and subject.kind in ("child", "youth")
+        and clock.age(subject.born, session.time.date()) >= 7
+    ):
+        if not sys.stdin.isatty():
             from bti.errors import InputError
 
-            raise InputError("the child is 7 or older and must be heard (barneloven § 31)",
-                             hint="give the child's own view with --voice '…'")
+            raise InputError(
+                "the child is 7 or older and must be heard (barneloven § 31)",
+                hint="give the child's own view with --voice '…'",
+            )
         voice = click.prompt("The child's own view (barnets stemme)").strip() or None
-    change = actions.evaluate_measure(loaded.case, session.act, measure_id.lower(), outcome=outcome,
-                                      note=note, voice=voice, next_by=next_by)
+    change = actions.evaluate_measure(
+        loaded.case,
+        session.act,
+        measure_id.lower(),
+        outcome=outcome,
+        note=note,
+        voice=voice,
+        next_by=next_by,
+    )
     show_outcome(session.apply(loaded, change, commit=not no_commit))
 
 

@@ -13,10 +13,19 @@ ROLES = ("holder", "leader", "coordinator", "reviewer")
 
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
-@click.option("--municipality", default="Eksempel kommune", show_default=True,
-              help="The municipality's name, as documents should show it.")
-@click.option("--lang", type=click.Choice(["nb", "nn", "en"]), default="nb", show_default=True,
-              help="Language of documents and log entries: bokmål, nynorsk or English.")
+@click.option(
+    "--municipality",
+    default="Eksempel kommune",
+    show_default=True,
+    help="The municipality's name, as documents should show it.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["nb", "nn", "en"]),
+    default="nb",
+    show_default=True,
+    help="Language of documents and log entries: bokmål, nynorsk or English.",
+)
 @no_commit_option
 def init(directory: Path, municipality: str, lang: str, no_commit: bool) -> None:
     """Make a case repository: bti.yaml, people.yaml, cases/, templates/, schemas/, git."""
@@ -32,9 +41,11 @@ def init(directory: Path, municipality: str, lang: str, no_commit: bool) -> None
     if not no_commit:
         sha = gitrepo.commit(directory, written, "bti: case repository created")
         echo_out(f"  [commit {sha[:8]}]")
-    echo_out("next: add yourself as the first person (a leader), e.g.\n"
-             "  bti person add you@kommune.no --name 'Your Name' --service skole "
-             "--role leader,holder")
+    echo_out(
+        "next: add yourself as the first person (a leader), e.g.\n"
+        "  bti person add you@kommune.no --name 'Your Name' --service skole "
+        "--role leader,holder"
+    )
 
 
 def _install_hooks(directory: Path) -> None:
@@ -54,13 +65,18 @@ def person() -> None:
 @click.argument("email")
 @click.option("--name", required=True, help="The person's full name.")
 @click.option("--service", required=True, help="The service the person works in (its id).")
-@click.option("--role", "roles", default="holder", show_default=True,
-              help="Comma-separated roles: holder, leader, coordinator, reviewer.")
+@click.option(
+    "--role",
+    "roles",
+    default="holder",
+    show_default=True,
+    help="Comma-separated roles: holder, leader, coordinator, reviewer.",
+)
 @no_commit_option
 def person_add(email: str, name: str, service: str, roles: str, no_commit: bool) -> None:
     """Add a person to people.yaml, or update them. Only a leader may (anyone adds the first)."""
     from bti.errors import InputError
-    from bti.models import Directory, Person
+    from bti.models import Person
     from bti.session import Session
 
     wanted = split_list(roles)
@@ -74,7 +90,7 @@ def person_add(email: str, name: str, service: str, roles: str, no_commit: bool)
         known = ", ".join(s.id for s in repo.config.services)
         raise InputError(f"unknown service '{service}'", hint=f"use one of: {known}")
     try:
-        new_person = Person(email=email, name=name, service=service, roles=wanted)  # type: ignore[arg-type]
+        new_person = Person(email=email, name=name, service=service, roles=wanted)
     except ValueError as err:
         raise InputError(f"'{email}' cannot be added: {_first_error(err)}") from None
     old = repo.people
@@ -100,8 +116,10 @@ def rules(fmt: str) -> None:
     from bti.output import render_rows
     from bti.rules import rules as all_rules
 
-    rows = [{"code": r.code, "severity": r.severity, "checked": r.kind, "rule": r.summary}
-            for r in all_rules()]
+    rows = [
+        {"code": r.code, "severity": r.severity, "checked": r.kind, "rule": r.summary}
+        for r in all_rules()
+    ]
     echo_out(render_rows(rows, ["code", "severity", "checked", "rule"], fmt))
 
 
@@ -111,8 +129,12 @@ def schema() -> None:
 
 
 @schema.command("export")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder to write to (default: schemas/ of the repository, or ./schemas).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to write to (default: schemas/ of the repository, or ./schemas).",
+)
 def schema_export(out: Path | None) -> None:
     """Write the JSON Schemas (bti, people, case) so editors validate while typing."""
     from bti.scaffold import export_schemas
@@ -127,11 +149,21 @@ def schema_export(out: Path | None) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 @click.option("--no-cache", is_flag=True, help="Judge every file again, ignoring cached results.")
-@click.option("--jobs", type=click.IntRange(1, 64), default=None,
-              help="Worker processes for large repositories (default: one per core, up to 4).")
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Worker processes for large repositories (default: one per core, up to 4).",
+)
 def validate(paths: tuple[Path, ...], fmt: str, no_cache: bool, jobs: int | None) -> None:
     """Check case files and settings: syntax, schema, references and the rules of one version.
 
@@ -149,14 +181,24 @@ def validate(paths: tuple[Path, ...], fmt: str, no_cache: bool, jobs: int | None
     repo = Repository.find(start)
     report = run_validate(repo, list(paths) or None, use_cache=not no_cache, jobs=jobs)
     if fmt == "json":
-        echo_out(json.dumps({"files": report.files, "errors": report.errors,
-                             "warnings": report.warnings,
-                             "violations": [v.as_dict() for v in report.violations]},
-                            ensure_ascii=False, indent=2))
+        echo_out(
+            json.dumps(
+                {
+                    "files": report.files,
+                    "errors": report.errors,
+                    "warnings": report.warnings,
+                    "violations": [v.as_dict() for v in report.violations],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         for violation in report.violations:
             echo_out(violation.render())
-        status = "ok" if not report.violations else f"{report.errors} errors, {report.warnings} warnings"
+        status = (
+            "ok" if not report.violations else f"{report.errors} errors, {report.warnings} warnings"
+        )
         click.echo(f"{report.files} files checked: {status}", err=True)
     if report.errors:
         raise SystemExit(1)

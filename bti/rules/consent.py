@@ -25,12 +25,16 @@ def authority_problem(case: Case, giver: str, on: dt.date, self_age: int) -> str
         years = age(subject.born, on)
         if years >= self_age:
             return None
-        return (f"the subject was {years} on {on.isoformat()}; young people consent on their own "
-                f"from {self_age} — before that the guardians with parental responsibility consent")
+        return (
+            f"the subject was {years} on {on.isoformat()}; young people consent on their own "
+            f"from {self_age} — before that the guardians with parental responsibility consent"
+        )
     guardian = next((g for g in case.guardians if g.name == giver), None)
     if guardian is None:
-        return (f"'{giver}' is not a guardian in this case — add them with 'bti guardian add' "
-                "or name a guardian with parental responsibility")
+        return (
+            f"'{giver}' is not a guardian in this case — add them with 'bti guardian add' "
+            "or name a guardian with parental responsibility"
+        )
     if not guardian.responsibility:
         return f"{giver} has no parental responsibility and cannot consent"
     return None
@@ -46,12 +50,15 @@ def _in_force(consent: Consent, day: dt.date, *, honour_expiry: bool) -> bool:
 
 def _authorised(case: Case, consent: Consent, ctx: Context) -> bool:
     age_limit = ctx.config.rules.self_consent_age
-    return all(authority_problem(case, g, consent.given, age_limit) is None for g in consent.given_by)
+    return all(
+        authority_problem(case, g, consent.given, age_limit) is None for g in consent.given_by
+    )
 
 
 def covering(case: Case, ctx: Context, *, honour_expiry: bool) -> list[Consent]:
     return [
-        c for c in case.consents
+        c
+        for c in case.consents
         if _in_force(c, ctx.today, honour_expiry=honour_expiry) and _authorised(case, c, ctx)
     ]
 
@@ -65,11 +72,16 @@ def _active(case: Case) -> bool:
     return case.status == "open" and case.level >= 1
 
 
-@state_rule("BTI101", "error", "level 1 or higher needs a valid consent from someone with authority")
+@state_rule(
+    "BTI101", "error", "level 1 or higher needs a valid consent from someone with authority"
+)
 def needs_consent(case: Case, ctx: Context) -> Iterator[Finding]:
     if _active(case) and not covering(case, ctx, honour_expiry=False):
-        yield Finding(("level",), f"case is at level {case.level} without a valid consent — record "
-                                  "it with 'bti consent add' or set level 0 with 'bti level set'")
+        yield Finding(
+            ("level",),
+            f"case is at level {case.level} without a valid consent — record "
+            "it with 'bti consent add' or set level 0 with 'bti level set'",
+        )
 
 
 @state_rule("BTI102", "error", "a consent is given by someone without authority to give it")
@@ -78,7 +90,9 @@ def consent_authority(case: Case, ctx: Context) -> Iterator[Finding]:
         if consent.withdrawn is not None:
             continue
         for j, giver in enumerate(consent.given_by):
-            problem = authority_problem(case, giver, consent.given, ctx.config.rules.self_consent_age)
+            problem = authority_problem(
+                case, giver, consent.given, ctx.config.rules.self_consent_age
+            )
             if problem:
                 yield Finding(("consents", i, "given_by", j), f"consent {consent.id}: {problem}")
 
@@ -88,9 +102,11 @@ def services_covered(case: Case, ctx: Context) -> Iterator[Finding]:
     if not _active(case):
         return
     for service in uncovered(case, ctx, honour_expiry=False):
-        yield Finding(("services", case.services.index(service)),
-                      f"service '{service}' is involved but no valid consent covers it — record a "
-                      f"consent that names it, or remove it with 'bti service remove'")
+        yield Finding(
+            ("services", case.services.index(service)),
+            f"service '{service}' is involved but no valid consent covers it — record a "
+            f"consent that names it, or remove it with 'bti service remove'",
+        )
 
 
 @state_rule("BTI104", "error", "at level 0 only the owner service is involved")
@@ -99,12 +115,16 @@ def level0_owner_only(case: Case, ctx: Context) -> Iterator[Finding]:
         return
     for i, service in enumerate(case.services):
         if service != case.owner_service:
-            yield Finding(("services", i),
-                          f"level 0 is inside the owner service ({case.owner_service}); '{service}' "
-                          "may only be asked anonymously — remove it, or get consent and go to level 1")
+            yield Finding(
+                ("services", i),
+                f"level 0 is inside the owner service ({case.owner_service}); '{service}' "
+                "may only be asked anonymously — remove it, or get consent and go to level 1",
+            )
 
 
-@change_rule("BTI105", "error", "a withdrawal must bring the case to level 0 or close it in the same change")
+@change_rule(
+    "BTI105", "error", "a withdrawal must bring the case to level 0 or close it in the same change"
+)
 def withdrawal_resolved(before: Case | None, after: Case | None, ctx: Context) -> Iterator[Finding]:
     if after is None:
         return
@@ -114,10 +134,14 @@ def withdrawal_resolved(before: Case | None, after: Case | None, ctx: Context) -
         newly = consent.withdrawn is not None and (old is None or old.withdrawn is None)
         if not newly or after.status == "closed" or after.level == 0:
             continue
-        if uncovered(after, ctx, honour_expiry=True) or not covering(after, ctx, honour_expiry=True):
-            yield Finding(("consents", i, "withdrawn"),
-                          f"consent {consent.id} is withdrawn but the case stays at level "
-                          f"{after.level} — use 'bti consent withdraw', which sets level 0 or closes")
+        if uncovered(after, ctx, honour_expiry=True) or not covering(
+            after, ctx, honour_expiry=True
+        ):
+            yield Finding(
+                ("consents", i, "withdrawn"),
+                f"consent {consent.id} is withdrawn but the case stays at level "
+                f"{after.level} — use 'bti consent withdraw', which sets level 0 or closes",
+            )
 
 
 @state_rule("BTI106", "warning", "a consent the case relies on has expired")
@@ -126,27 +150,44 @@ def consent_expired(case: Case, ctx: Context) -> Iterator[Finding]:
         return
     fresh = {s for c in covering(case, ctx, honour_expiry=True) for s in c.services}
     for i, consent in enumerate(case.consents):
-        if consent.withdrawn is None and consent.expires is not None and consent.expires < ctx.today:
+        if (
+            consent.withdrawn is None
+            and consent.expires is not None
+            and consent.expires < ctx.today
+        ):
             lapsed = [s for s in consent.services if s in case.services and s not in fresh]
             if lapsed:
-                yield Finding(("consents", i, "expires"),
-                              f"consent {consent.id} expired {consent.expires.isoformat()} "
-                              f"({', '.join(lapsed)}) — renew it with 'bti consent add' before the "
-                              "next change, or bring the case to level 0")
+                yield Finding(
+                    ("consents", i, "expires"),
+                    f"consent {consent.id} expired {consent.expires.isoformat()} "
+                    f"({', '.join(lapsed)}) — renew it with 'bti consent add' before the "
+                    "next change, or bring the case to level 0",
+                )
 
 
-@change_rule("BTI107", "error", "a change to a case whose consent has expired must renew it or leave level ≥ 1")
-def expired_blocks_change(before: Case | None, after: Case | None, ctx: Context) -> Iterator[Finding]:
+@change_rule(
+    "BTI107",
+    "error",
+    "a change to a case whose consent has expired must renew it or leave level ≥ 1",
+)
+def expired_blocks_change(
+    before: Case | None, after: Case | None, ctx: Context
+) -> Iterator[Finding]:
     if after is None or before == after or not _active(after):
         return
     if not covering(after, ctx, honour_expiry=False):
         return  # no consent at all: BTI101 says so
     if not covering(after, ctx, honour_expiry=True):
-        yield Finding(("consents",), "the case's consent has expired — renew it with 'bti consent "
-                                     "add', or set level 0 or close the case in this change")
+        yield Finding(
+            ("consents",),
+            "the case's consent has expired — renew it with 'bti consent "
+            "add', or set level 0 or close the case in this change",
+        )
         return
     lapsed = set(uncovered(after, ctx, honour_expiry=True))
     for service in lapsed - set(uncovered(after, ctx, honour_expiry=False)):
-        yield Finding(("services", after.services.index(service)),
-                      f"the consent covering '{service}' has expired — renew it with 'bti "
-                      "consent add', or remove the service in this change")
+        yield Finding(
+            ("services", after.services.index(service)),
+            f"the consent covering '{service}' has expired — renew it with 'bti "
+            "consent add', or remove the service in this change",
+        )

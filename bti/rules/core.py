@@ -43,8 +43,12 @@ class Violation:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "path": self.path, "line": self.line, "col": self.col, "code": self.code,
-            "severity": self.severity, "message": self.message,
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
         }
 
 
@@ -114,6 +118,8 @@ def change_rule(code: str, severity: Severity, summary: str) -> Callable[[Change
     return wrap
 
 
-def findings_to_violations(rule: Rule, findings: Iterable[Finding], path: str) -> Iterator[Violation]:
+def findings_to_violations(
+    rule: Rule, findings: Iterable[Finding], path: str
+) -> Iterator[Violation]:
     for finding in findings:
         yield Violation(rule.code, rule.severity, finding.message, path=path, loc=finding.loc)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
@@ -18,8 +17,11 @@ STRAY = declare("BTI008", "error", "a file under cases/ that is not a case file 
 def unknown_person(case: Case, ctx: Context) -> Iterator[Finding]:
     def check(email: str | None, loc: tuple[str | int, ...]) -> Iterator[Finding]:
         if email and ctx.people.get(email) is None:
-            yield Finding(loc, f"{email} is not in people.yaml — add them with 'bti person add' "
-                               "or correct the address")
+            yield Finding(
+                loc,
+                f"{email} is not in people.yaml — add them with 'bti person add' "
+                "or correct the address",
+            )
 
     yield from check(case.holder, ("holder",))
     yield from check(case.concern.by, ("concern", "by"))
@@ -53,20 +55,31 @@ def unknown_service(case: Case, ctx: Context) -> Iterator[Finding]:
 @state_rule("BTI005", "error", "the file name is not the case id")
 def name_is_id(case: Case, ctx: Context) -> Iterator[Finding]:
     if ctx.path and PurePosixPath(ctx.path).name != f"{case.id}.yaml":
-        yield Finding(("id",), f"the file is named {PurePosixPath(ctx.path).name} but holds case "
-                               f"{case.id} — a case file is named <id>.yaml; never rename a case")
+        yield Finding(
+            ("id",),
+            f"the file is named {PurePosixPath(ctx.path).name} but holds case "
+            f"{case.id} — a case file is named <id>.yaml; never rename a case",
+        )
 
 
 @state_rule("BTI006", "error", "two records in one list share an id")
 def unique_ids(case: Case, ctx: Context) -> Iterator[Finding]:
-    for name, records in (("consents", case.consents), ("handovers", case.handovers),
-                          ("measures", case.measures), ("meetings", case.meetings)):
-        counts = Counter(r.id for r in records)
+    for name, records in (
+        ("consents", case.consents),
+        ("handovers", case.handovers),
+        ("measures", case.measures),
+        ("meetings", case.meetings),
+    ):
+        seen: set[str] = set()
         for i, record in enumerate(records):
-            if counts[record.id] > 1:
-                yield Finding((name, i, "id"), f"{name} has more than one record with id "
-                                               f"{record.id} — give this one the next free id")
-                counts[record.id] = 0
+            record_id = str(getattr(record, "id", ""))
+            if record_id in seen:
+                yield Finding(
+                    (name, i, "id"),
+                    f"{name} has more than one record with id "
+                    f"{record_id} — give this one the next free id",
+                )
+            seen.add(record_id)
     for i, service in enumerate(case.services):
         if service in case.services[:i]:
             yield Finding(("services", i), f"service '{service}' is listed twice — remove one")

@@ -19,8 +19,13 @@ FILL_ONCE: dict[str, frozenset[str]] = {
     "meetings": frozenset(),
     "log": frozenset(),
 }
-LABELS = {"consents": "consent", "handovers": "handover", "measures": "measure",
-          "meetings": "meeting", "log": "log entry"}
+LABELS = {
+    "consents": "consent",
+    "handovers": "handover",
+    "measures": "measure",
+    "meetings": "meeting",
+    "log": "log entry",
+}
 CLOCK_SKEW = dt.timedelta(minutes=10)
 
 
@@ -55,29 +60,44 @@ def append_only(before: Case | None, after: Case | None, ctx: Context) -> Iterat
             continue
         for i, record in enumerate(old):
             label = _label(name, record, i)
-            if i >= len(new) or getattr(record, "id", None) not in (None, getattr(new[i], "id", None)):
-                yield Finding((name,), f"{label} was removed — records are never deleted; "
-                                       "restore it and add a correcting entry instead")
+            if i >= len(new) or getattr(record, "id", None) not in (
+                None,
+                getattr(new[i], "id", None),
+            ):
+                yield Finding(
+                    (name,),
+                    f"{label} was removed — records are never deleted; "
+                    "restore it and add a correcting entry instead",
+                )
                 break
             fields = _record_changes(name, record, new[i])
             if fields:
-                yield Finding((name, i, fields[0]),
-                              f"{label} was edited ({', '.join(fields)}) — earlier records are "
-                              "never changed; restore it and add a new entry that corrects it")
+                yield Finding(
+                    (name, i, fields[0]),
+                    f"{label} was edited ({', '.join(fields)}) — earlier records are "
+                    "never changed; restore it and add a new entry that corrects it",
+                )
     for field in ("opened", "concern"):
         if getattr(before, field) != getattr(after, field):
-            yield Finding((field,), f"'{field}' was changed — the concern and the opening date are "
-                                    "history; write a correction as a log entry")
+            yield Finding(
+                (field,),
+                f"'{field}' was changed — the concern and the opening date are "
+                "history; write a correction as a log entry",
+            )
 
 
 @change_rule("BTI302", "error", "a case file is deleted, renamed or given another id")
 def never_deleted(before: Case | None, after: Case | None, ctx: Context) -> Iterator[Finding]:
     if before is not None and after is None:
-        yield Finding((), f"case {before.id} was deleted — a case is never deleted; restore the "
-                          "file and close the case with 'bti case close'")
+        yield Finding(
+            (),
+            f"case {before.id} was deleted — a case is never deleted; restore the "
+            "file and close the case with 'bti case close'",
+        )
     elif before is not None and after is not None and before.id != after.id:
-        yield Finding(("id",), f"the case id changed from {before.id} to {after.id} — an id never "
-                               "changes")
+        yield Finding(
+            ("id",), f"the case id changed from {before.id} to {after.id} — an id never changes"
+        )
 
 
 @change_rule("BTI303", "error", "a closed case changes only by reopening it with a reason")
@@ -85,11 +105,16 @@ def closed_stays_closed(before: Case | None, after: Case | None, ctx: Context) -
     if before is None or after is None or before.status != "closed" or before == after:
         return
     if after.status == "closed":
-        yield Finding(("status",), "the case is closed — reopen it with 'bti case reopen ID "
-                                   "--reason …' before changing it")
+        yield Finding(
+            ("status",),
+            "the case is closed — reopen it with 'bti case reopen ID "
+            "--reason …' before changing it",
+        )
     elif len(after.log) <= len(before.log):
-        yield Finding(("status",), "the case was reopened without a reason — use 'bti case "
-                                   "reopen ID --reason …'")
+        yield Finding(
+            ("status",),
+            "the case was reopened without a reason — use 'bti case reopen ID --reason …'",
+        )
 
 
 @state_rule("BTI304", "error", "a time or date lies in the future")
@@ -99,29 +124,42 @@ def not_in_future(case: Case, ctx: Context) -> Iterator[Finding]:
 
     def late(day: dt.date | None, loc: tuple[str | int, ...], what: str) -> Iterator[Finding]:
         if day is not None and day > today:
-            yield Finding(loc, f"{what} is {day.isoformat()}, after today — record things when "
-                               "they have happened")
+            yield Finding(
+                loc,
+                f"{what} is {day.isoformat()}, after today — record things when they have happened",
+            )
 
     yield from late(case.opened, ("opened",), "the opening date")
     yield from late(case.concern.noted, ("concern", "noted"), "the concern's date")
     for i, consent in enumerate(case.consents):
         yield from late(consent.given, ("consents", i, "given"), f"consent {consent.id}'s date")
         if consent.withdrawn:
-            yield from late(consent.withdrawn.date, ("consents", i, "withdrawn", "date"),
-                            f"the withdrawal of {consent.id}")
+            yield from late(
+                consent.withdrawn.date,
+                ("consents", i, "withdrawn", "date"),
+                f"the withdrawal of {consent.id}",
+            )
     for i, measure in enumerate(case.measures):
         for j, evaluation in enumerate(measure.evaluations):
-            yield from late(evaluation.date, ("measures", i, "evaluations", j, "date"),
-                            f"the evaluation of {measure.id}")
+            yield from late(
+                evaluation.date,
+                ("measures", i, "evaluations", j, "date"),
+                f"the evaluation of {measure.id}",
+            )
     for i, meeting in enumerate(case.meetings):
         yield from late(meeting.date, ("meetings", i, "date"), f"meeting {meeting.id}")
     for i, handover in enumerate(case.handovers):
         for field in ("offered", "answered"):
             moment = getattr(handover, field)
             if moment is not None and moment > limit:
-                yield Finding(("handovers", i, field), f"handover {handover.id} is {field} at "
-                                                       f"{moment.isoformat()}, in the future")
+                yield Finding(
+                    ("handovers", i, field),
+                    f"handover {handover.id} is {field} at {moment.isoformat()}, in the future",
+                )
     for i, entry in enumerate(case.log):
         if entry.time > limit:
-            yield Finding(("log", i, "time"), f"log entry #{i + 1} is dated {entry.time.isoformat()}"
-                                              ", in the future — fix the computer's clock")
+            yield Finding(
+                ("log", i, "time"),
+                f"log entry #{i + 1} is dated {entry.time.isoformat()}"
+                ", in the future — fix the computer's clock",
+            )

@@ -27,21 +27,31 @@ def needs_holder(case: Case, ctx: Context) -> Iterator[Finding]:
     if case.status != "open" or case.level < 1:
         return
     if case.holder is None:
-        yield Finding(("level",), f"case is at level {case.level} without a holder (stafettholder) "
-                                  "— a holder is named from level 1")
+        yield Finding(
+            ("level",),
+            f"case is at level {case.level} without a holder (stafettholder) "
+            "— a holder is named from level 1",
+        )
         return
     person = ctx.people.get(case.holder)
     if person is not None and "holder" not in person.roles:
-        yield Finding(("holder",), f"{case.holder} does not have the holder role — a leader can "
-                                   "add it with 'bti person add … --role holder'")
+        yield Finding(
+            ("holder",),
+            f"{case.holder} does not have the holder role — a leader can "
+            "add it with 'bti person add … --role holder'",
+        )
 
 
-@state_rule("BTI205", "error", "more than one handover offer is pending, or an offer is to the holder")
+@state_rule(
+    "BTI205", "error", "more than one handover offer is pending, or an offer is to the holder"
+)
 def one_pending_offer(case: Case, ctx: Context) -> Iterator[Finding]:
     pending = [i for i, h in enumerate(case.handovers) if h.status == "offered"]
     for i in pending[1:]:
-        yield Finding(("handovers", i), "another handover offer is still pending — decline or "
-                                        "accept it before offering again")
+        yield Finding(
+            ("handovers", i),
+            "another handover offer is still pending — decline or accept it before offering again",
+        )
     for i in pending:
         if case.handovers[i].to == case.holder:
             yield Finding(("handovers", i, "to"), "the offer is to the current holder")
@@ -54,11 +64,16 @@ def offer_to_holder_role(case: Case, ctx: Context) -> Iterator[Finding]:
             continue
         person = ctx.people.get(handover.to)
         if person is not None and "holder" not in person.roles:
-            yield Finding(("handovers", i, "to"), f"{handover.to} does not have the holder role — "
-                                                  "offer the baton to someone who has it")
+            yield Finding(
+                ("handovers", i, "to"),
+                f"{handover.to} does not have the holder role — "
+                "offer the baton to someone who has it",
+            )
 
 
-@change_rule("BTI202", "error", "the holder changes only through an accepted handover to that person")
+@change_rule(
+    "BTI202", "error", "the holder changes only through an accepted handover to that person"
+)
 def holder_by_handover(before: Case | None, after: Case | None, ctx: Context) -> Iterator[Finding]:
     if before is None or after is None or before.holder == after.holder:
         return
@@ -66,17 +81,26 @@ def holder_by_handover(before: Case | None, after: Case | None, ctx: Context) ->
         return  # taking up an unheld level-0 concern: the author names themself
     old = {h.id: h for h in before.handovers}
     accepted = [
-        h for h in after.handovers
-        if h.status == "accepted" and h.to == after.holder
+        h
+        for h in after.handovers
+        if h.status == "accepted"
+        and h.to == after.holder
         and (h.id not in old or old[h.id].status == "offered")
     ]
     if not accepted:
-        yield Finding(("holder",), f"holder changed to {after.holder} without an accepted "
-                                   "handover — run 'bti handover offer', and let the new holder "
-                                   "run 'bti handover accept'")
+        yield Finding(
+            ("holder",),
+            f"holder changed to {after.holder} without an accepted "
+            "handover — run 'bti handover offer', and let the new holder "
+            "run 'bti handover accept'",
+        )
 
 
-@change_rule("BTI203", "error", "a handover is offered only by the holder or a leader of the holder's service")
+@change_rule(
+    "BTI203",
+    "error",
+    "a handover is offered only by the holder or a leader of the holder's service",
+)
 def offer_by_holder(before: Case | None, after: Case | None, ctx: Context) -> Iterator[Finding]:
     if before is None or after is None:
         return
@@ -85,15 +109,22 @@ def offer_by_holder(before: Case | None, after: Case | None, ctx: Context) -> It
         if handover.id in known:
             continue
         if handover.offered_by != ctx.author:
-            yield Finding(("handovers", i, "offered_by"),
-                          f"the offer names {handover.offered_by} as offering it but was made by "
-                          f"{ctx.author} — an offer is recorded by the person who makes it")
+            yield Finding(
+                ("handovers", i, "offered_by"),
+                f"the offer names {handover.offered_by} as offering it but was made by "
+                f"{ctx.author} — an offer is recorded by the person who makes it",
+            )
         elif not may_offer(before, ctx.author, ctx.people):
-            yield Finding(("handovers", i), f"{ctx.author} is neither the holder nor a leader of "
-                                            "the holder's service and cannot offer the baton")
+            yield Finding(
+                ("handovers", i),
+                f"{ctx.author} is neither the holder nor a leader of "
+                "the holder's service and cannot offer the baton",
+            )
 
 
-@change_rule("BTI204", "error", "a handover is accepted or declined only by the person it is offered to")
+@change_rule(
+    "BTI204", "error", "a handover is accepted or declined only by the person it is offered to"
+)
 def answer_by_receiver(before: Case | None, after: Case | None, ctx: Context) -> Iterator[Finding]:
     if after is None:
         return
@@ -104,6 +135,8 @@ def answer_by_receiver(before: Case | None, after: Case | None, ctx: Context) ->
             previous is None or previous.status == "offered"
         )
         if answered_now and handover.to != ctx.author:
-            yield Finding(("handovers", i, "status"),
-                          f"handover {handover.id} was {handover.status} by {ctx.author}, but only "
-                          f"{handover.to} can answer it — they run 'bti handover accept' themselves")
+            yield Finding(
+                ("handovers", i, "status"),
+                f"handover {handover.id} was {handover.status} by {ctx.author}, but only "
+                f"{handover.to} can answer it — they run 'bti handover accept' themselves",
+            )

@@ -13,16 +13,22 @@ def level_change_reason(before: Case | None, after: Case | None, ctx: Context) -
     if before is None or after is None or before.level == after.level:
         return
     if len(after.log) <= len(before.log):
-        yield Finding(("level",), f"level changed from {before.level} to {after.level} without a "
-                                  "reason — use 'bti level set ID N --reason …'")
+        yield Finding(
+            ("level",),
+            f"level changed from {before.level} to {after.level} without a "
+            "reason — use 'bti level set ID N --reason …'",
+        )
 
 
 @state_rule("BTI402", "error", "level 2 involves at least 2 services")
 def level2_services(case: Case, ctx: Context) -> Iterator[Finding]:
     if case.status == "open" and case.level == 2 and len(set(case.services)) < 2:
-        yield Finding(("level",), "level 2 is collaboration between services, but only "
-                                  f"{len(set(case.services))} is involved — add a service with "
-                                  "'bti service add' or choose level 1")
+        yield Finding(
+            ("level",),
+            "level 2 is collaboration between services, but only "
+            f"{len(set(case.services))} is involved — add a service with "
+            "'bti service add' or choose level 1",
+        )
 
 
 @state_rule("BTI403", "error", "level 3 involves at least 3 services, or an external one")
@@ -32,12 +38,19 @@ def level3_services(case: Case, ctx: Context) -> Iterator[Finding]:
     services = set(case.services)
     external = any((s := ctx.config.service(i)) is not None and s.external for i in services)
     if len(services) < 3 and not external:
-        yield Finding(("level",), "level 3 is extensive collaboration: at least 3 services or an "
-                                  "external one (BUP, specialist health) — add services or "
-                                  "choose level 2")
+        yield Finding(
+            ("level",),
+            "level 3 is extensive collaboration: at least 3 services or an "
+            "external one (BUP, specialist health) — add services or "
+            "choose level 2",
+        )
 
 
-@state_rule("BTI404", "error", "a measure at level 1 or higher has a responsible person and an evaluate-by date")
+@state_rule(
+    "BTI404",
+    "error",
+    "a measure at level 1 or higher has a responsible person and an evaluate-by date",
+)
 def measures_complete(case: Case, ctx: Context) -> Iterator[Finding]:
     if case.status != "open" or case.level < 1:
         return
@@ -45,8 +58,12 @@ def measures_complete(case: Case, ctx: Context) -> Iterator[Finding]:
         if measure.ended:
             continue
         if measure.responsible is None:
-            yield Finding(("measures", i), f"measure {measure.id} has no responsible person — "
-                                           "name one (responsible: email)")
+            yield Finding(
+                ("measures", i),
+                f"measure {measure.id} has no responsible person — name one (responsible: email)",
+            )
         if measure.due is None:
-            yield Finding(("measures", i), f"measure {measure.id} has no evaluate-by date — "
-                                           "set one (evaluate_by: YYYY-MM-DD)")
+            yield Finding(
+                ("measures", i),
+                f"measure {measure.id} has no evaluate-by date — set one (evaluate_by: YYYY-MM-DD)",
+            )

@@ -11,13 +11,13 @@ from bti.models import Case
 from bti.rules.core import Context, Finding, declare, state_rule
 
 MESSAGE_NAMES_SUBJECT = declare(
-    "BTI502", "error", "a commit message names a case subject", "commit")
-MESSAGE_HAS_ID = declare(
-    "BTI503", "error", "a commit message contains a national id", "commit")
-FILE_NAME_HAS_ID = declare(
-    "BTI504", "error", "a file name contains a national id", "file")
+    "BTI502", "error", "a commit message names a case subject", "commit"
+)
+MESSAGE_HAS_ID = declare("BTI503", "error", "a commit message contains a national id", "commit")
+FILE_NAME_HAS_ID = declare("BTI504", "error", "a file name contains a national id", "file")
 DOCUMENT_LEAK = declare(
-    "BTI505", "error", "a generated document contains a national id or a subject's name", "file")
+    "BTI505", "error", "a generated document contains a national id or a subject's name", "file"
+)
 
 _ELEVEN_DIGITS = re.compile(r"\d{6}[ \-.]?\d{5}")
 
@@ -44,8 +44,11 @@ def national_id_in_text(case: Case, ctx: Context) -> Iterator[Finding]:
     data = case.model_dump(mode="json", exclude={"subject": {"national_id"}})
     for loc, text in _strings(data, ()):
         for number in ids_in(text):
-            yield Finding(loc, f"a national id ({nationalid.mask(number)}) is written in free text "
-                               "— remove it; it belongs only in subject.national_id")
+            yield Finding(
+                loc,
+                f"a national id ({nationalid.mask(number)}) is written in free text "
+                "— remove it; it belongs only in subject.national_id",
+            )
 
 
 def names_in(text: str, names: list[str]) -> list[str]:
