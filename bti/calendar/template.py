@@ -245,20 +245,27 @@ class _Reader:
         if year not in ("school", "calendar"):
             self.fail(
                 ("year",),
-                f"year should be school (August–June) or calendar (January–December), not {year!r}",
+                f"year should be school or calendar, not {year!r} — school runs August–June, "
+                "calendar January–December",
             )
         summer = data.get("summer_break", year == "school")
         if not isinstance(summer, bool):
-            self.fail(("summer_break",), "summer_break should be true or false")
+            self.fail(
+                ("summer_break",),
+                "summer_break should be true or false — July is a break in a school year "
+                "unless this says false",
+            )
         title = self.text_value(data.get("title", "Årshjul"), ("title",), "title")
         breaks = data.get("breaks") or []
         if not isinstance(breaks, list):
-            self.fail(("breaks",), "breaks should be a list, each item starting with '- '")
+            self.fail(
+                ("breaks",), "breaks should be a list — start each break on a new line with '- '"
+            )
         meetings = data.get("meetings")
         if not isinstance(meetings, list) or not meetings:
             self.fail(
                 ("meetings",),
-                "the template needs meetings: a list of the recurring "
+                "the template has no meetings — add meetings: a list of the recurring "
                 "meetings, each with a name and a when",
             )
         series = tuple(self.series(m, ("meetings", i)) for i, m in enumerate(meetings))
@@ -307,7 +314,10 @@ class _Reader:
         start = self.date(data["from"], (*loc, "from"), yearly=True)
         end = self.date(data["to"], (*loc, "to"), yearly=True)
         if isinstance(start, dt.date) != isinstance(end, dt.date):
-            self.fail((*loc, "to"), "write from and to alike: both YYYY-MM-DD or both MM-DD")
+            self.fail(
+                (*loc, "to"),
+                "from and to are written differently — write both as YYYY-MM-DD or both as MM-DD",
+            )
         if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
             self.fail(
                 (*loc, "to"),
@@ -367,6 +377,12 @@ class _Reader:
     def rule(self, value: Any, loc: tuple[str | int, ...]) -> r.Rule:
         data = self.mapping(value, loc, "when")
         kinds = [k for k in data if k in _KINDS]
+        strange = [k for k in data if k not in _KINDS and k not in ("months", "weekday")]
+        if not kinds and strange:
+            self.fail(
+                (*loc, strange[0]),
+                f"'{strange[0]}' is not a kind of rule — use one of {', '.join(_KINDS)}",
+            )
         if len(kinds) != 1:
             where = (*loc, kinds[1]) if kinds else loc
             self.fail(
