@@ -18,7 +18,7 @@ from bti.errors import InputError
 
 WEEKDAYS = (MO, TU, WE, TH, FR, SA, SU)
 MAX_OCCURRENCES = 1000  # an RRULE may say FREQ=HOURLY; a year of meetings is never more than this
-Place = tuple[int, int]  # line, column in the template, for messages found while generating
+Place = tuple[str | int, ...]  # a key path in the template, for problems found while generating
 
 
 class RuleProblem(InputError):

@@ -14,6 +14,7 @@ from functools import cached_property
 from bti.calendar import rules as r
 from bti.calendar.template import Break, Series, Template
 from bti.errors import FileProblem
+from bti.yamlio import locate
 
 SUMMER = (
     "\x00summer"  # the built-in July break of a school year; its name is given in each language
@@ -139,7 +140,8 @@ def generate(template: Template, period: r.Period) -> tuple[list[Meeting], Calen
         try:
             planned = r.dates(series.rule, period, calendar.blocked, template.summer_break)
         except r.RuleProblem as err:
-            raise FileProblem(template.source, *err.place, err.message) from None
+            line, col = locate(template.text, err.place)
+            raise FileProblem(template.source, line, col, err.message) from None
         taken: set[dt.date] = set(d for d in planned if not calendar.blocked(d))
         for day in planned:
             reason = calendar.reason(day)

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -84,6 +84,7 @@ class Series:
 @dataclass(frozen=True)
 class Template:
     source: str
+    text: str = field(repr=False, compare=False)
     title: str
     year: str  # school | calendar
     summer_break: bool
@@ -150,7 +151,7 @@ class _Reader:
         raise FileProblem(self.name, line, col, message)
 
     def place(self, loc: Sequence[str | int]) -> r.Place:
-        return yamlio.locate(self.text, loc)
+        return tuple(loc)  # turned into line:col only if there is something to report
 
     def keys(
         self, data: dict[Any, Any], loc: tuple[str | int, ...], allowed: Sequence[str], what: str
@@ -280,6 +281,7 @@ class _Reader:
             seen[item.id] = index
         return Template(
             source=self.name,
+            text=self.text,
             title=title,
             year=year,
             summer_break=summer,
