@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import textwrap
 from xml.sax.saxutils import escape, quoteattr
 
 from bti.calendar import texts as t
@@ -143,14 +144,18 @@ def _months(w: _Wheel, lang: str) -> list[str]:
         a0, a1 = w.angle(day), w.angle(nxt) if i < 11 else 2 * math.pi
         fill = "#f3f5f8" if i % 2 == 0 else "#e6eaf0"
         out.append(f'<path d="{_sector(a0, a1, R_OUT + 4, R_MONTH)}" fill="{fill}"/>')
-        x, y = _point((a0 + a1) / 2, (R_OUT + 4 + R_MONTH) / 2)
+        middle = (a0 + a1) / 2
+        x, y = _point(middle, (R_OUT + 4 + R_MONTH) / 2)
         name = t.month_name(lang, day.month).capitalize()
         if i == 0 or day.month == 1:
             name += f" {day.year}"
-        size = 15 if len(name) < 12 else 13
+        turn = math.degrees(middle)  # along the circle, never upside down
+        if 90 < turn < 270:
+            turn -= 180
         out.append(
-            f'<text x="{_n(x)}" y="{_n(y + size * 0.35)}" text-anchor="middle" '
-            f'font-size="{size}" fill="#1a1a1a">{escape(name)}</text>'
+            f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="middle" dominant-baseline="central" '
+            f'font-size="16" fill="#1a1a1a" transform="rotate({_n(turn)} {_n(x)} {_n(y)})">'
+            f"{escape(name)}</text>"
         )
         day = nxt
     return out
@@ -172,28 +177,38 @@ def _breaks(w: _Wheel, calendar: Calendar, lang: str) -> list[str]:
 
 
 def _legend(template: Template, meetings: list[Meeting], lang: str) -> list[str]:
+    """Two columns; a long name wraps onto a second line rather than shrinking or being cut."""
     count: dict[int, int] = {}
     for m in meetings:
         count[m.index] = count.get(m.index, 0) + 1
-    rows = math.ceil(len(template.series) / 2)
-    line = min(22.0, (HEIGHT - 880 - 70) / max(rows, 1))
-    size = min(13.0, line * 0.62)
+    per_column = math.ceil(len(template.series) / 2)
+    entries = [
+        textwrap.wrap(f"{series.name} ({count.get(i, 0)})", 54, max_lines=2, placeholder=" …")
+        for i, series in enumerate(template.series)
+    ]
+    tallest = max(
+        sum(len(e) for e in entries[:per_column]), sum(len(e) for e in entries[per_column:]), 1
+    )
+    line = min(20.0, (HEIGHT - 880 - 60) / tallest)
+    size = min(13.0, line * 0.68)
     out = []
-    for i, series in enumerate(template.series):
-        col, row = divmod(i, rows)
-        x, y = 40 + col * 400, 880 + row * line
+    y = {0: 880.0, 1: 880.0}
+    for i, wrapped in enumerate(entries):
+        col = i // per_column
+        x = 40 + col * 400
         colour = PALETTE[i % len(PALETTE)]
-        name = f"{series.name} ({count.get(i, 0)})"
-        if len(name) > 50:  # a column is 400 units wide: about 50 characters at this size
-            name = name[:48].rstrip() + "…"
         out.append(
-            f'<circle cx="{x + 6}" cy="{_n(y - size * 0.35)}" r="{_n(size * 0.42)}" '
+            f'<circle cx="{x + 6}" cy="{_n(y[col] - size * 0.35)}" r="{_n(size * 0.42)}" '
             f'fill="{colour}"/>'
         )
-        out.append(
-            f'<text x="{x + 18}" y="{_n(y)}" font-size="{_n(size)}" fill="#1a1a1a">'
-            f'<tspan font-weight="bold">{i + 1}</tspan> {escape(name)}</text>'
-        )
+        for k, text in enumerate(wrapped):
+            number = f'<tspan font-weight="bold">{i + 1}</tspan> ' if k == 0 else ""
+            indent = 18 if k == 0 else 18 + size * 1.4
+            out.append(
+                f'<text x="{_n(x + indent)}" y="{_n(y[col])}" font-size="{_n(size)}" '
+                f'fill="#1a1a1a">{number}{escape(text)}</text>'
+            )
+            y[col] += line
     note = t.word(lang, "legend_moved")
     out.append(
         f'<text x="40" y="{HEIGHT - 40}" font-size="12" fill="#444444">{escape(note)}</text>'
