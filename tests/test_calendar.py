@@ -342,3 +342,49 @@ def test_the_shipped_template_covers_every_series_of_seed_004() -> None:
     assert len(template.series) >= 18
     kinds = {type(s.rule).__name__ for s in template.series}
     assert kinds == {"NthWeekday", "TimesPerYear", "InMonth", "Every", "RRule", "Easter", "IsoWeek"}
+
+
+DESIGN_EXAMPLE = """
+title: Årshjul BTI
+year: school                 # school (August–June) | calendar
+breaks:                      # school breaks: no meetings; ISO weeks or date ranges (MM-DD)
+  - {name: Haustferie, weeks: [40]}
+  - {name: Juleferie, from: "12-21", to: "01-02"}
+meetings:
+  - name: BTI-samhandlingsmøte
+    participants: [barnehage, skule, helse, ppt, barnevern]
+    responsible: Kommunalsjef oppvekst
+    when: {times_per_year: 2, weekday: tuesday}
+  - name: Ung på hjul
+    when: {easter: -4}                         # days relative to Easter Sunday
+  - name: Introduksjonsprogram
+    when: {iso_week: 9, weekday: monday}
+  - name: TOT ungdomsskule
+    when: {nth_weekday: {n: 1, weekday: thursday}, months: [9, 10, 11, 1, 2, 3, 4]}
+  - name: Tverrfagleg ressursteam
+    when: {every: {weeks: 4, weekday: wednesday, start: 2026-08-19}}
+  - name: Gjennomgang stafettlogg
+    when: {rrule: "FREQ=YEARLY;BYMONTH=10;BYDAY=2MO"}
+  - name: Fagdag
+    when: {date: 2027-01-04}
+"""
+
+
+def test_the_design_example_template_reads_and_generates(tmp_path: Path) -> None:
+    data = meetings(tmp_path, DESIGN_EXAMPLE, "--school-year", "2026")
+    assert dates(data, "Fagdag") == ["2027-01-04"]
+    assert dates(data, "Ung på hjul") == ["2027-03-24"]
+    assert dates(data, "Introduksjonsprogram") == ["2027-03-01"]
+    # First Thursday of October 2026 is the 1st, in the autumn break (week 40): Monday 5th.
+    tot = by_name(data, "TOT ungdomsskule")
+    assert len(tot) == 7
+    assert ("2026-10-05", "2026-10-01") in [(m["date"], m["moved_from"]) for m in tot]
+    # The second Monday of October 2026 is the 12th.
+    assert dates(data, "Gjennomgang stafettlogg") == ["2026-10-12"]
+    assert by_name(data, "BTI-samhandlingsmøte")[0]["participants"] == [
+        "barnehage",
+        "skule",
+        "helse",
+        "ppt",
+        "barnevern",
+    ]

@@ -300,6 +300,12 @@ class _Reader:
                     "a break has either weeks or from/to, not both — make two breaks",
                 )
             weeks = data["weeks"] if isinstance(data["weeks"], list) else [data["weeks"]]
+            if not weeks:
+                self.fail(
+                    (*loc, "weeks"),
+                    f"the break '{name}' lists no weeks — write the ISO week numbers, "
+                    "for example weeks: [40]",
+                )
             return Break(
                 name,
                 weeks=tuple(
