@@ -388,3 +388,21 @@ def test_the_design_example_template_reads_and_generates(tmp_path: Path) -> None
         "ppt",
         "barnevern",
     ]
+
+
+def test_a_weekly_meeting_in_a_break_week_is_left_out_with_a_note(tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text(
+        "breaks:\n  - {name: Haustferie, weeks: [40]}\nmeetings:\n  - name: Ukemøte\n"
+        "    when: {every: {weeks: 1, weekday: monday, start: 2026-09-21}}\n"
+        "  - name: Fagdag\n    when: {date: 2025-01-06}\n",
+        encoding="utf-8",
+    )
+    result = run(
+        "calendar", "generate", "--from", str(path), "--school-year", "2026", "--format", "json"
+    )
+    assert result.exit_code == 0, result.output
+    got = [m["date"] for m in json.loads(result.stdout)]
+    assert got[:3] == ["2026-09-21", "2026-10-05", "2026-10-12"]  # 28 September is in week 40
+    assert "'Ukemøte' on 2026-09-28 (break: Haustferie) is left out" in result.stderr
+    assert "'Fagdag' has no meeting from 2026-08-01 to 2027-06-30" in result.stderr

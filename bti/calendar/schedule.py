@@ -54,6 +54,9 @@ class Calendar:
     def __init__(self, template: Template, period: r.Period) -> None:
         self.template = template
         self.period = period
+        # Meetings left out: moving them would put them on another of the same series (a
+        # weekly meeting in a break week), or no free day was left in the period.
+        self.dropped: list[tuple[Series, dt.date, Reason]] = []
 
     @cached_property
     def holidays(self) -> dict[dt.date, str]:
@@ -151,6 +154,7 @@ def generate(template: Template, period: r.Period) -> tuple[list[Meeting], Calen
             moved = calendar.place(day)
             # A weekly meeting in a break week would land on top of the next one: it is dropped.
             if moved is None or moved in taken:
+                calendar.dropped.append((series, day, reason))
                 continue
             taken.add(moved)
             meetings.append(Meeting(series, index, moved, day, reason))

@@ -54,10 +54,26 @@ def generate(
     Meetings that fall on a public holiday, a weekend or in a break move to the next working day,
     and the output says from where and why. Without --year or --school-year: the current year of
     the template's kind (school or calendar).
+
+    \b
+    The rules a meeting's `when:` can have in the template:
+      {date: 2027-01-04}  or  {date: "12-01"}       one day, or that day every year
+      {nth_weekday: {n: 1, weekday: thursday}, months: [9, 10, 11]}
+                                                    n-th weekday of a month (n: -1 is the last)
+      {every: {weeks: 4, weekday: wednesday, start: 2026-08-19}}
+      {every: {months: 2, start: 2026-08-31}}       every N weeks or months from a start
+      {times_per_year: 2, weekday: tuesday}         K times, spread over the year (not in July)
+      {iso_week: 9, weekday: monday}                a day in ISO week N
+      {easter: -4}                                  days from Easter Sunday (-4: the Wednesday)
+      {month: 10, weekday: tuesday}                 once a year: the first such day of the month
+      {rrule: "FREQ=MONTHLY;BYDAY=-1FR"}            an RFC 5545 RRULE
+    A meeting may also have participants, responsible, purpose, place, time ("09:00") and
+    minutes (a time makes the .ics events timed, in Europe/Oslo, instead of all-day).
     """
     from pathlib import Path
 
     from bti import calendar as cal
+    from bti.calendar.outputs import reason_text
     from bti.clock import now
     from bti.errors import InputError
     from bti.yamlio import atomic_write
@@ -73,9 +89,24 @@ def generate(
     language = lang or cal.repository_language(here) or "nb"
     stamp = now()
     period = cal.period_for(template, year, school_year, stamp.date())
-    meetings, _ = cal.generate(template, period)
+    meetings, days = cal.generate(template, period)
     text = cal.render(template, period, meetings, fmt, language, stamp)
     if out:
         atomic_write(Path(out), text)
     else:
         click.echo(text, nl=False)
+    span = f"{period.first:%Y-%m-%d} to {period.last:%Y-%m-%d}"
+    used = {m.index for m in meetings}
+    for index, series in enumerate(template.series):
+        if index not in used:
+            click.echo(
+                f"note: '{series.name}' has no meeting from {span}; check its rule", err=True
+            )
+    for series, day, reason in days.dropped:
+        click.echo(
+            f"note: '{series.name}' on {day} ({reason_text(reason, 'en')}) is left out: the "
+            "next free day already has one, or there is none before the period ends",
+            err=True,
+        )
+    if out:
+        click.echo(f"wrote {len(meetings)} meetings ({span}) to {out}", err=True)
