@@ -406,3 +406,55 @@ def test_a_weekly_meeting_in_a_break_week_is_left_out_with_a_note(tmp_path: Path
     assert got[:3] == ["2026-09-21", "2026-10-05", "2026-10-12"]  # 28 September is in week 40
     assert "'Ukemøte' on 2026-09-28 (break: Haustferie) is left out" in result.stderr
     assert "'Fagdag' has no meeting from 2026-08-01 to 2027-06-30" in result.stderr
+
+
+def test_times_per_year_in_a_calendar_year_avoids_july(tmp_path: Path) -> None:
+    data = meetings(
+        tmp_path,
+        "year: calendar\nmeetings:\n  - name: M\n"
+        "    when: {times_per_year: 12, weekday: thursday}\n",
+        "--year",
+        "2027",
+    )
+    got = dates(data, "M")
+    assert len(got) == 12
+    assert not any(d[5:7] == "07" for d in got)
+    assert all(dt.date.fromisoformat(d).weekday() == 3 for d in got)
+
+
+def test_the_svg_is_well_formed_with_a_mark_per_meeting_and_all_months() -> None:
+    import xml.etree.ElementTree as ET
+
+    for lang, months in (("nb", "August 2026"), ("nn", "Januar 2027"), ("en", "July")):
+        result = run(
+            "calendar",
+            "generate",
+            "--from",
+            str(SHIPPED),
+            "--school-year",
+            "2026",
+            "--format",
+            "svg",
+            "--lang",
+            lang,
+        )
+        assert result.exit_code == 0, result.output
+        root = ET.fromstring(result.stdout.encode("utf-8"))
+        ns = "{http://www.w3.org/2000/svg}"
+        marks = [c for c in root.iter(f"{ns}circle") if c.find(f"{ns}title") is not None]
+        data = json.loads(
+            run(
+                "calendar",
+                "generate",
+                "--from",
+                str(SHIPPED),
+                "--school-year",
+                "2026",
+                "--format",
+                "json",
+            ).stdout
+        )
+        assert len(marks) == len(data)
+        texts = " ".join("".join(t.itertext()) for t in root.iter(f"{ns}text"))
+        assert months in texts
+        assert root.get("width") == "210mm" and root.get("height") == "297mm"

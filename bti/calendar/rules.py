@@ -185,12 +185,15 @@ def _every(rule: Every, period: Period, _b: Blocked, _s: bool) -> list[dt.date]:
     return out
 
 
-def _spread(rule: TimesPerYear, period: Period, blocked: Blocked, summer: bool) -> list[dt.date]:
-    """K dates at the middle of K equal shares of the period's working days (summer left out)."""
+def _spread(rule: TimesPerYear, period: Period, blocked: Blocked, _s: bool) -> list[dt.date]:
+    """K dates at the middle of K equal shares of the period's working days.
+
+    July is left out in every kind of year, break or not: it is when Norway is on holiday.
+    """
     days = []
     day = period.first
     while day <= period.last:
-        if day.weekday() < 5 and not (summer and day.month == 7) and not blocked(day):
+        if day.weekday() < 5 and day.month != 7 and not blocked(day):
             days.append(day)
         day += dt.timedelta(days=1)
     if (
