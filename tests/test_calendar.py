@@ -101,7 +101,7 @@ def test_17_may_moves_to_the_next_working_day_and_says_why(
     assert meeting["date"] == "2027-05-18"
     assert meeting["moved_from"] == "2027-05-17"
     # In 2027 17 May is also Whit Monday: both are named.
-    assert meeting["reason"] == "helligdag: 17. mai og 2. pinsedag"
+    assert meeting["reason"] == "offentlig fridag: 17. mai og 2. pinsedag"
 
 
 def test_ascension_day_2027_is_the_first_thursday_of_may(
@@ -109,7 +109,7 @@ def test_ascension_day_2027_is_the_first_thursday_of_may(
 ) -> None:
     (meeting,) = by_name(calendar_2027, "Himmelfart")
     assert (meeting["date"], meeting["moved_from"]) == ("2027-05-07", "2027-05-06")
-    assert meeting["reason"] == "helligdag: Kristi himmelfartsdag"
+    assert meeting["reason"] == "offentlig fridag: Kristi himmelfartsdag"
 
 
 def test_last_weekday_of_a_month(calendar_2027: list[dict[str, Any]]) -> None:
@@ -206,7 +206,7 @@ def test_school_year_runs_august_to_june(school_2026: list[dict[str, Any]]) -> N
 def test_school_year_17_may_in_nynorsk(school_2026: list[dict[str, Any]]) -> None:
     (meeting,) = by_name(school_2026, "Tredje måndag")
     assert (meeting["date"], meeting["moved_from"]) == ("2027-05-18", "2027-05-17")
-    assert meeting["reason"] == "heilagdag: 17. mai og 2. pinsedag"
+    assert meeting["reason"] == "offentleg fridag: 17. mai og 2. pinsedag"
 
 
 def test_times_per_year_spread_over_the_school_year(school_2026: list[dict[str, Any]]) -> None:

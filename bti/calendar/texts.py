@@ -93,13 +93,13 @@ _WORDS: Final[dict[str, dict[str, str]]] = {
         "purpose": "Formål",
         "note": "Merknad",
         "moved": "Flyttet fra {date} ({reason})",
-        "holiday": "helligdag: {name}",
+        "holiday": "offentlig fridag: {name}",
         "weekend": "helg",
         "break": "ferie: {name}",
         "summer": "Sommerferie",
         "none": "Ingen møter i perioden.",
         "count": "{n} møter i {m} serier.",
-        "legend_moved": "Hul prikk: møtet er flyttet (helligdag, helg eller ferie). "
+        "legend_moved": "Hul prikk: møtet er flyttet (fridag, helg eller ferie). "
         "Grå felt: ferier.",
         "generated": "Laget med bti fra {source}.",
     },
@@ -115,13 +115,13 @@ _WORDS: Final[dict[str, dict[str, str]]] = {
         "purpose": "Føremål",
         "note": "Merknad",
         "moved": "Flytta frå {date} ({reason})",
-        "holiday": "heilagdag: {name}",
+        "holiday": "offentleg fridag: {name}",
         "weekend": "helg",
         "break": "ferie: {name}",
         "summer": "Sommarferie",
         "none": "Ingen møte i perioden.",
         "count": "{n} møte i {m} seriar.",
-        "legend_moved": "Hol prikk: møtet er flytta (heilagdag, helg eller ferie). "
+        "legend_moved": "Hol prikk: møtet er flytta (fridag, helg eller ferie). "
         "Grå felt: feriar.",
         "generated": "Laga med bti frå {source}.",
     },
