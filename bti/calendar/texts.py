@@ -99,8 +99,7 @@ _WORDS: Final[dict[str, dict[str, str]]] = {
         "summer": "Sommerferie",
         "none": "Ingen møter i perioden.",
         "count": "{n} møter i {m} serier.",
-        "legend_moved": "Hul prikk: møtet er flyttet (fridag, helg eller ferie). "
-        "Grå felt: ferier.",
+        "legend_moved": "Hul prikk: møtet er flyttet (fridag, helg eller ferie). Grå felt: ferier.",
         "generated": "Laget med bti fra {source}.",
     },
     "nn": {
@@ -121,8 +120,7 @@ _WORDS: Final[dict[str, dict[str, str]]] = {
         "summer": "Sommarferie",
         "none": "Ingen møte i perioden.",
         "count": "{n} møte i {m} seriar.",
-        "legend_moved": "Hol prikk: møtet er flytta (fridag, helg eller ferie). "
-        "Grå felt: feriar.",
+        "legend_moved": "Hol prikk: møtet er flytta (fridag, helg eller ferie). Grå felt: feriar.",
         "generated": "Laga med bti frå {source}.",
     },
     "en": {
