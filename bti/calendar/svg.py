@@ -105,7 +105,8 @@ def wheel(template: Template, period: Period, meetings: list[Meeting], lang: str
             f'<line x1="{_n(x0)}" y1="{_n(y0)}" x2="{_n(x1)}" y2="{_n(y1)}" '
             f'stroke="#9a9a9a" stroke-width="1"/>'
         )
-    dot = min(width * 0.42, 7.0)
+    dot = min(width * 0.42, 9.0)
+    numbered = dot >= 8.0  # with room enough, the day of the month is written in the dot
     for m in meetings:
         x, y = _point(w.angle(m.date, middle=True), ring_r[m.index])
         colour = PALETTE[m.index % len(PALETTE)]
@@ -116,6 +117,12 @@ def wheel(template: Template, period: Period, meetings: list[Meeting], lang: str
             f'stroke="{colour}" stroke-width="{_n(max(1.2, dot / 3))}">'
             f"<title>{escape(tip)}</title></circle>"
         )
+        if numbered:
+            out.append(
+                f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="middle" dominant-baseline="central" '
+                f'font-size="{_n(dot * 1.05)}" font-weight="bold" '
+                f'fill="{colour if m.reason else "#ffffff"}">{m.date.day}</text>'
+            )
     for i in range(rings):  # ring numbers along the top seam
         x, y = _point(-0.012, ring_r[i])
         out.append(
@@ -131,7 +138,7 @@ def wheel(template: Template, period: Period, meetings: list[Meeting], lang: str
         f'<text x="{_n(CX)}" y="{_n(CY + 9)}" text-anchor="middle" font-size="26" '
         f'font-weight="bold" fill="#1a1a1a">{label}</text>'
     )
-    out += _legend(template, meetings, lang)
+    out += _legend(template, meetings, lang, numbered)
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
@@ -176,7 +183,7 @@ def _breaks(w: _Wheel, calendar: Calendar, lang: str) -> list[str]:
     return out
 
 
-def _legend(template: Template, meetings: list[Meeting], lang: str) -> list[str]:
+def _legend(template: Template, meetings: list[Meeting], lang: str, numbered: bool) -> list[str]:
     """Two columns; a long name wraps onto a second line rather than shrinking or being cut."""
     count: dict[int, int] = {}
     for m in meetings:
@@ -209,7 +216,7 @@ def _legend(template: Template, meetings: list[Meeting], lang: str) -> list[str]
                 f'fill="#1a1a1a">{number}{escape(text)}</text>'
             )
             y[col] += line
-    note = t.word(lang, "legend_moved")
+    note = t.word(lang, "legend_moved") + (" " + t.word(lang, "legend_day") if numbered else "")
     out.append(
         f'<text x="40" y="{HEIGHT - 40}" font-size="12" fill="#444444">{escape(note)}</text>'
     )

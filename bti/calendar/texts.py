@@ -100,6 +100,7 @@ _WORDS: Final[dict[str, dict[str, str]]] = {
         "none": "Ingen møter i perioden.",
         "count": "{n} møter i {m} serier.",
         "legend_moved": "Hul prikk: møtet er flyttet (fridag, helg eller ferie). Grå felt: ferier.",
+        "legend_day": "Tallet i prikken er datoen.",
         "generated": "Laget med bti fra {source}.",
     },
     "nn": {
@@ -121,6 +122,7 @@ _WORDS: Final[dict[str, dict[str, str]]] = {
         "none": "Ingen møte i perioden.",
         "count": "{n} møte i {m} seriar.",
         "legend_moved": "Hol prikk: møtet er flytta (fridag, helg eller ferie). Grå felt: feriar.",
+        "legend_day": "Talet i prikken er datoen.",
         "generated": "Laga med bti frå {source}.",
     },
     "en": {
@@ -143,6 +145,7 @@ _WORDS: Final[dict[str, dict[str, str]]] = {
         "count": "{n} meetings in {m} series.",
         "legend_moved": "Hollow dot: the meeting was moved (holiday, weekend or break). "
         "Grey areas: breaks.",
+        "legend_day": "The number in a dot is the day of the month.",
         "generated": "Made with bti from {source}.",
     },
 }
