@@ -114,3 +114,148 @@ def blob_id(data: bytes) -> str:
     import hashlib
 
     return hashlib.sha1(b"blob %d\x00" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+# -- reading history in bulk ------------------------------------------------------------------
+
+ZERO = "0" * 40
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One file's step in a commit: blob ids before and after (None where it did not exist)."""
+
+    path: str
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    parents: tuple[str, ...]
+    author_name: str
+    author_email: str
+    time: str  # committer time, ISO 8601 with offset
+    subject: str = ""
+
+
+def _parse_raw(line: str) -> FileChange | None:
+    """A line of `--raw --no-abbrev` output, or None for anything else."""
+    if not line.startswith(":"):
+        return None
+    meta, _, path = line.partition("\t")
+    parts = meta.split()
+    if len(parts) < 5:
+        return None
+    old, new = parts[2], parts[3]
+    if path.startswith('"'):
+        path = path.strip('"').encode("latin-1", "backslashreplace").decode("unicode_escape")
+    return FileChange(path, None if old == ZERO else old, None if new == ZERO else new)
+
+
+def staged_changes(path: Path) -> list[FileChange]:
+    """What the next commit would change: the index against HEAD (or nothing, before the first)."""
+    base = "HEAD" if has_head(path) else EMPTY_TREE
+    out = run(["diff-index", "--cached", "--raw", "--no-abbrev", "--no-renames", base], path).stdout
+    return [c for c in map(_parse_raw, out.splitlines()) if c is not None]
+
+
+def commit_info(path: Path, rev: str) -> Commit | None:
+    result = run(["log", "-1", "--format=%H%x1f%P%x1f%an%x1f%ae%x1f%cI%x1f%s", rev], path, check=False)
+    if result.returncode != 0 or not result.stdout.strip():
+        return None
+    sha, parents, name, email, time, subject = result.stdout.rstrip("\n").split("\x1f", 5)
+    return Commit(sha, tuple(parents.split()), name, email.lower(), time, subject)
+
+
+def new_commits(path: Path, tips: Sequence[str], exclude: Sequence[str] = ("--all",)) -> list[str]:
+    """Commits reachable from `tips` but not from `exclude` (default: every existing ref), oldest
+    first, parents before children. In a pre-receive hook the refs are not yet updated."""
+    if not tips:
+        return []
+    args = ["rev-list", "--reverse", "--topo-order", *tips, "--not", *exclude]
+    return run(args, path).stdout.split()
+
+
+def history(path: Path, commits: Sequence[str]) -> list[tuple[Commit, list[list[FileChange]]]]:
+    """Each commit with its changes against each parent (root commits against the empty tree).
+
+    One `git diff-tree --stdin` process serves every ordinary commit; merges, which are few, get one
+    diff per parent."""
+    if not commits:
+        return []
+    fmt = "--pretty=format:%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%cI%x1f%s"
+    out = run(["diff-tree", "--stdin", "-r", "--raw", "--no-abbrev", "--no-renames", "--root", fmt],
+              path, input="\n".join(commits) + "\n").stdout
+    found: dict[str, tuple[Commit, list[list[FileChange]]]] = {}
+    current: list[FileChange] = []
+    for line in out.splitlines():
+        if line.startswith("\x1e"):
+            sha, parents, name, email, time, subject = line[1:].split("\x1f", 5)
+            commit = Commit(sha, tuple(parents.split()), name, email.lower(), time, subject)
+            current = []
+            found[sha] = (commit, [current])
+        else:
+            change = _parse_raw(line)
+            if change is not None:
+                current.append(change)
+    result = []
+    for sha in commits:
+        if sha in found:
+            result.append(found[sha])
+            continue
+        commit = commit_info(path, sha)  # a merge (diff-tree skips it) or a commit without changes
+        if commit is None:
+            continue
+        diffs = []
+        for parent in commit.parents or (EMPTY_TREE,):
+            raw = run(["diff-tree", "-r", "--raw", "--no-abbrev", "--no-renames", parent, sha],
+                      path).stdout
+            diffs.append([c for c in map(_parse_raw, raw.splitlines()) if c is not None])
+        result.append((commit, diffs))
+    return result
+
+
+def is_ancestor(path: Path, old: str, new: str) -> bool:
+    return run(["merge-base", "--is-ancestor", old, new], path, check=False).returncode == 0
+
+
+class ObjectReader:
+    """One persistent `git cat-file --batch` process: blobs by id or by `rev:path`, on request."""
+
+    def __init__(self, path: Path) -> None:
+        self._proc = subprocess.Popen(
+            ["git", "cat-file", "--batch"], cwd=path, stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, env=_env(),
+        )
+
+    def lookup(self, name: str) -> tuple[str, bytes] | None:
+        """The object id and content of `name` (an id, or `rev:path`), or None if there is none."""
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        self._proc.stdin.write(name.encode() + b"\n")
+        self._proc.stdin.flush()
+        header = self._proc.stdout.readline()
+        if not header or header.endswith(b"missing\n") or header.endswith(b"ambiguous\n"):
+            return None
+        sha, _, size = header.split()[:3]
+        data = self._proc.stdout.read(int(size))
+        self._proc.stdout.read(1)
+        return sha.decode(), data
+
+    def read(self, name: str) -> bytes | None:
+        found = self.lookup(name)
+        return found[1] if found else None
+
+    def close(self) -> None:
+        if self._proc.poll() is None:
+            assert self._proc.stdin is not None
+            self._proc.stdin.close()
+            self._proc.wait()
+
+    def __enter__(self) -> ObjectReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

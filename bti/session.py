@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bti import clock, gitrepo, yamlio
 from bti.actions import Act, Change
-from bti.checks import judge_change, parse_case
+from bti.checks import Parsed, judge_change, parse_case
 from bti.errors import Refused
 from bti.models import Model, Person
 from bti.rules import Context, Violation
@@ -89,7 +89,7 @@ class Session:
         shown = self.repo.relative(path)
         text = self.repo.case_text(loaded, change.case)
         after = parse_case(text, shown)
-        found = judge_change(loaded.parsed if loaded else None, after, self.context(shown))
+        found = judge_change(self.committed(shown, loaded), after, self.context(shown))
         errors = [v for v in found if v.is_error]
         if errors:
             raise RuleRefusal(errors)
@@ -103,6 +103,15 @@ class Session:
             [v for v in found if not v.is_error],
             change.notes,
         )
+
+    def committed(self, shown: str, loaded: LoadedCase | None) -> Parsed | None:
+        """The version a commit is judged against: HEAD's, as the pre-commit hook sees it (a hand
+        edit not yet committed is part of the change); the file on disk outside git."""
+        if loaded is None or not gitrepo.has_head(self.repo.root):
+            return loaded.parsed if loaded else None
+        with gitrepo.ObjectReader(self.repo.root) as reader:
+            data = reader.read(f"HEAD:{shown}")
+        return parse_case(data, shown) if data is not None else None
 
     def save_settings(
         self, name: str, old: Model | None, new: Model, summary: str, *, commit: bool

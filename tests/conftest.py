@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -83,46 +84,35 @@ def git_repo(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.fixture(scope="session")
+def _repo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Made once: a case repository with a leader, a holder and a nurse (four real commits)."""
+    root = tmp_path_factory.mktemp("template") / "repo"
+    root.mkdir()
+    home = tmp_path_factory.mktemp("template-home")
+    saved = dict(os.environ)
+    os.environ.update({"HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1",
+                       "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"), "BTI_DEBUG": "1"})
+    try:
+        bti = Bti(root)
+        bti.ok("init", "--municipality", "Fjordvik kommune")
+        bti.ok("person", "add", LEADER, "--name", "Kari Fjellstad", "--service", "skole",
+               "--role", "leader,holder")
+        bti.ok("person", "add", HOLDER, "--name", "Ingrid Strandli", "--service", "skole",
+               "--role", "holder")
+        bti.ok("person", "add", NURSE, "--name", "Nils Bakkevik", "--service", "helsestasjon",
+               "--role", "holder")
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return root
+
+
 @pytest.fixture
-def repo(tmp_path: Path) -> Iterator[Bti]:
-    """A case repository with a leader, two holders and a nurse."""
-    bti = Bti(tmp_path / "repo")
-    tmp_path.joinpath("repo").mkdir()
-    bti.ok("init", "--municipality", "Fjordvik kommune")
-    bti.ok(
-        "person",
-        "add",
-        LEADER,
-        "--name",
-        "Kari Fjellstad",
-        "--service",
-        "skole",
-        "--role",
-        "leader,holder",
-    )
-    bti.ok(
-        "person",
-        "add",
-        HOLDER,
-        "--name",
-        "Ingrid Strandli",
-        "--service",
-        "skole",
-        "--role",
-        "holder",
-    )
-    bti.ok(
-        "person",
-        "add",
-        NURSE,
-        "--name",
-        "Nils Bakkevik",
-        "--service",
-        "helsestasjon",
-        "--role",
-        "holder",
-    )
-    yield bti
+def repo(tmp_path: Path, _repo_template: Path) -> Iterator[Bti]:
+    """A case repository with a leader, two holders and a nurse (a copy of the template)."""
+    shutil.copytree(_repo_template, tmp_path / "repo", symlinks=True)
+    yield Bti(tmp_path / "repo")
 
 
 def new_case(bti: Bti, who: str = HOLDER, **options: str) -> str:

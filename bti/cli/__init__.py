@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from bti.cli import repo as _repo  # noqa: F401, I001 - the order of `bti --help`
-from bti.cli import cases as _cases  # noqa: F401
 from bti.cli import calendar as _calendar  # noqa: F401
+from bti.cli import cases as _cases  # noqa: F401
+from bti.cli import hooks as _hooks  # noqa: F401
+from bti.cli import repo as _repo  # noqa: F401 - the order of `bti --help`
 from bti.cli.base import main
 
 __all__ = ["main"]

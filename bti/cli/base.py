@@ -16,11 +16,20 @@ import click
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+# The order of `bti --help`: a case's life first, then reading, documents, and plumbing.
+COMMAND_ORDER = [
+    "init", "person", "service", "case", "guardian", "log", "consent", "level", "measure",
+    "handover", "validate", "rules", "audit", "due", "meeting", "calendar", "report", "clone",
+    "sync", "schema", "hooks", "hook",
+]
+
+
 class BtiGroup(click.Group):
     """Lists commands in the order they were added, and turns bti's errors into exit codes."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(self.commands)
+        first = [name for name in COMMAND_ORDER if name in self.commands]
+        return first + [name for name in self.commands if name not in first]
 
     def invoke(self, ctx: click.Context) -> Any:
         from bti.errors import BtiError

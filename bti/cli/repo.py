@@ -49,10 +49,8 @@ def init(directory: Path, municipality: str, lang: str, no_commit: bool) -> None
 
 
 def _install_hooks(directory: Path) -> None:
-    try:
-        from bti import hooks
-    except ImportError:
-        return
+    from bti import hooks
+
     hooks.install(directory)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bti.models import Case, Directory
+from bti.models import Case, Directory, Handover
 from bti.rules.core import Context, Finding, change_rule, state_rule
 
 
@@ -140,3 +140,9 @@ def answer_by_receiver(before: Case | None, after: Case | None, ctx: Context) ->
                 f"handover {handover.id} was {handover.status} by {ctx.author}, but only "
                 f"{handover.to} can answer it — they run 'bti handover accept' themselves",
             )
+
+
+def newly_accepted(before: Case, after: Case) -> list[Handover]:
+    """Handovers that this change accepted."""
+    old = {h.id: h.status for h in before.handovers}
+    return [h for h in after.handovers if h.status == "accepted" and old.get(h.id) == "offered"]

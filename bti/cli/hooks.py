@@ -1,0 +1,80 @@
+"""`bti hooks` installs the git hooks; `bti hook` is what git runs."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from bti.cli.base import echo_out, main
+
+
+@main.group()
+def hooks() -> None:
+    """Install or remove the git hooks that enforce the rules on every commit and push."""
+
+
+@hooks.command("install")
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--server", is_flag=True,
+              help="Install pre-receive into a bare (server) repository instead of client hooks.")
+def hooks_install(path: Path, server: bool) -> None:
+    """Install pre-commit and commit-msg (or, with --server, pre-receive). Earlier hooks are kept."""
+    from bti import hooks as hook_module
+
+    for written in hook_module.install(path.resolve(), server=server):
+        echo_out(f"installed {written}")
+
+
+@hooks.command("uninstall")
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--server", is_flag=True, help="Remove pre-receive from a bare repository.")
+def hooks_uninstall(path: Path, server: bool) -> None:
+    """Remove bti's hooks and put back any hook that was there before."""
+    from bti import hooks as hook_module
+
+    removed = hook_module.uninstall(path.resolve(), server=server)
+    for hook in removed:
+        echo_out(f"removed {hook}")
+    if not removed:
+        echo_out("no bti hooks were installed here")
+
+
+@main.group()
+def hook() -> None:
+    """What git runs: the hooks themselves (you do not usually call these)."""
+
+
+def _finish(result: object) -> None:
+    for line in getattr(result, "lines", []):
+        click.echo(line, err=True)
+    code = getattr(result, "code", 0)
+    if code:
+        sys.exit(code)
+
+
+@hook.command("pre-commit")
+def hook_pre_commit() -> None:
+    """Judge the staged case files against HEAD, as the committing author."""
+    from bti import hooks as hook_module
+
+    _finish(hook_module.pre_commit(Path.cwd()))
+
+
+@hook.command("commit-msg")
+@click.argument("message_file", type=click.Path(dir_okay=False, path_type=Path))
+def hook_commit_msg(message_file: Path) -> None:
+    """Refuse a commit message holding a national id or the name of a case's subject."""
+    from bti import hooks as hook_module
+
+    _finish(hook_module.commit_msg(Path.cwd(), message_file))
+
+
+@hook.command("pre-receive")
+def hook_pre_receive() -> None:
+    """Server side: check every pushed commit, in order, against its parent (reads git's input)."""
+    from bti import hooks as hook_module
+
+    lines = click.get_text_stream("stdin").read().splitlines()
+    _finish(hook_module.pre_receive(Path.cwd(), lines))

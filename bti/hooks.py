@@ -1,0 +1,287 @@
+"""The git hooks: installing them, and what each one checks when git calls it.
+
+An installed hook is a short shell script with a marker line, pinned to the Python that installed
+bti. A hook that was there before is kept beside it and run first, never overwritten; `bti hooks
+uninstall` puts it back.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bti import clock, gitrepo
+from bti.checks import Parsed, judge_change, load_model, parse_case
+from bti.errors import FileProblem, InputError
+from bti.models import Config, Directory
+from bti.rules import Context, Violation
+from bti.rules.settings import BRANCH_DELETED, NON_FAST_FORWARD
+from bti.store import CONFIG, PEOPLE
+
+MARKER = "# bti-hook: installed by bti"
+CLIENT_HOOKS = ("pre-commit", "commit-msg")
+SERVER_HOOKS = ("pre-receive",)
+PREVIOUS = ".bti-previous"
+
+_SCRIPT = """#!/bin/sh
+{marker} — 'bti hooks uninstall' removes it and restores any earlier hook.
+PYTHON={python}
+HERE=$(dirname "$0")
+if [ ! -x "$PYTHON" ]; then
+    echo "bti {name} hook: $PYTHON is gone; run 'bti hooks install' again" >&2
+    exit 1
+fi
+{body}
+"""
+_CHAIN = """if [ -x "$HERE/{name}{previous}" ]; then
+    "$HERE/{name}{previous}" "$@" || exit $?
+fi
+exec "$PYTHON" -m bti hook {name} "$@"
+"""
+# pre-receive reads the pushed refs on standard input, which both hooks need.
+_CHAIN_STDIN = """INPUT=$(cat)
+if [ -x "$HERE/{name}{previous}" ]; then
+    printf '%s\\n' "$INPUT" | "$HERE/{name}{previous}" "$@" || exit $?
+fi
+printf '%s\\n' "$INPUT" | exec "$PYTHON" -m bti hook {name} "$@"
+"""
+
+
+@dataclass
+class HookResult:
+    code: int = 0
+    lines: list[str] = field(default_factory=list)
+
+
+def hooks_dir(path: Path) -> Path:
+    out = gitrepo.run(["rev-parse", "--git-path", "hooks"], path).stdout.strip()
+    folder = Path(out)
+    return folder if folder.is_absolute() else (path / folder).resolve()
+
+
+def _script(name: str) -> str:
+    body = (_CHAIN_STDIN if name == "pre-receive" else _CHAIN).format(name=name, previous=PREVIOUS)
+    return _SCRIPT.format(marker=MARKER, python=shlex.quote(sys.executable), name=name, body=body)
+
+
+def is_ours(path: Path) -> bool:
+    try:
+        return MARKER in path.read_text("utf-8", errors="replace")
+    except OSError:
+        return False
+
+
+def install(path: Path, *, server: bool = False) -> list[Path]:
+    """Install the client hooks (or, with `server`, pre-receive) into the repository at `path`."""
+    if gitrepo.git_dir(path) is None:
+        raise InputError(f"{path} is not a git repository")
+    folder = hooks_dir(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in SERVER_HOOKS if server else CLIENT_HOOKS:
+        hook = folder / name
+        if hook.exists() and not is_ours(hook):
+            previous = folder / (name + PREVIOUS)
+            if previous.exists():
+                raise InputError(f"both {hook} and {previous} exist and neither is bti's",
+                                 hint="move one of them away, then install again")
+            hook.rename(previous)
+        from bti.yamlio import atomic_write
+
+        atomic_write(hook, _script(name))
+        hook.chmod(0o755)
+        written.append(hook)
+    return written
+
+
+def uninstall(path: Path, *, server: bool = False) -> list[Path]:
+    folder = hooks_dir(path)
+    removed = []
+    for name in SERVER_HOOKS if server else CLIENT_HOOKS:
+        hook = folder / name
+        if hook.exists() and is_ours(hook):
+            hook.unlink()
+            removed.append(hook)
+            previous = folder / (name + PREVIOUS)
+            if previous.exists():
+                previous.rename(hook)
+    return removed
+
+
+# -- pre-commit and commit-msg ----------------------------------------------------------------
+
+
+def _settings_from(reader: gitrepo.ObjectReader, name: str, model: type[Config] | type[Directory],
+                   rev: str) -> Config | Directory | None:
+    found = reader.read(f"{rev}:{name}")
+    if found is None:
+        return Directory() if model is Directory else None
+    return load_model(found.decode("utf-8", "replace"), name, model)
+
+
+def pre_commit(path: Path) -> HookResult:
+    """Judge the staged version of each changed case file against HEAD, as the committing author."""
+    root = gitrepo.toplevel(path) or path
+    from bti.replay import name_problems, watched
+
+    changes = [c for c in gitrepo.staged_changes(root) if watched(c.path)]
+    if not changes:
+        return HookResult()
+    author = gitrepo.author(root).email
+    result = HookResult()
+    with gitrepo.ObjectReader(root) as reader:
+        try:
+            config = _settings_from(reader, CONFIG, Config, "")
+            people = _settings_from(reader, PEOPLE, Directory, "")
+        except (FileProblem, InputError) as err:
+            return HookResult(1, [err.render()])
+        if not isinstance(config, Config) or not isinstance(people, Directory):
+            return HookResult()  # not a bti repository: nothing of ours to judge
+        from bti.rules.settings import settings_change
+
+        settings_changed = [c.path for c in changes if c.path in (CONFIG, PEOPLE)]
+        if settings_changed and gitrepo.has_head(root):
+            try:
+                old_people = _settings_from(reader, PEOPLE, Directory, "HEAD")
+            except (FileProblem, InputError):
+                old_people = None
+            result_lines = settings_change(
+                old_people if isinstance(old_people, Directory) else None, author, settings_changed)
+            _add(result, result_lines)
+        now = clock.now()
+        for change in changes:
+            if change.path in (CONFIG, PEOPLE):
+                continue
+            _add(result, name_problems(change))
+            before = _parse(reader, change.old, change.path)
+            after = _parse(reader, change.new, change.path)
+            ctx = Context(config, people, now, author, change.path)
+            _add(result, judge_change(before, after, ctx))
+    return result
+
+
+def _parse(reader: gitrepo.ObjectReader, blob: str | None, path: str) -> Parsed | None:
+    if blob is None:
+        return None
+    return parse_case(reader.read(blob) or b"", path)
+
+
+def _add(result: HookResult, violations: Iterable[Violation]) -> None:
+    for violation in violations:
+        result.lines.append(violation.render())
+        if violation.is_error:
+            result.code = 1
+
+
+def commit_msg(path: Path, message_file: Path) -> HookResult:
+    """The message may hold no national id, and no name of the subjects of the staged cases."""
+    from bti.replay import is_case_path, message_problems
+
+    root = gitrepo.toplevel(path) or path
+    try:
+        message = message_file.read_text("utf-8", errors="replace")
+    except OSError as err:
+        raise InputError(f"cannot read the commit message: {err}") from None
+    subjects = []
+    with gitrepo.ObjectReader(root) as reader:
+        for change in gitrepo.staged_changes(root):
+            if not is_case_path(change.path):
+                continue
+            for blob in (change.old, change.new):
+                parsed = _parse(reader, blob, change.path)
+                if parsed is not None and parsed.case is not None:
+                    subjects.append(parsed.case.subject.name)
+    result = HookResult()
+    _add(result, message_problems(message, subjects))
+    if result.code:
+        result.lines.append("the commit was stopped; your message is kept in "
+                            f"{message_file} — write it again without the name or number")
+    return result
+
+
+# -- pre-receive --------------------------------------------------------------------------------
+
+
+def _protected(root: Path) -> list[str]:
+    """Protected branches from bti.yaml on the server's main branch, or the default."""
+    with gitrepo.ObjectReader(root) as reader:
+        for ref in ("refs/heads/main", "HEAD"):
+            found = reader.read(f"{ref}:{CONFIG}")
+            if found is None:
+                continue
+            try:
+                config = load_model(found.decode("utf-8", "replace"), CONFIG, Config)
+            except (FileProblem, InputError):
+                break
+            return config.rules.protected_branches
+    return ["main"]
+
+
+def _pusher(root: Path) -> str | None:
+    names = ["GITEA_PUSHER_EMAIL", "GL_USER_EMAIL", "BTI_PUSHER_EMAIL"]
+    with gitrepo.ObjectReader(root) as reader:
+        found = reader.read(f"refs/heads/main:{CONFIG}")
+    if found is not None:
+        try:
+            names = load_model(found.decode("utf-8", "replace"), CONFIG, Config).rules.pusher_env
+        except (FileProblem, InputError):
+            pass
+    for name in names:
+        value = os.environ.get(name, "").strip()
+        if "@" in value:
+            return value.lower()
+    return None
+
+
+def pre_receive(path: Path, lines: Iterable[str]) -> HookResult:
+    """Check each pushed ref: no rewrite or deletion of a protected branch, and every new commit,
+    in order and each against its parent, passes every rule."""
+    from bti.replay import Judge
+
+    root = path
+    updates = []
+    for line in lines:
+        parts = line.split()
+        if len(parts) == 3:
+            updates.append((parts[0], parts[1], parts[2]))
+    result = HookResult()
+    if not updates:
+        return result
+    protected = {f"refs/heads/{b}" for b in _protected(root)}
+    tips = []
+    for old, new, ref in updates:
+        if new == gitrepo.ZERO:
+            if ref in protected:
+                _refuse(result, BRANCH_DELETED.violation(
+                    f"{ref} may not be deleted — it holds the cases' history"))
+            continue
+        if old != gitrepo.ZERO and ref in protected and not gitrepo.is_ancestor(root, old, new):
+            _refuse(result, NON_FAST_FORWARD.violation(
+                f"the push to {ref} rewrites history (not a fast-forward) — fetch, merge and push "
+                "again ('bti sync'); history is never rewritten"))
+            continue
+        tips.append(new)
+    commits = gitrepo.new_commits(root, tips)
+    if not commits:
+        return result
+    pusher = _pusher(root)
+    with gitrepo.ObjectReader(root) as reader:
+        judge = Judge(root, reader)
+        for commit, diffs in gitrepo.history(root, commits):
+            for landed in judge.judge(commit, diffs, pusher=pusher):
+                result.lines.append(landed.render())
+                if landed.violation.is_error:
+                    result.code = 1
+    if result.code:
+        result.lines.append("the push was refused: nothing of it was stored. Fix the commits "
+                            "named above (a correction is a new commit) and push again.")
+    return result
+
+
+def _refuse(result: HookResult, violation: Violation) -> None:
+    result.lines.append(violation.render())
+    result.code = 1

@@ -1,0 +1,208 @@
+"""Judging commits: every changed file of a commit against its parent, with that commit's author
+and time, through the one rule engine. The pre-receive hook and `bti audit verify` both use this.
+
+Each blob is read through one `git cat-file --batch` process and parsed once; its state judgment is
+remembered by blob id, since a version of a file judged once never needs judging again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from bti import gitrepo, nationalid
+from bti.checks import Parsed, judge_change, load_model, parse_case
+from bti.errors import FileProblem, InputError
+from bti.models import CASE_ID_RE, Config, Directory, Model
+from bti.rules import Context, Violation
+from bti.rules.file import SCHEMA, STRAY, SYNTAX
+from bti.rules.holder import newly_accepted
+from bti.rules.privacy import (
+    FILE_NAME_HAS_ID,
+    MESSAGE_HAS_ID,
+    MESSAGE_NAMES_SUBJECT,
+    ids_in,
+    names_in,
+)
+from bti.rules.settings import PUSHER_NOT_RECEIVER, settings_change
+from bti.store import CASES, CONFIG, PEOPLE
+
+SETTINGS = (CONFIG, PEOPLE)
+
+
+@dataclass(frozen=True)
+class Landed:
+    """A violation and the commit that brought it."""
+
+    commit: gitrepo.Commit
+    violation: Violation
+
+    def render(self) -> str:
+        date = self.commit.time[:10]
+        return f"{self.commit.sha[:8]} {self.commit.author_email} {date}: {self.violation.render()}"
+
+
+def is_case_path(path: str) -> bool:
+    """A file under cases/ that is not hidden (a .gitkeep keeps the empty folder in git)."""
+    return path.startswith(f"{CASES}/") and not PurePosixPath(path).name.startswith(".")
+
+
+def watched(path: str) -> bool:
+    return path in SETTINGS or is_case_path(path)
+
+
+def message_problems(message: str, subjects: Iterable[str], path: str = "") -> list[Violation]:
+    """A commit message may hold no national id and no name of a subject of the cases it changes."""
+    text = "\n".join(line for line in message.splitlines() if not line.startswith("#"))
+    found = []
+    for number in ids_in(text):
+        found.append(MESSAGE_HAS_ID.violation(
+            f"the commit message contains a national id ({nationalid.mask(number)}) — write the "
+            "case id instead", path=path))
+    names: list[str] = []
+    for name in subjects:
+        names.append(name)
+        first = name.split()[0] if name.split() else ""
+        if len(first) >= 3:
+            names.append(first)
+    for name in dict.fromkeys(names_in(text, names)):
+        found.append(MESSAGE_NAMES_SUBJECT.violation(
+            f"the commit message names a case subject ('{name}') — describe the change by case "
+            "id only, e.g. '2026-7KQ3M: entry added'", path=path))
+    return found
+
+
+class Judge:
+    """Judges the commits of one repository, remembering what it has read."""
+
+    def __init__(self, root: Path, reader: gitrepo.ObjectReader) -> None:
+        self.root = root
+        self.reader = reader
+        self._parsed: dict[str, Parsed] = {}
+        self._settings: dict[tuple[str, str | None], Model | list[Violation]] = {}
+        self._settings_blobs: dict[str, dict[str, str | None]] = {}  # commit → name → blob
+
+    def parsed(self, blob: str | None, path: str) -> Parsed | None:
+        if blob is None:
+            return None
+        key = f"{blob} {path}"
+        hit = self._parsed.get(key)
+        if hit is None:
+            data = self.reader.read(blob)
+            hit = parse_case(data if data is not None else b"", path)
+            self._parsed[key] = hit
+        return hit
+
+    def _setting(self, name: str, blob: str | None) -> Model | list[Violation]:
+        key = (name, blob)
+        if key not in self._settings:
+            model: type[Model] = Config if name == CONFIG else Directory
+            data = self.reader.read(blob) if blob else None
+            if data is None:
+                value: Model | list[Violation] = (
+                    Directory() if model is Directory else [SYNTAX.violation(
+                        "bti.yaml is missing — a case repository needs it", path=name)]
+                )
+            else:
+                try:
+                    value = load_model(data.decode("utf-8"), name, model)
+                except UnicodeDecodeError:
+                    value = [SYNTAX.violation("is not UTF-8 text", path=name)]
+                except FileProblem as problem:
+                    value = [Violation(problem.code or "BTI001", "error",
+                                       problem.message.split("error: ", 1)[-1], name,
+                                       problem.line, problem.col)]
+                except InputError as err:
+                    value = [SCHEMA.violation(line.split("error: ", 1)[-1], path=name)
+                             for line in err.message.splitlines()]
+            self._settings[key] = value
+        return self._settings[key]
+
+    def settings_blobs(self, rev: str | None) -> dict[str, str | None]:
+        """The blob ids of bti.yaml and people.yaml in commit `rev`, remembered per commit."""
+        if rev is None:
+            return dict.fromkeys(SETTINGS)
+        if rev not in self._settings_blobs:
+            blobs = {}
+            for name in SETTINGS:
+                found = self.reader.lookup(f"{rev}:{name}")
+                blobs[name] = found[0] if found else None
+            self._settings_blobs[rev] = blobs
+        return self._settings_blobs[rev]
+
+    def judge(self, commit: gitrepo.Commit, diffs: list[list[gitrepo.FileChange]],
+              *, pusher: str | None = None) -> list[Landed]:
+        """Every violation `commit` brings, judged against its first parent."""
+        changes = [c for c in diffs[0] if watched(c.path)] if diffs else []
+        if len(diffs) > 1:
+            # A merge: a file that equals its version in another parent came from that side,
+            # whose commits are judged on their own.
+            others = [{c.path for c in diff} for diff in diffs[1:]]
+            changes = [c for c in changes if all(c.path in other for other in others)]
+        parent = commit.parents[0] if commit.parents else None
+        found: list[Violation] = []
+        before_settings: dict[str, Model | list[Violation]] = {}
+        after_settings: dict[str, Model | list[Violation]] = {}
+        by_path = {c.path: c for c in changes}
+        old_blobs = self.settings_blobs(parent)
+        new_blobs = dict(old_blobs)
+        for name in SETTINGS:
+            before_settings[name] = self._setting(name, old_blobs[name])
+            change = by_path.get(name)
+            if change is not None:
+                new_blobs[name] = change.new
+            after_settings[name] = self._setting(name, new_blobs[name])
+        if len(diffs) <= 1:
+            self._settings_blobs[commit.sha] = new_blobs
+        for name in SETTINGS:
+            if name in by_path and isinstance(after_settings[name], list):
+                found.extend(after_settings[name])  # type: ignore[arg-type]
+        config = after_settings[CONFIG]
+        people = after_settings[PEOPLE]
+        old_people = before_settings[PEOPLE]
+        if PEOPLE in by_path or CONFIG in by_path:
+            found.extend(settings_change(
+                old_people if isinstance(old_people, Directory) else None,
+                commit.author_email, [n for n in SETTINGS if n in by_path]))
+        subjects: list[str] = []
+        time = dt.datetime.fromisoformat(commit.time)
+        for change in changes:
+            if not is_case_path(change.path):
+                continue
+            found.extend(name_problems(change))
+            if not isinstance(config, Config) or not isinstance(people, Directory):
+                continue
+            before = self.parsed(change.old, change.path)
+            after = self.parsed(change.new, change.path)
+            for version in (before, after):
+                if version is not None and version.case is not None:
+                    subjects.append(version.case.subject.name)
+            ctx = Context(config, people, time, commit.author_email, change.path)
+            found.extend(judge_change(before, after, ctx))
+            if pusher and before and after and before.case and after.case:
+                for handover in newly_accepted(before.case, after.case):
+                    if handover.to != pusher.lower():
+                        found.append(PUSHER_NOT_RECEIVER.violation(
+                            f"handover {handover.id} is accepted for {handover.to} but pushed by "
+                            f"{pusher} — the receiver pushes their own acceptance",
+                            path=change.path))
+        message = self.reader.read(commit.sha)
+        if message is not None:
+            body = message.decode("utf-8", "replace").split("\n\n", 1)[-1]
+            found.extend(message_problems(body, subjects))
+        return [Landed(commit, v) for v in found]
+
+
+def name_problems(change: gitrepo.FileChange) -> list[Violation]:
+    if change.new is None:
+        return []
+    name = PurePosixPath(change.path).name
+    if any(True for _ in nationalid.find(name)):
+        return [FILE_NAME_HAS_ID.violation("the file name contains a national id — cases "
+                                           "are named by their id", path=change.path)]
+    if change.old is None and (not name.endswith(".yaml") or not CASE_ID_RE.match(name[:-5])):
+        return [STRAY.violation(f"'{name}' is not a case file — case files are named <id>.yaml",
+                                path=change.path)]
+    return []

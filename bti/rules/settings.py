@@ -1,0 +1,31 @@
+"""BTI009 and BTI6xx: who may change the settings, and what a push may do."""
+
+from __future__ import annotations
+
+from bti.models import Directory
+from bti.rules.core import Violation, declare
+
+SETTINGS_BY_LEADER = declare(
+    "BTI009", "error", "people.yaml and bti.yaml are changed only by a leader (anyone adds the "
+    "first person)", "commit")
+NON_FAST_FORWARD = declare(
+    "BTI601", "error", "a protected branch is never force-pushed (history is not rewritten)", "push")
+BRANCH_DELETED = declare("BTI602", "error", "a protected branch is never deleted", "push")
+PUSHER_NOT_RECEIVER = declare(
+    "BTI603", "error", "a handover acceptance is pushed by the receiver (where the server names "
+    "the pusher)", "push")
+
+
+def settings_change(before: Directory | None, author: str, files: list[str]) -> list[Violation]:
+    """A change to people.yaml or bti.yaml made by someone who may not make it."""
+    if before is None or not before.people:
+        return []  # the bootstrap: while the directory is empty, anyone adds the first person
+    person = before.get(author)
+    if person is not None and "leader" in person.roles:
+        return []
+    return [
+        SETTINGS_BY_LEADER.violation(
+            f"{name} was changed by {author}, who is not a leader — ask a leader to make the "
+            "change ('bti person add', 'bti service define')", path=name)
+        for name in files
+    ]
