@@ -119,7 +119,7 @@ def wheel(template: Template, period: Period, meetings: list[Meeting], lang: str
         )
         if numbered:
             out.append(
-                f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="middle" dominant-baseline="central" '
+                f'<text x="{_n(x)}" y="{_n(y + dot * 0.38)}" text-anchor="middle" '
                 f'font-size="{_n(dot * 1.05)}" font-weight="bold" '
                 f'fill="{colour if m.reason else "#ffffff"}">{m.date.day}</text>'
             )
@@ -216,10 +216,12 @@ def _legend(template: Template, meetings: list[Meeting], lang: str, numbered: bo
                 f'fill="#1a1a1a">{number}{escape(text)}</text>'
             )
             y[col] += line
-    note = t.word(lang, "legend_moved") + (" " + t.word(lang, "legend_day") if numbered else "")
-    out.append(
-        f'<text x="40" y="{HEIGHT - 40}" font-size="12" fill="#444444">{escape(note)}</text>'
-    )
+    notes = [t.word(lang, "legend_moved")] + ([t.word(lang, "legend_day")] if numbered else [])
+    for k, note in enumerate(reversed(notes)):
+        out.append(
+            f'<text x="40" y="{HEIGHT - 40 - 16 * k}" font-size="12" fill="#444444">'
+            f"{escape(note)}</text>"
+        )
     out.append(
         f'<text x="40" y="{HEIGHT - 22}" font-size="10" fill="#777777">'
         f"{quoteattr(t.word(lang, 'generated', source=template.source))[1:-1]}</text>"
