@@ -1,0 +1,155 @@
+"""Client hooks installed for real and run by a real `git commit`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import yaml
+
+from bti.hooks import MARKER, hooks_dir
+from tests.conftest import HOLDER, NURSE, Bti, git, git_env, new_case
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def commit(
+    repo: Path, message: str, who: str = HOLDER, *extra: str
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["git", "commit", "-q", "-m", message, *extra],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **git_env(who)},
+    )
+
+
+def test_init_installs_both_client_hooks(repo: Bti) -> None:
+    folder = hooks_dir(repo.cwd)
+    for name in ("pre-commit", "commit-msg"):
+        text = (folder / name).read_text()
+        assert MARKER in text and "-m bti hook " + name in text
+        assert os.access(folder / name, os.X_OK)
+
+
+def test_existing_hook_is_chained_and_restored(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q", "-b", "main")
+    folder = tmp_path / ".git" / "hooks"
+    folder.mkdir(exist_ok=True)
+    mine = folder / "pre-commit"
+    mine.write_text("#!/bin/sh\necho my-own-hook-ran >&2\nexit 0\n")
+    mine.chmod(0o755)
+    Bti(tmp_path).ok("init")
+    assert (folder / "pre-commit.bti-previous").exists()
+    (tmp_path / "x.txt").write_text("x\n")
+    git(tmp_path, "add", "x.txt")
+    result = commit(tmp_path, "plain file")
+    assert result.returncode == 0 and "my-own-hook-ran" in result.stderr
+    # A failing earlier hook still stops the commit.
+    mine2 = folder / "pre-commit.bti-previous"
+    mine2.write_text("#!/bin/sh\necho no >&2\nexit 3\n")
+    (tmp_path / "y.txt").write_text("y\n")
+    git(tmp_path, "add", "y.txt")
+    assert commit(tmp_path, "blocked").returncode != 0
+    Bti(tmp_path).ok("hooks", "uninstall")
+    assert (folder / "pre-commit").read_text().startswith("#!/bin/sh\necho no")
+    assert not (folder / "commit-msg").exists()
+    assert "no bti hooks" in Bti(tmp_path).ok("hooks", "uninstall").output
+
+
+def test_reinstall_does_not_chain_itself(repo: Bti) -> None:
+    repo.ok("hooks", "install")
+    repo.ok("hooks", "install")
+    assert not (hooks_dir(repo.cwd) / "pre-commit.bti-previous").exists()
+
+
+def test_pre_commit_refuses_a_hand_edited_holder(repo: Bti) -> None:
+    case_id = new_case(repo, who=HOLDER)
+    path = repo.cwd / "cases" / f"{case_id}.yaml"
+    path.write_text(path.read_text().replace(f"holder: {HOLDER}", f"holder: {NURSE}"))
+    git(repo.cwd, "add", "-A")
+    result = commit(repo.cwd, f"{case_id}: holder")
+    assert result.returncode != 0
+    assert f"cases/{case_id}.yaml:" in result.stderr and "BTI202 error" in result.stderr
+    assert git(repo.cwd, "log", "-1", "--format=%s").strip() == f"{case_id}: opened at level 0"
+
+
+def test_pre_commit_judges_the_staged_version_not_the_worktree(repo: Bti) -> None:
+    case_id = new_case(repo, who=HOLDER)
+    path = repo.cwd / "cases" / f"{case_id}.yaml"
+    good = path.read_text()
+    path.write_text(
+        good + f"  - time: 2026-01-05T10:00:00+01:00\n    author: {HOLDER}\n"
+        "    kind: note\n    text: Ny samtale.\n"
+    )
+    git(repo.cwd, "add", "-A")
+    path.write_text(good.replace(f"holder: {HOLDER}", f"holder: {NURSE}"))  # not staged
+    result = commit(repo.cwd, f"{case_id}: entry")
+    assert result.returncode == 0, result.stderr
+
+
+def test_same_violation_same_text_from_validate_hook_and_server(repo: Bti, tmp_path: Path) -> None:
+    case_id = new_case(repo, who=HOLDER)
+    path = repo.cwd / "cases" / f"{case_id}.yaml"
+    path.write_text(path.read_text().replace("level: 0", "level: 2"))
+    validate_line = next(line for line in repo("validate").stdout.splitlines() if "BTI101" in line)
+    git(repo.cwd, "add", "-A")
+    hook = commit(repo.cwd, f"{case_id}: level")
+    hook_line = next(line for line in hook.stderr.splitlines() if "BTI101" in line)
+    assert hook_line == validate_line
+    server = tmp_path / "server.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(server))
+    Bti(tmp_path).ok("hooks", "install", "--server", str(server))
+    git(repo.cwd, "commit", "-q", "--no-verify", "-m", f"{case_id}: level")
+    git(repo.cwd, "remote", "add", "origin", str(server))
+    pushed = subprocess.run(
+        ["git", "push", "origin", "HEAD:main"], cwd=repo.cwd, capture_output=True, text=True
+    )
+    assert pushed.returncode != 0
+    server_line = next(line for line in pushed.stderr.splitlines() if "BTI101" in line)
+    assert server_line.rstrip().endswith(validate_line)
+
+
+def test_commit_msg_refuses_a_name_or_a_national_id(repo: Bti) -> None:
+    case_id = new_case(repo, who=HOLDER, name="Mathea Lund")
+    path = repo.cwd / "cases" / f"{case_id}.yaml"
+    path.write_text(
+        path.read_text() + f"  - time: 2026-01-05T10:00:00+01:00\n    author: {HOLDER}\n"
+        "    kind: note\n    text: Samtale.\n"
+    )
+    git(repo.cwd, "add", "-A")
+    named = commit(repo.cwd, "samtale med mathea i dag")
+    assert named.returncode != 0 and "BTI502" in named.stderr and "Mathea" in named.stderr
+    numbered = commit(repo.cwd, f"{case_id}: fnr 09821750056")
+    assert numbered.returncode != 0 and "BTI503" in numbered.stderr
+    assert "09821750056" not in numbered.stderr
+    assert commit(repo.cwd, f"{case_id}: entry added").returncode == 0
+
+
+def test_settings_changed_by_someone_not_a_leader(repo: Bti) -> None:
+    people = repo.cwd / "people.yaml"
+    data = yaml.safe_load(people.read_text())
+    data["people"][1]["roles"] = ["holder", "leader"]
+    people.write_text(yaml.safe_dump(data, allow_unicode=True))
+    git(repo.cwd, "add", "-A")
+    result = commit(repo.cwd, "people: me a leader", HOLDER)
+    assert result.returncode != 0 and "BTI009" in result.stderr
+
+
+def test_pre_commit_framework_manifest_points_at_the_hook_commands() -> None:
+    hooks = yaml.safe_load((PROJECT / ".pre-commit-hooks.yaml").read_text())
+    entries = {h["id"]: h["entry"] for h in hooks}
+    assert entries == {
+        "bti-rules": "bti hook pre-commit",
+        "bti-commit-message": "bti hook commit-msg",
+    }
+
+
+def test_hook_outside_a_bti_repository_does_nothing(git_repo: Path) -> None:
+    Bti(git_repo).ok("hooks", "install")
+    (git_repo / "cases").mkdir()
+    (git_repo / "cases" / "notes.yaml").write_text("a: 1\n")
+    git(git_repo, "add", "-A")
+    assert commit(git_repo, "no bti.yaml here").returncode == 0
