@@ -141,7 +141,7 @@ def pre_commit(path: Path) -> HookResult:
             return HookResult(1, [err.render()])
         if not isinstance(config, Config) or not isinstance(people, Directory):
             return HookResult()  # not a bti repository: nothing of ours to judge
-        from bti.rules.settings import settings_change
+        from bti.rules.settings import author_known, settings_change
 
         settings_changed = [c.path for c in changes if c.path in (CONFIG, PEOPLE)]
         if settings_changed and gitrepo.has_head(root):
@@ -160,6 +160,7 @@ def pre_commit(path: Path) -> HookResult:
             before = _parse(reader, change.old, change.path)
             after = _parse(reader, change.new, change.path)
             ctx = Context(config, people, now, author, change.path)
+            _add(result, author_known(people, author, change.path))
             _add(result, judge_change(before, after, ctx))
     return result
 

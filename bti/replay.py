@@ -26,7 +26,7 @@ from bti.rules.privacy import (
     ids_in,
     names_in,
 )
-from bti.rules.settings import PUSHER_NOT_RECEIVER, settings_change
+from bti.rules.settings import PUSHER_NOT_RECEIVER, author_known, settings_change
 from bti.store import CASES, CONFIG, PEOPLE
 
 SETTINGS = (CONFIG, PEOPLE)
@@ -180,6 +180,7 @@ class Judge:
                 if version is not None and version.case is not None:
                     subjects.append(version.case.subject.name)
             ctx = Context(config, people, time, commit.author_email, change.path)
+            found.extend(author_known(people, commit.author_email, change.path))
             found.extend(judge_change(before, after, ctx))
             if pusher and before and after and before.case and after.case:
                 for handover in newly_accepted(before.case, after.case):

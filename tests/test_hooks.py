@@ -153,3 +153,13 @@ def test_hook_outside_a_bti_repository_does_nothing(git_repo: Path) -> None:
     (git_repo / "cases" / "notes.yaml").write_text("a: 1\n")
     git(git_repo, "add", "-A")
     assert commit(git_repo, "no bti.yaml here").returncode == 0
+
+
+def test_someone_outside_the_directory_cannot_commit_a_case_change(repo: Bti) -> None:
+    case_id = new_case(repo, who=HOLDER)
+    path = repo.cwd / "cases" / f"{case_id}.yaml"
+    path.write_text(path.read_text() + "  - time: 2026-01-05T10:00:00+01:00\n"
+                    "    author: ukjent@fjordvik.example\n    kind: note\n    text: Hei.\n")
+    git(repo.cwd, "add", "-A")
+    result = commit(repo.cwd, f"{case_id}: entry", "ukjent@fjordvik.example")
+    assert result.returncode != 0 and "BTI010" in result.stderr
