@@ -824,6 +824,15 @@ def test_bti501_in_nested_records(where: str, loc: tuple) -> None:
     assert NID_2 not in v.message
 
 
+def test_bti501_a_synthetic_d_number() -> None:
+    d_number = "42831510093"  # day + 40 (D-number), month + 80 (synthetic)
+    d = level0()
+    d["log"].append(entry(f"D-nummer {d_number}"))
+    v = only(state(d), "BTI501")
+    words(v.message, "428315*****")
+    assert d_number not in v.message
+
+
 @pytest.mark.parametrize("written", [f"{NID_3[:6]} {NID_3[6:]}", f"{NID_3[:6]}-{NID_3[6:]}"])
 def test_bti501_a_national_id_written_with_a_separator(written: str) -> None:
     d = level0()
