@@ -293,6 +293,19 @@ def test_bti202_taking_up_an_unheld_level0_concern() -> None:
     assert codes(change(before, after, author=HOLDER)) == ["BTI202"]
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG (message): clearing the holder by hand reports 'holder changed to None' — a Python "
+    "word, not plain words (DESIGN: every message says what is wrong in plain words)",
+)
+def test_bti202_clearing_the_holder_is_said_in_plain_words() -> None:
+    before = level0()
+    after = logged(before)
+    after["holder"] = None
+    v = only(change(before, after), "BTI202")
+    assert "None" not in v.message
+
+
 # -- BTI203 who may offer the baton ---------------------------------------------------------------
 
 
