@@ -319,7 +319,9 @@ def answer_handover(case: Case, act: Act, accept: bool, note: str | None) -> Cha
         _log(new, act, events.text("accepted", act.lang, to=pending.to))
     else:
         shown = f" {note}" if note else ""
-        _log(new, act, events.text("declined", act.lang, to=pending.to, reason=shown))
+        retracted = act.email != pending.to  # the offering person takes the offer back
+        key = "retracted" if retracted else "declined"
+        _log(new, act, events.text(key, act.lang, to=pending.to, reason=shown))
     return Change(new, f"handover {pending.id} {target.status}")
 
 

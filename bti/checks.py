@@ -164,8 +164,8 @@ def judge_change(before: Parsed | None, after: Parsed | None, ctx: Context) -> l
         return judge(after, ctx) if after else []  # repairing a broken file: judge the result
     found = check_change(old, new, ctx)
     if old is not None and new is not None:
-        known = {(v.code, v.message) for v in check_state(old, ctx)}
-        found = [v for v in found if (v.code, v.message) not in known]
+        known = {(v.code, v.loc, v.message) for v in check_state(old, ctx)}
+        found = [v for v in found if (v.code, v.loc, v.message) not in known]
     text = after.text if after is not None else (before.text if before else None)
     return place(found, text, ctx.path)
 

@@ -85,6 +85,11 @@ EVENTS: dict[str, dict[str, str]] = {
         "nn": "{to} har teke imot stafettpinnen og er ny stafetthaldar.",
         "en": "{to} has accepted the baton and is the new holder.",
     },
+    "retracted": {
+        "nb": "Tilbudet om stafettpinnen til {to} er trukket tilbake.{reason}",
+        "nn": "Tilbodet om stafettpinnen til {to} er trekt tilbake.{reason}",
+        "en": "The offer of the baton to {to} is withdrawn.{reason}",
+    },
     "declined": {
         "nb": "{to} takket nei til stafettpinnen.{reason}",
         "nn": "{to} takka nei til stafettpinnen.{reason}",

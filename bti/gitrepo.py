@@ -163,7 +163,9 @@ def staged_changes(path: Path) -> list[FileChange]:
 
 
 def commit_info(path: Path, rev: str) -> Commit | None:
-    result = run(["log", "-1", "--format=%H%x1f%P%x1f%an%x1f%ae%x1f%cI%x1f%s", rev], path, check=False)
+    result = run(
+        ["log", "-1", "--format=%H%x1f%P%x1f%an%x1f%ae%x1f%cI%x1f%s", rev], path, check=False
+    )
     if result.returncode != 0 or not result.stdout.strip():
         return None
     sha, parents, name, email, time, subject = result.stdout.rstrip("\n").split("\x1f", 5)
@@ -187,11 +189,14 @@ def history(path: Path, commits: Sequence[str]) -> list[tuple[Commit, list[list[
     if not commits:
         return []
     fmt = "--pretty=format:%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%cI%x1f%s"
-    out = run(["diff-tree", "--stdin", "-r", "--raw", "--no-abbrev", "--no-renames", "--root", fmt],
-              path, input="\n".join(commits) + "\n").stdout
+    out = run(
+        ["diff-tree", "--stdin", "-r", "--raw", "--no-abbrev", "--no-renames", "--root", fmt],
+        path,
+        input="\n".join(commits) + "\n",
+    ).stdout
     found: dict[str, tuple[Commit, list[list[FileChange]]]] = {}
     current: list[FileChange] = []
-    for line in out.splitlines():
+    for line in out.split("\n"):  # not splitlines(): it also splits at \x1e and \x1f
         if line.startswith("\x1e"):
             sha, parents, name, email, time, subject = line[1:].split("\x1f", 5)
             commit = Commit(sha, tuple(parents.split()), name, email.lower(), time, subject)
@@ -211,8 +216,9 @@ def history(path: Path, commits: Sequence[str]) -> list[tuple[Commit, list[list[
             continue
         diffs = []
         for parent in commit.parents or (EMPTY_TREE,):
-            raw = run(["diff-tree", "-r", "--raw", "--no-abbrev", "--no-renames", parent, sha],
-                      path).stdout
+            raw = run(
+                ["diff-tree", "-r", "--raw", "--no-abbrev", "--no-renames", parent, sha], path
+            ).stdout
             diffs.append([c for c in map(_parse_raw, raw.splitlines()) if c is not None])
         result.append((commit, diffs))
     return result
@@ -227,8 +233,11 @@ class ObjectReader:
 
     def __init__(self, path: Path) -> None:
         self._proc = subprocess.Popen(
-            ["git", "cat-file", "--batch"], cwd=path, stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, env=_env(),
+            ["git", "cat-file", "--batch"],
+            cwd=path,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=_env(),
         )
 
     def lookup(self, name: str) -> tuple[str, bytes] | None:

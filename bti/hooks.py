@@ -87,8 +87,10 @@ def install(path: Path, *, server: bool = False) -> list[Path]:
         if hook.exists() and not is_ours(hook):
             previous = folder / (name + PREVIOUS)
             if previous.exists():
-                raise InputError(f"both {hook} and {previous} exist and neither is bti's",
-                                 hint="move one of them away, then install again")
+                raise InputError(
+                    f"both {hook} and {previous} exist and neither is bti's",
+                    hint="move one of them away, then install again",
+                )
             hook.rename(previous)
         from bti.yamlio import atomic_write
 
@@ -115,8 +117,9 @@ def uninstall(path: Path, *, server: bool = False) -> list[Path]:
 # -- pre-commit and commit-msg ----------------------------------------------------------------
 
 
-def _settings_from(reader: gitrepo.ObjectReader, name: str, model: type[Config] | type[Directory],
-                   rev: str) -> Config | Directory | None:
+def _settings_from(
+    reader: gitrepo.ObjectReader, name: str, model: type[Config] | type[Directory], rev: str
+) -> Config | Directory | None:
     found = reader.read(f"{rev}:{name}")
     if found is None:
         return Directory() if model is Directory else None
@@ -150,7 +153,8 @@ def pre_commit(path: Path) -> HookResult:
             except (FileProblem, InputError):
                 old_people = None
             result_lines = settings_change(
-                old_people if isinstance(old_people, Directory) else None, author, settings_changed)
+                old_people if isinstance(old_people, Directory) else None, author, settings_changed
+            )
             _add(result, result_lines)
         now = clock.now()
         for change in changes:
@@ -199,8 +203,10 @@ def commit_msg(path: Path, message_file: Path) -> HookResult:
     result = HookResult()
     _add(result, message_problems(message, subjects))
     if result.code:
-        result.lines.append("the commit was stopped; your message is kept in "
-                            f"{message_file} — write it again without the name or number")
+        result.lines.append(
+            "the commit was stopped; your message is kept in "
+            f"{message_file} — write it again without the name or number"
+        )
     return result
 
 
@@ -257,13 +263,21 @@ def pre_receive(path: Path, lines: Iterable[str]) -> HookResult:
     for old, new, ref in updates:
         if new == gitrepo.ZERO:
             if ref in protected:
-                _refuse(result, BRANCH_DELETED.violation(
-                    f"{ref} may not be deleted — it holds the cases' history"))
+                _refuse(
+                    result,
+                    BRANCH_DELETED.violation(
+                        f"{ref} may not be deleted — it holds the cases' history"
+                    ),
+                )
             continue
         if old != gitrepo.ZERO and ref in protected and not gitrepo.is_ancestor(root, old, new):
-            _refuse(result, NON_FAST_FORWARD.violation(
-                f"the push to {ref} rewrites history (not a fast-forward) — fetch, merge and push "
-                "again ('bti sync'); history is never rewritten"))
+            _refuse(
+                result,
+                NON_FAST_FORWARD.violation(
+                    f"the push to {ref} rewrites history (not a fast-forward) — fetch, merge and push "
+                    "again ('bti sync'); history is never rewritten"
+                ),
+            )
             continue
         tips.append(new)
     commits = gitrepo.new_commits(root, tips)
@@ -278,8 +292,10 @@ def pre_receive(path: Path, lines: Iterable[str]) -> HookResult:
                 if landed.violation.is_error:
                     result.code = 1
     if result.code:
-        result.lines.append("the push was refused: nothing of it was stored. Fix the commits "
-                            "named above (a correction is a new commit) and push again.")
+        result.lines.append(
+            "the push was refused: nothing of it was stored. Fix the commits "
+            "named above (a correction is a new commit) and push again."
+        )
     return result
 
 

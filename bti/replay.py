@@ -58,9 +58,13 @@ def message_problems(message: str, subjects: Iterable[str], path: str = "") -> l
     text = "\n".join(line for line in message.splitlines() if not line.startswith("#"))
     found = []
     for number in ids_in(text):
-        found.append(MESSAGE_HAS_ID.violation(
-            f"the commit message contains a national id ({nationalid.mask(number)}) — write the "
-            "case id instead", path=path))
+        found.append(
+            MESSAGE_HAS_ID.violation(
+                f"the commit message contains a national id ({nationalid.mask(number)}) — write the "
+                "case id instead",
+                path=path,
+            )
+        )
     names: list[str] = []
     for name in subjects:
         names.append(name)
@@ -68,9 +72,13 @@ def message_problems(message: str, subjects: Iterable[str], path: str = "") -> l
         if len(first) >= 3:
             names.append(first)
     for name in dict.fromkeys(names_in(text, names)):
-        found.append(MESSAGE_NAMES_SUBJECT.violation(
-            f"the commit message names a case subject ('{name}') — describe the change by case "
-            "id only, e.g. '2026-7KQ3M: entry added'", path=path))
+        found.append(
+            MESSAGE_NAMES_SUBJECT.violation(
+                f"the commit message names a case subject ('{name}') — describe the change by case "
+                "id only, e.g. '2026-7KQ3M: entry added'",
+                path=path,
+            )
+        )
     return found
 
 
@@ -102,8 +110,13 @@ class Judge:
             data = self.reader.read(blob) if blob else None
             if data is None:
                 value: Model | list[Violation] = (
-                    Directory() if model is Directory else [SYNTAX.violation(
-                        "bti.yaml is missing — a case repository needs it", path=name)]
+                    Directory()
+                    if model is Directory
+                    else [
+                        SYNTAX.violation(
+                            "bti.yaml is missing — a case repository needs it", path=name
+                        )
+                    ]
                 )
             else:
                 try:
@@ -111,12 +124,21 @@ class Judge:
                 except UnicodeDecodeError:
                     value = [SYNTAX.violation("is not UTF-8 text", path=name)]
                 except FileProblem as problem:
-                    value = [Violation(problem.code or "BTI001", "error",
-                                       problem.message.split("error: ", 1)[-1], name,
-                                       problem.line, problem.col)]
+                    value = [
+                        Violation(
+                            problem.code or "BTI001",
+                            "error",
+                            problem.message.split("error: ", 1)[-1],
+                            name,
+                            problem.line,
+                            problem.col,
+                        )
+                    ]
                 except InputError as err:
-                    value = [SCHEMA.violation(line.split("error: ", 1)[-1], path=name)
-                             for line in err.message.splitlines()]
+                    value = [
+                        SCHEMA.violation(line.split("error: ", 1)[-1], path=name)
+                        for line in err.message.splitlines()
+                    ]
             self._settings[key] = value
         return self._settings[key]
 
@@ -132,8 +154,13 @@ class Judge:
             self._settings_blobs[rev] = blobs
         return self._settings_blobs[rev]
 
-    def judge(self, commit: gitrepo.Commit, diffs: list[list[gitrepo.FileChange]],
-              *, pusher: str | None = None) -> list[Landed]:
+    def judge(
+        self,
+        commit: gitrepo.Commit,
+        diffs: list[list[gitrepo.FileChange]],
+        *,
+        pusher: str | None = None,
+    ) -> list[Landed]:
         """Every violation `commit` brings, judged against its first parent."""
         changes = [c for c in diffs[0] if watched(c.path)] if diffs else []
         if len(diffs) > 1:
@@ -163,9 +190,13 @@ class Judge:
         people = after_settings[PEOPLE]
         old_people = before_settings[PEOPLE]
         if PEOPLE in by_path or CONFIG in by_path:
-            found.extend(settings_change(
-                old_people if isinstance(old_people, Directory) else None,
-                commit.author_email, [n for n in SETTINGS if n in by_path]))
+            found.extend(
+                settings_change(
+                    old_people if isinstance(old_people, Directory) else None,
+                    commit.author_email,
+                    [n for n in SETTINGS if n in by_path],
+                )
+            )
         subjects: list[str] = []
         time = dt.datetime.fromisoformat(commit.time)
         for change in changes:
@@ -185,10 +216,13 @@ class Judge:
             if pusher and before and after and before.case and after.case:
                 for handover in newly_accepted(before.case, after.case):
                     if handover.to != pusher.lower():
-                        found.append(PUSHER_NOT_RECEIVER.violation(
-                            f"handover {handover.id} is accepted for {handover.to} but pushed by "
-                            f"{pusher} — the receiver pushes their own acceptance",
-                            path=change.path))
+                        found.append(
+                            PUSHER_NOT_RECEIVER.violation(
+                                f"handover {handover.id} is accepted for {handover.to} but pushed by "
+                                f"{pusher} — the receiver pushes their own acceptance",
+                                path=change.path,
+                            )
+                        )
         message = self.reader.read(commit.sha)
         if message is not None:
             body = message.decode("utf-8", "replace").split("\n\n", 1)[-1]
@@ -201,9 +235,16 @@ def name_problems(change: gitrepo.FileChange) -> list[Violation]:
         return []
     name = PurePosixPath(change.path).name
     if any(True for _ in nationalid.find(name)):
-        return [FILE_NAME_HAS_ID.violation("the file name contains a national id — cases "
-                                           "are named by their id", path=change.path)]
+        return [
+            FILE_NAME_HAS_ID.violation(
+                "the file name contains a national id — cases are named by their id",
+                path=change.path,
+            )
+        ]
     if change.old is None and (not name.endswith(".yaml") or not CASE_ID_RE.match(name[:-5])):
-        return [STRAY.violation(f"'{name}' is not a case file — case files are named <id>.yaml",
-                                path=change.path)]
+        return [
+            STRAY.violation(
+                f"'{name}' is not a case file — case files are named <id>.yaml", path=change.path
+            )
+        ]
     return []

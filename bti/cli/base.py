@@ -18,9 +18,28 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # The order of `bti --help`: a case's life first, then reading, documents, and plumbing.
 COMMAND_ORDER = [
-    "init", "person", "service", "case", "guardian", "log", "consent", "level", "measure",
-    "handover", "validate", "rules", "audit", "due", "meeting", "calendar", "report", "clone",
-    "sync", "schema", "hooks", "hook",
+    "init",
+    "person",
+    "service",
+    "case",
+    "guardian",
+    "log",
+    "consent",
+    "level",
+    "measure",
+    "handover",
+    "validate",
+    "rules",
+    "audit",
+    "due",
+    "meeting",
+    "calendar",
+    "report",
+    "clone",
+    "sync",
+    "schema",
+    "hooks",
+    "hook",
 ]
 
 

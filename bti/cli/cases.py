@@ -551,7 +551,8 @@ def handover_accept(case_id: str, no_commit: bool) -> None:
 @click.option("--reason", default=None, help="Why you decline.")
 @no_commit_option
 def handover_decline(case_id: str, reason: str | None, no_commit: bool) -> None:
-    """Decline the baton offered to you; the holder keeps it."""
+    """Decline the baton offered to you; the holder keeps it. The person who made the offer (or
+    the holder) can take it back the same way."""
     from bti import actions
 
     _change(case_id, actions.answer_handover, no_commit, accept=False, note=reason)

@@ -17,8 +17,11 @@ def hooks() -> None:
 
 @hooks.command("install")
 @click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
-@click.option("--server", is_flag=True,
-              help="Install pre-receive into a bare (server) repository instead of client hooks.")
+@click.option(
+    "--server",
+    is_flag=True,
+    help="Install pre-receive into a bare (server) repository instead of client hooks.",
+)
 def hooks_install(path: Path, server: bool) -> None:
     """Install pre-commit and commit-msg (or, with --server, pre-receive). Earlier hooks are kept."""
     from bti import hooks as hook_module

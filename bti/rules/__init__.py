@@ -22,7 +22,23 @@ _CHANGE = [r for r in rules() if r.kind == "change"]
 
 
 def check_state(case: Case, ctx: Context) -> list[Violation]:
-    """Every state rule over one version of a case."""
+    """Every state rule over one version of a case. A version judged under the same settings on
+    the same day is not judged again (a commit's result is the next commit's starting point)."""
+    key = (id(case), id(ctx.config), id(ctx.people), ctx.today, ctx.author, ctx.path)
+    memo = _MEMO.get(key)
+    if memo is not None and memo[0] is case:
+        return list(memo[1])
+    found = _check_state(case, ctx)
+    if len(_MEMO) > 4096:
+        _MEMO.clear()
+    _MEMO[key] = (case, found)
+    return list(found)
+
+
+_MEMO: dict[tuple[object, ...], tuple[Case, list[Violation]]] = {}
+
+
+def _check_state(case: Case, ctx: Context) -> list[Violation]:
     found: list[Violation] = []
     for rule in _STATE:
         assert rule.check is not None

@@ -14,8 +14,8 @@ from bti.rules.core import Context, Finding, change_rule, state_rule
 # Fields that may be filled in once on an existing record: the rest of a record never changes.
 FILL_ONCE: dict[str, frozenset[str]] = {
     "consents": frozenset({"withdrawn"}),
-    "handovers": frozenset({"status", "answered", "answer_note"}),
-    "measures": frozenset(),
+    "handovers": frozenset({"status", "answered", "answer_note"}),  # only when answering an offer
+    "measures": frozenset({"responsible", "evaluate_by"}),  # what BTI404 asks to be named
     "meetings": frozenset(),
     "log": frozenset(),
 }
@@ -32,9 +32,13 @@ CLOCK_SKEW = dt.timedelta(minutes=10)
 def _record_changes(name: str, old: BaseModel, new: BaseModel) -> list[str]:
     """Fields of a record that changed in a way the history rules forbid."""
     bad = []
+    answering = name == "handovers" and getattr(old, "status", None) == "offered"
     for field in type(old).model_fields:
         before, after = getattr(old, field), getattr(new, field)
         if before == after:
+            continue
+        if name == "handovers" and not answering:
+            bad.append(field)  # an answered handover is history like any other record
             continue
         if field in FILL_ONCE[name] and before in (None, "offered"):
             continue

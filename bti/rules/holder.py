@@ -87,7 +87,13 @@ def holder_by_handover(before: Case | None, after: Case | None, ctx: Context) ->
         and h.to == after.holder
         and (h.id not in old or old[h.id].status == "offered")
     ]
-    if not accepted:
+    if not accepted and after.holder is None:
+        yield Finding(
+            ("holder",),
+            f"the holder ({before.holder}) was removed — the holder keeps the baton until a new "
+            "holder accepts it; run 'bti handover offer'",
+        )
+    elif not accepted:
         yield Finding(
             ("holder",),
             f"holder changed to {after.holder} without an accepted "
@@ -134,7 +140,11 @@ def answer_by_receiver(before: Case | None, after: Case | None, ctx: Context) ->
         answered_now = handover.status != "offered" and (
             previous is None or previous.status == "offered"
         )
-        if answered_now and handover.to != ctx.author:
+        retracted = handover.status == "declined" and ctx.author in (
+            handover.offered_by,
+            before.holder if before else None,
+        )
+        if answered_now and handover.to != ctx.author and not retracted:
             yield Finding(
                 ("handovers", i, "status"),
                 f"handover {handover.id} was {handover.status} by {ctx.author}, but only "

@@ -6,16 +6,24 @@ from bti.models import Directory
 from bti.rules.core import Violation, declare
 
 SETTINGS_BY_LEADER = declare(
-    "BTI009", "error", "people.yaml and bti.yaml are changed only by a leader (anyone adds the "
-    "first person)", "commit")
+    "BTI009",
+    "error",
+    "people.yaml and bti.yaml are changed only by a leader (anyone adds the first person)",
+    "commit",
+)
 AUTHOR_UNKNOWN = declare(
-    "BTI010", "error", "a case is changed only by someone in people.yaml", "commit")
+    "BTI010", "error", "a case is changed only by someone in people.yaml", "commit"
+)
 NON_FAST_FORWARD = declare(
-    "BTI601", "error", "a protected branch is never force-pushed (history is not rewritten)", "push")
+    "BTI601", "error", "a protected branch is never force-pushed (history is not rewritten)", "push"
+)
 BRANCH_DELETED = declare("BTI602", "error", "a protected branch is never deleted", "push")
 PUSHER_NOT_RECEIVER = declare(
-    "BTI603", "error", "a handover acceptance is pushed by the receiver (where the server names "
-    "the pusher)", "push")
+    "BTI603",
+    "error",
+    "a handover acceptance is pushed by the receiver (where the server names the pusher)",
+    "push",
+)
 
 
 def settings_change(before: Directory | None, author: str, files: list[str]) -> list[Violation]:
@@ -28,7 +36,9 @@ def settings_change(before: Directory | None, author: str, files: list[str]) -> 
     return [
         SETTINGS_BY_LEADER.violation(
             f"{name} was changed by {author}, who is not a leader — ask a leader to make the "
-            "change ('bti person add', 'bti service define')", path=name)
+            "change ('bti person add', 'bti service define')",
+            path=name,
+        )
         for name in files
     ]
 
@@ -37,7 +47,10 @@ def author_known(people: Directory, author: str, path: str) -> list[Violation]:
     """Staff outside the directory can read cases but not change them."""
     if people.get(author) is not None:
         return []
-    return [AUTHOR_UNKNOWN.violation(
-        f"{author} changed this case but is not in people.yaml — staff outside the directory "
-        "can read cases but not change them; a leader adds people with 'bti person add'",
-        path=path)]
+    return [
+        AUTHOR_UNKNOWN.violation(
+            f"{author} changed this case but is not in people.yaml — staff outside the directory "
+            "can read cases but not change them; a leader adds people with 'bti person add'",
+            path=path,
+        )
+    ]
