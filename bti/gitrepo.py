@@ -211,16 +211,16 @@ def history(path: Path, commits: Sequence[str]) -> list[tuple[Commit, list[list[
         if sha in found:
             result.append(found[sha])
             continue
-        commit = commit_info(path, sha)  # a merge (diff-tree skips it) or a commit without changes
-        if commit is None:
+        info = commit_info(path, sha)  # a merge (diff-tree skips it) or a commit without changes
+        if info is None:
             continue
         diffs = []
-        for parent in commit.parents or (EMPTY_TREE,):
+        for parent in info.parents or (EMPTY_TREE,):
             raw = run(
                 ["diff-tree", "-r", "--raw", "--no-abbrev", "--no-renames", parent, sha], path
             ).stdout
             diffs.append([c for c in map(_parse_raw, raw.splitlines()) if c is not None])
-        result.append((commit, diffs))
+        result.append((info, diffs))
     return result
 
 

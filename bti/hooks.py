@@ -7,6 +7,7 @@ uninstall` puts it back.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import sys
@@ -233,10 +234,8 @@ def _pusher(root: Path) -> str | None:
     with gitrepo.ObjectReader(root) as reader:
         found = reader.read(f"refs/heads/main:{CONFIG}")
     if found is not None:
-        try:
+        with contextlib.suppress(FileProblem, InputError):
             names = load_model(found.decode("utf-8", "replace"), CONFIG, Config).rules.pusher_env
-        except (FileProblem, InputError):
-            pass
     for name in names:
         value = os.environ.get(name, "").strip()
         if "@" in value:

@@ -267,7 +267,7 @@ def _drop_consents(text: str) -> str:
 def test_commit_three_of_five_breaks_a_rule_that_five_repairs(world: dict[str, Path]) -> None:
     school = world["school"]
     head = git(school, "rev-parse", "HEAD").strip()
-    case_id, path = _case(world, "school")
+    _, path = _case(world, "school")
     original = path.read_text()
     shas = []
     for i in range(1, 6):

@@ -79,5 +79,5 @@ def hook_pre_receive() -> None:
     """Server side: check every pushed commit, in order, against its parent (reads git's input)."""
     from bti import hooks as hook_module
 
-    lines = click.get_text_stream("stdin").read().splitlines()
+    lines = sys.stdin.read().splitlines()
     _finish(hook_module.pre_receive(Path.cwd(), lines))

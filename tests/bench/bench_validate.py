@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _corpus import ENV, PROJECT, lines_per_case, make_repository  # noqa: E402
+from _corpus import ENV, PROJECT, lines_per_case, make_repository
 
 BTI = [sys.executable, "-m", "bti"]
 WORK = PROJECT / "tests" / "bench" / "_work"
