@@ -370,3 +370,20 @@ def test_a_lawful_merge_passes(world: dict[str, Path]) -> None:
     git(school, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main", env=git_env(HOLDER))
     code, err = push(school, who=HOLDER)
     assert code == 0, err
+
+
+def test_consent_withdrawn_ends_the_story_at_level_zero(world: dict[str, Path]) -> None:
+    pull(world["health"])
+    case_id, path = _case(world, "health")
+    holder = yaml.safe_load(path.read_text())["holder"]
+    result = Bti(world["health"]).ok(
+        "consent", "withdraw", case_id, "c1", "--reason", "Far trekker samtykket", who=holder
+    )
+    assert "level 0" in result.output
+    code, err = push(world["health"], who=holder)
+    assert code == 0, err
+    shown = git(world["server"], "show", f"main:cases/{case_id}.yaml")
+    data = yaml.safe_load(shown)
+    assert (
+        data["level"] == 0 and data["consents"][0]["withdrawn"]["reason"] == "Far trekker samtykket"
+    )
