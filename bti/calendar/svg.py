@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import textwrap
+from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from bti.calendar import texts as t
@@ -224,6 +225,6 @@ def _legend(template: Template, meetings: list[Meeting], lang: str, numbered: bo
         )
     out.append(
         f'<text x="40" y="{HEIGHT - 22}" font-size="10" fill="#777777">'
-        f"{quoteattr(t.word(lang, 'generated', source=template.source))[1:-1]}</text>"
+        f"{quoteattr(t.word(lang, 'generated', source=Path(template.source).name))[1:-1]}</text>"
     )
     return out
