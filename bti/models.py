@@ -80,12 +80,29 @@ class RuleSettings(Model):
     followup_days: int = Field(30, ge=1, description="no log entry for this long is a break")
 
 
+class Team(Model):
+    """A recurring interdisciplinary team (TOT, ressursteam, fagteam) that discusses cases."""
+
+    name: Name = Field(description="the team's name, as `bti meeting agenda --team` takes it")
+    services: list[ServiceId] = Field(
+        min_length=1, description="the services that take part; a case is named only with consent"
+    )
+    members: list[Email] = Field(default_factory=list, description="who is invited")
+    rhythm: Text | None = Field(None, description="how often it meets, in plain words")
+    place: Name | None = Field(None, description="where it usually meets")
+
+
 class Config(Model):
     schema_version: int = SCHEMA_VERSION
     municipality: Name
     language: Language = "nb"
     services: list[Service] = Field(default_factory=list)
     rules: RuleSettings = Field(default_factory=RuleSettings)
+    teams: list[Team] = Field(default_factory=list)
+
+    def team(self, name: str) -> Team | None:
+        wanted = name.strip().casefold()
+        return next((t for t in self.teams if t.name.casefold() == wanted), None)
 
     def service(self, service_id: str) -> Service | None:
         return next((s for s in self.services if s.id == service_id), None)
