@@ -52,8 +52,10 @@ class Change:
     notes: list[str] = field(default_factory=list)
 
 
-def _log(case: Case, act: Act, text: str, kind: EntryKind = "event") -> None:
-    case.log.append(Entry(time=act.time, author=act.email, kind=kind, text=text))
+def _log(
+    case: Case, act: Act, text: str, kind: EntryKind = "event", event: str | None = None
+) -> None:
+    case.log.append(Entry(time=act.time, author=act.email, kind=kind, text=text, event=event))
 
 
 def _copy(case: Case) -> Case:
@@ -81,7 +83,7 @@ def open_case(
         services=[service],
         holder=act.email,
     )
-    _log(case, act, events.text("opened", act.lang, service=service))
+    _log(case, act, events.text("opened", act.lang, service=service), event="opened")
     return Change(case, "opened at level 0")
 
 
@@ -90,7 +92,7 @@ def close(case: Case, act: Act, reason: str) -> Change:
         raise InputError(f"case {case.id} is already closed")
     new = _copy(case)
     new.status = "closed"
-    _log(new, act, events.text("closed", act.lang, reason=reason))
+    _log(new, act, events.text("closed", act.lang, reason=reason), event="closed")
     return Change(new, "closed")
 
 
@@ -99,7 +101,7 @@ def reopen(case: Case, act: Act, reason: str) -> Change:
         raise InputError(f"case {case.id} is open already")
     new = _copy(case)
     new.status = "open"
-    _log(new, act, events.text("reopened", act.lang, reason=reason))
+    _log(new, act, events.text("reopened", act.lang, reason=reason), event="reopened")
     return Change(new, "reopened")
 
 
@@ -174,7 +176,8 @@ def withdraw_consent(
         effect = events.text("to_level0", act.lang)
         notes.append(f"the case is now at level 0, inside {new.owner_service} only")
     shown = f" ({reason})" if reason else ""
-    _log(new, act, events.text("withdrawn", act.lang, id=consent_id, reason=shown, effect=effect))
+    text = events.text("withdrawn", act.lang, id=consent_id, reason=shown, effect=effect)
+    _log(new, act, text, event="level:0" if effect else None)
     return Change(new, f"consent {consent_id} withdrawn" + ("; level 0" if effect else ""), notes)
 
 
@@ -207,7 +210,8 @@ def set_level(case: Case, act: Act, level: int, reason: str, step: int | None) -
     new = _copy(case)
     new.level = level
     new.step = step if step is not None else (1 if level != case.level else case.step)
-    _log(new, act, events.text("level", act.lang, old=case.level, new=level, reason=reason))
+    text = events.text("level", act.lang, old=case.level, new=level, reason=reason)
+    _log(new, act, text, event=f"level:{level}")
     return Change(new, f"level {case.level} → {level}")
 
 

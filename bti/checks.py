@@ -146,6 +146,60 @@ def parse_case(data: bytes | str, path: str) -> Parsed:
     return Parsed(path, text, case)
 
 
+_LOG_ENTRIES: Any = None
+
+
+def parse_appended(previous: Parsed, data: bytes, path: str) -> Parsed | None:
+    """The next version of a case that only appended log entries at the end of the file, read by
+    parsing just the appended lines; None when the new version is anything else (then read it
+    whole). The result equals a full parse: the appended lines continue the final `log:` list."""
+    global _LOG_ENTRIES
+    old = previous.text
+    if previous.case is None or old is None or not old.endswith("\n"):
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if len(text) <= len(old) or not text.startswith(old):
+        return None
+    added = text[len(old) :]
+    if "\t" in added or any(line and not line.startswith(" ") for line in added.split("\n")):
+        return None  # a new top-level key, or a tab: not a plain continuation
+    lines = old.split("\n")
+    start = max((i for i, line in enumerate(lines) if line[:1].isalpha()), default=-1)
+    if start < 0 or lines[start].rstrip() != "log:":
+        return None
+    items = [len(line) - len(line.lstrip(" ")) for line in lines[start + 1 :]
+             if line.lstrip(" ").startswith("- ")]
+    if not items:
+        return None
+    indent = min(items)
+    first = next((line for line in added.split("\n") if line.strip()), "")
+    if not first.startswith(" " * indent + "- ") or any(
+        line.strip() and len(line) - len(line.lstrip(" ")) < indent for line in added.split("\n")
+    ):
+        return None  # another indentation than the list it would continue
+    try:
+        raw = yamlio.load("log:\n" + added, path)
+    except FileProblem:
+        return None
+    if not isinstance(raw, dict) or list(raw) != ["log"] or not isinstance(raw["log"], list):
+        return None
+    if _LOG_ENTRIES is None:
+        from pydantic import TypeAdapter
+
+        from bti.models import Entry
+
+        _LOG_ENTRIES = TypeAdapter(list[Entry])
+    try:
+        entries = _LOG_ENTRIES.validate_python(raw["log"])
+    except ValidationError:
+        return None
+    case = previous.case.model_copy(update={"log": [*previous.case.log, *entries]})
+    return Parsed(path, text, case)
+
+
 def judge(parsed: Parsed, ctx: Context) -> list[Violation]:
     """Everything `bti validate` says about one file."""
     if parsed.case is None:

@@ -234,6 +234,9 @@ class Entry(Model):
     author: Email
     kind: EntryKind = "note"
     text: Text
+    event: Annotated[str, StringConstraints(pattern=r"^[a-z]+(:[0-9a-z-]+)?$")] | None = Field(
+        None, description="what a command did, for statistics: opened, closed, reopened, level:N"
+    )
 
 
 class Case(Model):

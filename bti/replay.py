@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from bti import gitrepo, nationalid
-from bti.checks import Parsed, judge_change, load_model, parse_case
+from bti.checks import Parsed, judge_change, load_model, parse_appended, parse_case
 from bti.errors import FileProblem, InputError
 from bti.models import CASE_ID_RE, Config, Directory, Model
 from bti.rules import Context, Violation
@@ -88,19 +88,32 @@ class Judge:
     def __init__(self, root: Path, reader: gitrepo.ObjectReader) -> None:
         self.root = root
         self.reader = reader
-        self._parsed: dict[str, Parsed] = {}
+        self._parsed: dict[str, Parsed] = {}  # a bounded cache of versions by blob and path
+        self._latest: dict[str, tuple[str, Parsed]] = {}  # path → its newest version read
         self._settings: dict[tuple[str, str | None], Model | list[Violation]] = {}
         self._settings_blobs: dict[str, dict[str, str | None]] = {}  # commit → name → blob
 
-    def parsed(self, blob: str | None, path: str) -> Parsed | None:
+    def parsed(self, blob: str | None, path: str, previous: str | None = None) -> Parsed | None:
+        """The version `blob` of the case file at `path`, parsed once. When `previous` (the blob
+        it replaces) is the last version read of that path and the new one only appends log
+        entries, only the appended lines are parsed."""
         if blob is None:
             return None
+        latest = self._latest.get(path)
+        if latest is not None and latest[0] == blob:
+            return latest[1]
         key = f"{blob} {path}"
         hit = self._parsed.get(key)
         if hit is None:
-            data = self.reader.read(blob)
-            hit = parse_case(data if data is not None else b"", path)
+            data = self.reader.read(blob) or b""
+            if latest is not None and previous is not None and latest[0] == previous:
+                hit = parse_appended(latest[1], data, path)
+            if hit is None:
+                hit = parse_case(data, path)
+            if len(self._parsed) >= 2048:
+                self._parsed.clear()
             self._parsed[key] = hit
+        self._latest[path] = (blob, hit)
         return hit
 
     def _setting(self, name: str, blob: str | None) -> Model | list[Violation]:
@@ -206,7 +219,7 @@ class Judge:
             if not isinstance(config, Config) or not isinstance(people, Directory):
                 continue
             before = self.parsed(change.old, change.path)
-            after = self.parsed(change.new, change.path)
+            after = self.parsed(change.new, change.path, previous=change.old)
             for version in (before, after):
                 if version is not None and version.case is not None:
                     subjects.append(version.case.subject.name)
