@@ -1,0 +1,158 @@
+"""`bti audit log`, `bti audit verify` and `bti report`: for leaders and reviewers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+import click
+
+from bti.cli.base import DATE, echo_out, format_option, main
+
+
+@main.group()
+def audit() -> None:
+    """Read a case's history from git, and check that nothing that broke the rules landed."""
+
+
+@audit.command("log")
+@click.argument("case_id")
+@click.option(
+    "--lang",
+    type=click.Choice(["nb", "nn", "en"]),
+    default=None,
+    help="Language of the story (default: bti.yaml's).",
+)
+@format_option()
+def audit_log(case_id: str, lang: str | None, fmt: str) -> None:
+    """The story of one case from git, oldest first: when, who, and what happened."""
+    from bti.audit import story, when
+    from bti.errors import InputError
+    from bti.models import CASE_ID_RE
+    from bti.output import render_rows
+    from bti.store import Repository
+
+    repo = Repository.find()
+    case_id = case_id.strip().upper()
+    if not CASE_ID_RE.match(case_id):
+        raise InputError(f"'{case_id}' is not a case id", hint="case ids look like 2026-7KQ3M")
+    lines = story(repo.root, case_id, repo.people, lang or repo.config.language)
+    if not lines:
+        raise InputError(
+            f"git has no history of case {case_id}",
+            hint="check the id with 'bti case list --status all'",
+        )
+    rows = [
+        {
+            "commit": x.commit[:8] if fmt == "table" else x.commit,
+            "time": when(x.time) if fmt == "table" else x.time,
+            "who": f"{x.name} <{x.email}>" if fmt == "table" else x.name,
+            "email": x.email,
+            "what": x.what,
+        }
+        for x in lines
+    ]
+    columns = (
+        ["time", "who", "what", "commit"]
+        if fmt == "table"
+        else ["commit", "time", "who", "email", "what"]
+    )
+    echo_out(render_rows(rows, columns, fmt))
+
+
+@audit.command("verify")
+@click.option(
+    "--since", default=None, help="Only commits after this one (a commit, branch or tag)."
+)
+@click.option("--until", default=None, help="Only commits up to this one (default: HEAD).")
+@format_option()
+def audit_verify(since: str | None, until: str | None, fmt: str) -> None:
+    """Replay every commit through the rules, in order, with its author and time; list every
+    violation that landed, and exit 1 if there is any. Judged commits are remembered."""
+    from bti.audit import verify
+    from bti.output import render_rows
+    from bti.store import Repository
+
+    repo = Repository.find()
+    show_progress = sys.stderr.isatty() and fmt == "table"
+
+    def progress(done: int, total: int) -> None:
+        click.echo(f"\rjudging commits: {done:,}/{total:,}", err=True, nl=done == total)
+
+    result = verify(repo.root, since, until, progress if show_progress else None)
+    rows = [
+        {
+            "commit": x.commit.sha[:8] if fmt == "table" else x.commit.sha,
+            "author": x.commit.author_email,
+            "date": x.commit.time[:10],
+            "file": x.violation.path,
+            "line": x.violation.line,
+            "code": x.violation.code,
+            "severity": x.violation.severity,
+            "message": x.violation.message,
+        }
+        for x in result.landed
+    ]
+    columns = ["commit", "author", "date", "file", "line", "code", "severity", "message"]
+    if rows or fmt != "table":
+        echo_out(render_rows(rows, columns, fmt))
+    errors = sum(x.violation.is_error for x in result.landed)
+    summary = (
+        f"{result.commits:,} commits checked ({result.judged:,} judged now, the rest "
+        f"remembered): {errors} errors, {len(result.landed) - errors} warnings"
+    )
+    if result.shallow:
+        summary += " — a shallow clone: history before its first commit is not checked"
+    click.echo(summary, err=True)
+    if errors:
+        sys.exit(1)
+
+
+@main.command()
+@click.option(
+    "--from",
+    "start",
+    type=DATE,
+    default=None,
+    help="First day of the period (default: 1 August of the last school year).",
+)
+@click.option(
+    "--to",
+    "end",
+    type=DATE,
+    default=None,
+    help="Last day of the period (default: 31 July of the last school year).",
+)
+@format_option()
+def report(start: dt.date | None, end: dt.date | None, fmt: str) -> None:
+    """Anonymised statistics for the evaluation forum: counts only, small counts shown as <5."""
+    from bti import clock
+    from bti.checks import parse_case
+    from bti.errors import InputError
+    from bti.output import render_rows
+    from bti.report import Period, compute
+    from bti.store import Repository
+
+    repo = Repository.find()
+    default = Period.last_school_year(clock.today())
+    period = Period(start or default.start, end or default.end)
+    if period.end < period.start:
+        raise InputError("--to is before --from", hint="give the first day, then the last")
+    cases, unreadable = [], 0
+    for path in repo.case_files():
+        parsed = parse_case(path.read_bytes(), repo.relative(path))
+        if parsed.case is None:
+            unreadable += 1
+        else:
+            cases.append(parsed.case)
+    rows = compute(cases, period, repo.config.rules.followup_days, clock.today())
+    if fmt == "table":
+        echo_out(
+            f"{repo.config.municipality}, {period.start.isoformat()} – {period.end.isoformat()}"
+        )
+    echo_out(render_rows(rows, ["measure", "group", "value"], fmt))
+    if unreadable:
+        click.echo(
+            f"{unreadable} case files could not be read and are not counted — run 'bti validate'",
+            err=True,
+        )
