@@ -20,6 +20,7 @@ from bti.errors import InputError
 from bti.models import Case, Directory
 from bti.replay import Judge, Landed, is_case_path
 from bti.rules import Violation
+from bti.rules.core import Severity
 
 Progress = Callable[[int, int], None]
 _CODE = Path(__file__).resolve().parent
@@ -103,7 +104,7 @@ class _Verified:
 def _landed_from(sha: str, items: list[dict[str, object]]) -> Iterator[Landed]:
     for item in items:
         commit = gitrepo.Commit(sha, (), "", str(item.get("author", "")), str(item.get("time", "")))
-        severity = "warning" if item.get("severity") == "warning" else "error"
+        severity: Severity = "warning" if item.get("severity") == "warning" else "error"
         yield Landed(
             commit,
             Violation(
