@@ -268,3 +268,109 @@ class ObjectReader:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# -- working together: clone, fetch, merge, push (bti clone / bti sync) ---------------------------
+
+
+def merge_base(path: Path, one: str, other: str) -> str | None:
+    """The best common ancestor of two commits, or None when they share no history."""
+    result = run(["merge-base", one, other], path, check=False)
+    found = result.stdout.split()
+    return found[0] if result.returncode == 0 and found else None
+
+
+def rev(path: Path, name: str) -> str | None:
+    """The commit id `name` stands for, or None when there is no such commit."""
+    result = run(["rev-parse", "-q", "--verify", f"{name}^{{commit}}"], path, check=False)
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def current_branch(path: Path) -> str | None:
+    result = run(["symbolic-ref", "-q", "--short", "HEAD"], path, check=False)
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def remote_url(path: Path, remote: str) -> str | None:
+    result = run(["remote", "get-url", remote], path, check=False)
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def config_get(path: Path, key: str) -> str | None:
+    result = run(["config", "--local", "--get", key], path, check=False)
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def config_set(path: Path, key: str, value: str) -> None:
+    run(["config", "--local", key, value], path)
+
+
+def config_unset(path: Path, key: str) -> None:
+    run(["config", "--local", "--unset-all", key], path, check=False)
+
+
+def clone(url: str, target: Path) -> subprocess.CompletedProcess[str]:
+    """`git clone`; the caller reads the result (a wrong address is the person's to correct)."""
+    return run(["clone", "-q", "--", url, str(target)], target.parent, check=False)
+
+
+def fetch(path: Path, remote: str) -> subprocess.CompletedProcess[str]:
+    return run(["fetch", "-q", remote], path, check=False)
+
+
+def changed_files(path: Path) -> list[str]:
+    """Paths with uncommitted changes, staged or not, and untracked files (not ignored ones)."""
+    out = run(["status", "--porcelain=v1", "-z", "--untracked-files=all"], path).stdout
+    paths = []
+    records = out.split("\x00")
+    i = 0
+    while i < len(records):
+        record = records[i]
+        if len(record) > 3:
+            paths.append(record[3:])
+            if record[0] in "RC":
+                i += 1  # a rename names its source in the next record
+        i += 1
+    return paths
+
+
+def merging(path: Path) -> bool:
+    """A merge has been started and not yet committed or aborted."""
+    return rev(path, "MERGE_HEAD") is not None
+
+
+def unmerged(path: Path) -> list[str]:
+    out = run(["diff", "--name-only", "-z", "--diff-filter=U"], path).stdout
+    return [p for p in out.split("\x00") if p]
+
+
+def merge(path: Path, other: str, message: str) -> subprocess.CompletedProcess[str]:
+    """Merge `other` into HEAD with a merge commit (the case merge driver does the case files)."""
+    return run(["merge", "--no-ff", "--no-edit", "-m", message, other], path, check=False)
+
+
+def fast_forward(path: Path, other: str) -> subprocess.CompletedProcess[str]:
+    return run(["merge", "--ff-only", "-q", other], path, check=False)
+
+
+def merge_abort(path: Path) -> subprocess.CompletedProcess[str]:
+    return run(["merge", "--abort"], path, check=False)
+
+
+def commit_merge(
+    path: Path, files: Sequence[str], message: str
+) -> subprocess.CompletedProcess[str]:
+    """Conclude a merge whose conflicts were resolved in `files`. The hooks are skipped here
+    because the caller judges the merge commit itself, the way the server does."""
+    run(["add", "--", *files], path)
+    return run(["commit", "-q", "--no-verify", "-m", message], path, check=False)
+
+
+def stage_version(path: Path, stage: int, name: str) -> str | None:
+    """The text of one side of an unfinished merge: stage 1 the common past, 2 yours, 3 theirs."""
+    result = run(["show", f":{stage}:{name}"], path, check=False)
+    return result.stdout if result.returncode == 0 else None
+
+
+def push(path: Path, remote: str, branch: str) -> subprocess.CompletedProcess[str]:
+    return run(["push", "--porcelain", remote, f"HEAD:refs/heads/{branch}"], path, check=False)
