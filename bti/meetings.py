@@ -1,0 +1,490 @@
+"""What goes into a meeting's agenda and minutes: pure functions from a case (or a team and the cases)
+to the data the templates print. No I/O, no templates, no git.
+
+The holder calls coordination and evaluation meetings, leads them and writes the minutes (seeds 001 and
+003). A team (TOT, ressursteam) discusses a child by case id only when a valid consent covers all of
+the team's services; every other case of its services comes up anonymously (seed 004).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bti.calendar.texts import month_name, short_date
+from bti.clock import age
+from bti.events import OUTCOMES
+from bti.models import Case, Config, Directory, Measure, Team
+
+# A measure whose evaluate-by date falls this soon after an evaluation meeting is evaluated in it:
+# the holder calls the meeting around the deadlines, rarely on the day.
+EVALUATE_AHEAD = dt.timedelta(days=14)
+VOICES_SHOWN = 5
+
+LEVELS: dict[str, tuple[str, ...]] = {
+    "nb": (
+        "avklare om det er grunn til uro",
+        "innsats i én tjeneste",
+        "enkelt tverrfaglig samarbeid mellom to–tre tjenester",
+        "omfattende tverrfaglig samarbeid mellom flere tjenester",
+    ),
+    "nn": (
+        "avklare om det er grunn til uro",
+        "innsats i éi teneste",
+        "enkelt tverrfagleg samarbeid mellom to–tre tenester",
+        "meir omfattande tverrfagleg samarbeid mellom fleire tenester",
+    ),
+    "en": (
+        "clarify whether there is cause for concern",
+        "measures within one service",
+        "simple collaboration between two or three services",
+        "extensive collaboration between several services",
+    ),
+}
+
+# Steps (trinn) by language, for level 0, level 1 and levels 2–3 (seed 003).
+STEPS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    "nb": (
+        (
+            "forstå og definere hva uroen handler om",
+            "dele uroen med nærmeste leder",
+            "lytte til barnet og dele uroen med foresatte",
+            "vurdere om det er grunn til videre oppfølging",
+            "avslutte saken hvis det ikke er grunn til uro – eller gå videre",
+        ),
+        (
+            "innhente samtykke fra foresatte",
+            "bli enige om mål, og hva som skal gjøres når",
+            "gjennomføre tiltak",
+            "evaluere effekten av tiltakene",
+            "beslutte veien videre",
+        ),
+        (
+            "oppstart av tverrfaglig samarbeid",
+            "bli enige om mål, og hva som skal gjøres når",
+            "gjennomføre koordinerte tiltak",
+            "evaluere effekten av koordinerte tiltak og samarbeidet",
+            "beslutte veien videre",
+        ),
+    ),
+    "nn": (
+        (
+            "forstå og definere kva uroa handlar om",
+            "dele uroa med næraste leiar",
+            "lytte til barnet og dele uroa med føresette",
+            "vurdere om det er grunn til vidare oppfølging",
+            "avslutte saka om det ikkje er grunn til uro – eller gå vidare",
+        ),
+        (
+            "innhente samtykke frå føresette",
+            "bli samde om mål, og kva som skal gjerast når",
+            "gjennomføre tiltak",
+            "evaluere effekten av tiltaka",
+            "avgjere vegen vidare",
+        ),
+        (
+            "oppstart av tverrfagleg samarbeid",
+            "bli samde om mål, og kva som skal gjerast når",
+            "gjennomføre samordna tiltak",
+            "evaluere effekten av samordna tiltak og samarbeidet",
+            "avgjere vegen vidare",
+        ),
+    ),
+    "en": (
+        (
+            "define what the concern is about",
+            "share the concern with your nearest leader",
+            "listen to the child and share the concern with the guardians",
+            "assess whether further follow-up is needed",
+            "close the case if there is no cause for concern – or go on",
+        ),
+        (
+            "obtain consent from the guardians",
+            "agree on goals, and what is to be done when",
+            "carry out the measures",
+            "evaluate the effect of the measures",
+            "decide the way forward",
+        ),
+        (
+            "start the interdisciplinary collaboration",
+            "agree on goals, and what is to be done when",
+            "carry out coordinated measures",
+            "evaluate the coordinated measures and the collaboration",
+            "decide the way forward",
+        ),
+    ),
+}
+
+KINDS: dict[str, dict[str, str]] = {
+    "nb": {
+        "coordination": "Samarbeidsmøte",
+        "evaluation": "Evalueringsmøte",
+        "team": "Teammøte",
+        "other": "Møte",
+    },
+    "nn": {
+        "coordination": "Samarbeidsmøte",
+        "evaluation": "Evalueringsmøte",
+        "team": "Teammøte",
+        "other": "Møte",
+    },
+    "en": {
+        "coordination": "Coordination meeting",
+        "evaluation": "Evaluation meeting",
+        "team": "Team meeting",
+        "other": "Meeting",
+    },
+}
+
+_HELD = {
+    "nb": "{kind} holdt {date}.",
+    "nn": "{kind} halde {date}.",
+    "en": "{kind} held on {date}.",
+}
+
+# How the subject takes part, by age: heard from 7 (barnelova § 31), with great weight and
+# invited to the meeting from 12; a pregnant woman and a family take part themselves.
+Voice = Literal["invited", "heard", "young", "self", "family"]
+
+
+def plain_date(lang: str, day: dt.date) -> str:
+    """'12. juni 2026' / '12 June 2026': a date in running text, without the weekday."""
+    dot = "" if lang == "en" else "."
+    return f"{day.day}{dot} {month_name(lang, day.month)} {day.year}"
+
+
+def level_name(level: int, lang: str) -> str:
+    return LEVELS[lang][level]
+
+
+def step_name(level: int, step: int, lang: str) -> str:
+    return STEPS[lang][min(level, 2)][step - 1]
+
+
+def kind_name(kind: str, lang: str) -> str:
+    return KINDS[lang][kind]
+
+
+def held_text(kind: str, day: dt.date, lang: str, summary: str | None) -> str:
+    """The log entry of a recorded meeting."""
+    text = _HELD[lang].format(kind=kind_name(kind, lang), date=plain_date(lang, day))
+    return f"{text} {summary}" if summary else text
+
+
+# -- the pieces a template prints ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Staff:
+    name: str
+    email: str
+    service: str
+    is_holder: bool = False
+    measures: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SubjectInfo:
+    name: str
+    kind: str
+    age: int
+    voice: Voice
+
+
+@dataclass(frozen=True)
+class GuardianInfo:
+    name: str
+    relation: str
+    responsibility: bool
+
+
+@dataclass(frozen=True)
+class Words:
+    date: str
+    text: str
+
+
+@dataclass(frozen=True)
+class MeasureInfo:
+    id: str
+    text: str
+    service: str
+    responsible: str | None
+    due: str | None
+    overdue: bool
+    evaluate: bool
+    last_outcome: str | None
+    last_date: str | None
+
+
+@dataclass(frozen=True)
+class ConsentInfo:
+    id: str
+    services: str
+    until: str | None
+
+
+@dataclass
+class CaseMeeting:
+    """Everything an agenda or the minutes of a case meeting print."""
+
+    case_id: str
+    kind: str
+    title: str
+    lang: str
+    level: int
+    level_name: str
+    step: int
+    step_name: str
+    date: str
+    date_iso: str
+    place: str | None
+    municipality: str
+    leader: Staff | None
+    subject: SubjectInfo
+    guardians: list[GuardianInfo]
+    staff: list[Staff]
+    voices: list[Words]
+    since: str | None
+    measures: list[MeasureInfo]
+    to_evaluate: list[MeasureInfo]
+    decisions: list[str]
+    consents: list[ConsentInfo]
+    consent_missing: bool
+    pending_handover: Staff | None
+    next_meeting: str | None
+    notes: list[str] = field(default_factory=list)
+
+
+def _service_name(config: Config, service_id: str) -> str:
+    service = config.service(service_id)
+    return service.name if service is not None else service_id
+
+
+def staff(config: Config, people: Directory, email: str, **extra: object) -> Staff:
+    person = people.get(email)
+    if person is None:
+        return Staff(name=email, email=email, service="", **extra)  # type: ignore[arg-type]
+    return Staff(
+        name=person.name,
+        email=person.email,
+        service=_service_name(config, person.service),
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def voice_of(case: Case, day: dt.date) -> Voice:
+    kind = case.subject.kind
+    if kind == "pregnant":
+        return "self"
+    if kind == "family":
+        return "family"
+    years = age(case.subject.born, day)
+    if years >= 12:
+        return "invited"
+    return "heard" if years >= 7 else "young"
+
+
+def _voices(case: Case, since: dt.date | None, lang: str) -> list[Words]:
+    """The child's own words since the last meeting, newest last (voice entries; an evaluation's
+    voice is logged as one too, so it is not counted twice)."""
+    seen: set[str] = set()
+    found: list[tuple[dt.date, str]] = []
+    for entry in case.log:
+        day = entry.time.date()
+        if entry.kind == "voice" and (since is None or day > since) and entry.text not in seen:
+            seen.add(entry.text)
+            found.append((day, entry.text))
+    for measure in case.measures:
+        for evaluation in measure.evaluations:
+            fresh = since is None or evaluation.date > since
+            if evaluation.voice and evaluation.voice not in seen and fresh:
+                seen.add(evaluation.voice)
+                found.append((evaluation.date, evaluation.voice))
+    found.sort(key=lambda pair: pair[0])
+    return [Words(date=plain_date(lang, d), text=t) for d, t in found[-VOICES_SHOWN:]]
+
+
+def _measure(
+    config: Config, people: Directory, measure: Measure, day: dt.date, lang: str, kind: str
+) -> MeasureInfo:
+    due = measure.due
+    last = measure.evaluations[-1] if measure.evaluations else None
+    responsible = staff(config, people, measure.responsible).name if measure.responsible else None
+    return MeasureInfo(
+        id=measure.id,
+        text=measure.text,
+        service=_service_name(config, measure.service),
+        responsible=responsible,
+        due=plain_date(lang, due) if due else None,
+        overdue=due is not None and due < day,
+        evaluate=kind == "evaluation" and due is not None and due <= day + EVALUATE_AHEAD,
+        last_outcome=OUTCOMES[last.outcome][lang] if last else None,
+        last_date=plain_date(lang, last.date) if last else None,
+    )
+
+
+def case_meeting(
+    case: Case,
+    config: Config,
+    people: Directory,
+    *,
+    kind: str,
+    day: dt.date,
+    place: str | None,
+    lang: str,
+) -> CaseMeeting:
+    """The agenda's data: who leads, who is invited, and the items drawn from the case."""
+    open_measures = [m for m in case.measures if not m.ended]
+    responsible: dict[str, list[str]] = {}
+    for m in open_measures:
+        if m.responsible:
+            responsible.setdefault(m.responsible, []).append(m.id)
+    leader = None
+    if case.holder:
+        leader = staff(
+            config,
+            people,
+            case.holder,
+            is_holder=True,
+            measures=tuple(responsible.get(case.holder, ())),
+        )
+    invited = [leader] if leader else []
+    for email, ids in responsible.items():
+        if email != case.holder:
+            invited.append(staff(config, people, email, measures=tuple(ids)))
+    last = max((m.date for m in case.meetings if m.date <= day), default=None)
+    measures = [_measure(config, people, m, day, lang, kind) for m in open_measures]
+    after = sorted(m.due for m in open_measures if m.due is not None and m.due > day)
+    pending = case.pending_handover()
+    valid = [c for c in case.consents if c.valid_on(day)]
+    return CaseMeeting(
+        case_id=case.id,
+        kind=kind,
+        title=kind_name(kind, lang),
+        lang=lang,
+        level=case.level,
+        level_name=level_name(case.level, lang),
+        step=case.step,
+        step_name=step_name(case.level, case.step, lang),
+        date=short_date(lang, day),
+        date_iso=day.isoformat(),
+        place=place,
+        municipality=config.municipality,
+        leader=leader,
+        subject=SubjectInfo(
+            name=case.subject.name,
+            kind=case.subject.kind,
+            age=age(case.subject.born, day),
+            voice=voice_of(case, day),
+        ),
+        guardians=[GuardianInfo(g.name, g.relation, g.responsibility) for g in case.guardians],
+        staff=invited,
+        voices=_voices(case, last, lang),
+        since=plain_date(lang, last) if last else None,
+        measures=measures,
+        to_evaluate=[m for m in measures if m.evaluate],
+        decisions=[OUTCOMES[o][lang] for o in ("end", "continue", "adjust", "refer")],
+        consents=[
+            ConsentInfo(
+                id=c.id,
+                services=", ".join(_service_name(config, s) for s in c.services),
+                until=plain_date(lang, c.expires) if c.expires else None,
+            )
+            for c in valid
+        ],
+        consent_missing=case.level >= 1 and not valid,
+        pending_handover=staff(config, people, pending.to) if pending else None,
+        next_meeting=short_date(lang, after[0]) if after else None,
+    )
+
+
+# -- team meetings -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NamedCase:
+    id: str
+    level: int
+    level_name: str
+    step: int
+    step_name: str
+    service: str
+    due: str | None
+
+
+@dataclass
+class TeamMeeting:
+    team: str
+    lang: str
+    date: str
+    date_iso: str
+    place: str | None
+    rhythm: str | None
+    municipality: str
+    services: list[str]
+    members: list[Staff]
+    cases: list[NamedCase]
+    anonymous: list[str]
+
+
+def team_cases(
+    team: Team, cases: list[Case], covered: dict[str, set[str]]
+) -> tuple[list[Case], list[Case]]:
+    """The open cases the team may discuss by id (a valid consent covers all its services), and
+    the other open cases of its services, which it discusses anonymously. `covered` maps a case id
+    to the services its valid consents cover."""
+    wanted = set(team.services)
+    named, anonymous = [], []
+    for case in sorted(cases, key=lambda c: c.id):
+        if case.status != "open":
+            continue
+        if wanted <= covered.get(case.id, set()):
+            named.append(case)
+        elif case.owner_service in wanted:
+            anonymous.append(case)
+    return named, anonymous
+
+
+def team_meeting(
+    team: Team,
+    config: Config,
+    people: Directory,
+    named: list[Case],
+    anonymous: list[Case],
+    *,
+    day: dt.date,
+    place: str | None,
+    lang: str,
+) -> TeamMeeting:
+    """The team agenda's data: case ids only, never a name, a birth date or a national id."""
+
+    def soonest(case: Case) -> str | None:
+        dues = [m.due for m in case.measures if not m.ended and m.due is not None]
+        return plain_date(lang, min(dues)) if dues else None
+
+    return TeamMeeting(
+        team=team.name,
+        lang=lang,
+        date=short_date(lang, day),
+        date_iso=day.isoformat(),
+        place=place or team.place,
+        rhythm=team.rhythm,
+        municipality=config.municipality,
+        services=[_service_name(config, s) for s in team.services],
+        members=[staff(config, people, email) for email in team.members],
+        cases=[
+            NamedCase(
+                id=c.id,
+                level=c.level,
+                level_name=level_name(c.level, lang),
+                step=c.step,
+                step_name=step_name(c.level, c.step, lang),
+                service=_service_name(config, c.owner_service),
+                due=soonest(c),
+            )
+            for c in named
+        ],
+        anonymous=[_service_name(config, c.owner_service) for c in anonymous],
+    )
