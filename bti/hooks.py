@@ -98,7 +98,24 @@ def install(path: Path, *, server: bool = False) -> list[Path]:
         atomic_write(hook, _script(name))
         hook.chmod(0o755)
         written.append(hook)
+    if not server:
+        install_merge_driver(path)
     return written
+
+
+MERGE_DRIVER = "merge.bti"
+
+
+def install_merge_driver(path: Path) -> None:
+    """The case merge driver that .gitattributes names (`cases/*.yaml merge=bti`). It lives in the
+    repository's git config, which a clone does not copy: every clone installs it."""
+    command = f"{shlex.quote(sys.executable)} -m bti hook merge-case %O %A %B '%P'"
+    gitrepo.config_set(path, f"{MERGE_DRIVER}.name", "bti: case files merge by meaning")
+    gitrepo.config_set(path, f"{MERGE_DRIVER}.driver", command)
+
+
+def merge_driver_installed(path: Path) -> bool:
+    return "bti hook merge-case" in (gitrepo.config_get(path, f"{MERGE_DRIVER}.driver") or "")
 
 
 def uninstall(path: Path, *, server: bool = False) -> list[Path]:
@@ -112,6 +129,9 @@ def uninstall(path: Path, *, server: bool = False) -> list[Path]:
             previous = folder / (name + PREVIOUS)
             if previous.exists():
                 previous.rename(hook)
+    if not server and merge_driver_installed(path):
+        gitrepo.config_unset(path, f"{MERGE_DRIVER}.driver")
+        gitrepo.config_unset(path, f"{MERGE_DRIVER}.name")
     return removed
 
 

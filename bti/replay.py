@@ -176,11 +176,9 @@ class Judge:
     ) -> list[Landed]:
         """Every violation `commit` brings, judged against its first parent."""
         changes = [c for c in diffs[0] if watched(c.path)] if diffs else []
+        merged: dict[str, Parsed] = {}
         if len(diffs) > 1:
-            # A merge: a file that equals its version in another parent came from that side,
-            # whose commits are judged on their own.
-            others = [{c.path for c in diff} for diff in diffs[1:]]
-            changes = [c for c in changes if all(c.path in other for other in others)]
+            changes, merged = self._merge_changes(commit, diffs)
         parent = commit.parents[0] if commit.parents else None
         found: list[Violation] = []
         before_settings: dict[str, Model | list[Violation]] = {}
@@ -218,7 +216,7 @@ class Judge:
             found.extend(name_problems(change))
             if not isinstance(config, Config) or not isinstance(people, Directory):
                 continue
-            before = self.parsed(change.old, change.path)
+            before = merged.get(change.path) or self.parsed(change.old, change.path)
             after = self.parsed(change.new, change.path, previous=change.old)
             for version in (before, after):
                 if version is not None and version.case is not None:
@@ -241,6 +239,61 @@ class Judge:
             body = message.decode("utf-8", "replace").split("\n\n", 1)[-1]
             found.extend(message_problems(body, subjects))
         return [Landed(commit, v) for v in found]
+
+    def _merge_changes(
+        self, commit: gitrepo.Commit, diffs: list[list[gitrepo.FileChange]]
+    ) -> tuple[list[gitrepo.FileChange], dict[str, Parsed]]:
+        """What a merge commit changes, and what each case file is judged against.
+
+        A file that only one side changed must be that side's version: its commits are judged on
+        their own. A case file both sides changed (or one the merge changed itself) is judged as
+        a change by the merge's author from what merging the two sides by meaning gives
+        (bti.merge: the union of the histories, each conflict settled for either side's value),
+        so a lawful merge of lawful sides passes, and anything else it slips in — a holder nobody
+        handed over to, an edited or dropped entry — is caught. Other files, and merges of more
+        than two parents, are judged against the first parent."""
+        from bti import merge
+        from bti.models import Case
+
+        first = {c.path: c for c in diffs[0] if watched(c.path)}
+        others = [{c.path for c in diff} for diff in diffs[1:]]
+        changes = [c for p, c in first.items() if all(p in other for other in others)]
+        if len(commit.parents) != 2:
+            return changes, {}
+        changes = [c for c in changes if not is_case_path(c.path)]
+        base = gitrepo.merge_base(self.root, *commit.parents)
+        references: dict[str, Parsed] = {}
+        paths = [*first, *(c.path for c in diffs[1] if c.path not in first)]
+        for path in filter(is_case_path, paths):
+            (b, b_text), (p1, p1_text), (p2, p2_text) = (
+                self._version(rev, path) for rev in (base, *commit.parents)
+            )
+            result = first[path].new if path in first else p1
+            one_side = (result == p1 and p2 in (b, p1)) or (result == p2 and p1 == b)
+            if one_side:
+                continue  # one side's version, whose own commits are judged
+            changes.append(first.get(path) or gitrepo.FileChange(path, p1, result))
+            if None in (p1, p2, result) or p1_text is None or p2_text is None:
+                continue
+            try:
+                raw = merge.read((self.reader.read(result or "") or b"").decode("utf-8"), path)
+            except (FileProblem, UnicodeDecodeError):
+                raw = {}
+            reference = merge.reference(b_text, p1_text, p2_text, raw, path)
+            try:
+                case = Case.model_validate(reference) if reference is not None else None
+            except ValueError:
+                case = None
+            if case is not None:
+                references[path] = Parsed(path, None, case)
+        return changes, references
+
+    def _version(self, rev: str | None, path: str) -> tuple[str | None, str | None]:
+        """The blob id and text of `path` in commit `rev` (None, None where there is none)."""
+        found = self.reader.lookup(f"{rev}:{path}") if rev else None
+        if found is None:
+            return None, None
+        return found[0], found[1].decode("utf-8", "replace")
 
 
 def name_problems(change: gitrepo.FileChange) -> list[Violation]:
