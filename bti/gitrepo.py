@@ -318,9 +318,10 @@ def fetch(path: Path, remote: str) -> subprocess.CompletedProcess[str]:
     return run(["fetch", "-q", remote], path, check=False)
 
 
-def changed_files(path: Path) -> list[str]:
+def changed_files(path: Path, *, untracked: bool = True) -> list[str]:
     """Paths with uncommitted changes, staged or not, and untracked files (not ignored ones)."""
-    out = run(["status", "--porcelain=v1", "-z", "--untracked-files=all"], path).stdout
+    shown = "--untracked-files=all" if untracked else "--untracked-files=no"
+    out = run(["status", "--porcelain=v1", "-z", shown], path).stdout
     paths = []
     records = out.split("\x00")
     i = 0
@@ -374,3 +375,8 @@ def stage_version(path: Path, stage: int, name: str) -> str | None:
 
 def push(path: Path, remote: str, branch: str) -> subprocess.CompletedProcess[str]:
     return run(["push", "--porcelain", remote, f"HEAD:refs/heads/{branch}"], path, check=False)
+
+
+def changed_between(path: Path, old: str, new: str) -> list[str]:
+    out = run(["diff", "--name-only", "-z", "--no-renames", old, new], path).stdout
+    return [p for p in out.split("\x00") if p]
