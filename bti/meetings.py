@@ -437,14 +437,15 @@ def team_cases(
     to the services its valid consents cover."""
     wanted = set(team.services)
     named, anonymous = [], []
-    for case in sorted(cases, key=lambda c: c.id):
+    # Anonymous items are ordered by service, so their order says nothing about the cases.
+    for case in sorted(cases, key=lambda c: (c.owner_service, c.id)):
         if case.status != "open":
             continue
         if wanted <= covered.get(case.id, set()):
             named.append(case)
         elif case.owner_service in wanted:
             anonymous.append(case)
-    return named, anonymous
+    return sorted(named, key=lambda c: c.id), anonymous
 
 
 def team_meeting(
