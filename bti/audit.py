@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import pickle
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ from pathlib import Path
 from bti import __version__, gitrepo
 from bti.errors import InputError
 from bti.models import Case, Directory
+from bti.checks import Parsed
 from bti.replay import Judge, Landed, is_case_path
 from bti.rules import Violation
 from bti.rules.core import Severity
@@ -118,6 +120,31 @@ def _landed_from(sha: str, items: list[dict[str, object]]) -> Iterator[Landed]:
         )
 
 
+def _load_tips(path: Path | None) -> dict[str, tuple[str, Parsed]]:
+    """The newest version of each case file read by the last run, so that the next run, which
+    starts from them, need not parse them again. Written only by bti, inside .git."""
+    if path is None or not path.exists():
+        return {}
+    try:
+        with path.open("rb") as handle:
+            tips = pickle.load(handle)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+        return {}
+    return tips if isinstance(tips, dict) else {}
+
+
+def _save_tips(path: Path | None, tips: dict[str, tuple[str, Parsed]]) -> None:
+    if path is None:
+        return
+    with contextlib.suppress(OSError):
+        for old in path.parent.glob("tips-*.pickle"):
+            old.unlink()
+        tmp = path.with_suffix(".tmp")
+        with tmp.open("wb") as handle:
+            pickle.dump(tips, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+
+
 def verify(
     root: Path, since: str | None = None, until: str | None = None, progress: Progress | None = None
 ) -> Verification:
@@ -137,6 +164,8 @@ def verify(
     if todo:
         with gitrepo.ObjectReader(root) as reader:
             judge = Judge(root, reader)
+            tips = store.path.with_name(f"tips-{rules_digest()}.pickle") if store.path else None
+            judge.remember(_load_tips(tips))
             step = 500
             for start in range(0, len(todo), step):
                 for commit, diffs in gitrepo.history(root, todo[start : start + step]):
@@ -146,6 +175,7 @@ def verify(
                     result.judged += 1
                 if progress:
                     progress(min(start + step, len(todo)), len(todo))
+            _save_tips(tips, judge.newest())
         store.flush()
     for sha in commits:
         if sha in judged:

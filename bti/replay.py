@@ -93,6 +93,14 @@ class Judge:
         self._settings: dict[tuple[str, str | None], Model | list[Violation]] = {}
         self._settings_blobs: dict[str, dict[str, str | None]] = {}  # commit → name → blob
 
+    def newest(self) -> dict[str, tuple[str, Parsed]]:
+        """The newest version read of each case file: blob id and parsed version."""
+        return dict(self._latest)
+
+    def remember(self, newest: dict[str, tuple[str, Parsed]]) -> None:
+        """Start from versions read before (see `newest`)."""
+        self._latest.update(newest)
+
     def parsed(self, blob: str | None, path: str, previous: str | None = None) -> Parsed | None:
         """The version `blob` of the case file at `path`, parsed once. When `previous` (the blob
         it replaces) is the last version read of that path and the new one only appends log
