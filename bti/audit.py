@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bti import __version__, gitrepo
+from bti.checks import Parsed
 from bti.errors import InputError
 from bti.models import Case, Directory
-from bti.checks import Parsed
 from bti.replay import Judge, Landed, is_case_path
 from bti.rules import Violation
 from bti.rules.core import Severity
