@@ -1,0 +1,393 @@
+"""Working together for real: a bare server with the pre-receive hook, and clones made with
+`bti clone` as different staff members, who change the same case at the same time and `bti sync`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import HOLDER, LEADER, NURSE, Bti, git, git_env
+
+OTHER = "per.barnevern@fjordvik.example"
+DAY = "2026-11-16T"
+
+
+def at(hour: int, minute: int = 0) -> str:
+    return f"{DAY}{hour:02d}:{minute:02d}:00+01:00"
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
+    """A server holding one case at level 1 with a consent, held by HOLDER (made once)."""
+    base = tmp_path_factory.mktemp("shared")
+    home = tmp_path_factory.mktemp("shared-home")
+    saved = dict(os.environ)
+    os.environ.update(
+        {
+            "HOME": str(home),
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
+            "BTI_DEBUG": "1",
+            **git_env(LEADER),
+        }
+    )
+    try:
+        server = base / "server.git"
+        git(base, "init", "-q", "--bare", "-b", "main", str(server))
+        Bti(base).ok("hooks", "install", "--server", str(server))
+        Bti(base).ok("clone", str(server), str(base / "seed"))
+        seed = Bti(base / "seed")
+        seed.ok("init", "--municipality", "Fjordvik kommune", now=at(8))
+        for email, name, service in [
+            (LEADER, "Kari Fjellstad", "skole"),
+            (HOLDER, "Ingrid Strandli", "skole"),
+            (NURSE, "Nils Bakkevik", "helsestasjon"),
+            (OTHER, "Per Lyngmo", "barnevern"),
+        ]:
+            roles = "leader,holder" if email == LEADER else "holder"
+            seed.ok("person", "add", email, "--name", name, "--service", service, "--role", roles)
+        out = seed.ok(
+            "case", "new", "--service", "skole", "--name", "Mathea Lund", "--born", "2014-11-30",
+            "--concern", "Spiser lite i skolen.", who=HOLDER, now=at(8, 10),
+        )
+        case_id = out.output.strip().splitlines()[-1]
+        seed.ok("guardian", "add", case_id, "--name", "Anders Lund", "--relation", "far",
+                who=HOLDER, now=at(8, 11))
+        seed.ok("consent", "add", case_id, "--given-by", "Anders Lund", "--services",
+                "skole,helsestasjon,barnevern", "--purpose", "Samarbeid om trivsel",
+                who=HOLDER, now=at(8, 12))
+        seed.ok("level", "set", case_id, "1", "--reason", "Far samtykker", who=HOLDER,
+                now=at(8, 13))
+        seed.ok("sync", who=HOLDER, now=at(8, 14))
+        yield {"server": server, "case": Path(case_id)}
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@pytest.fixture
+def team(seeded: dict[str, Path], tmp_path: Path) -> dict[str, Path]:
+    """A fresh copy of the server and three clones: the school's, the health station's and
+    child welfare's."""
+    server = tmp_path / "server.git"
+    shutil.copytree(seeded["server"], server, symlinks=True)
+    found = {"server": server, "case": seeded["case"]}
+    for name in ("school", "health", "welfare"):
+        Bti(tmp_path).ok("clone", str(server), name)
+        found[name] = tmp_path / name
+    return found
+
+
+def case_file(team: dict[str, Path], where: str) -> Path:
+    return team[where] / "cases" / f"{team['case']}.yaml"
+
+
+def server_case(team: dict[str, Path]) -> dict[str, object]:
+    text = git(team["server"], "show", f"main:cases/{team['case']}.yaml")
+    assert "<<<<<<<" not in text and "merge_conflict" not in text
+    data = yaml.safe_load(text)
+    assert isinstance(data, dict)
+    return data
+
+
+def log_texts(data: dict[str, object]) -> list[str]:
+    return [str(e["text"]) for e in data["log"]]  # type: ignore[attr-defined,index]
+
+
+def no_markers(*folders: Path) -> None:
+    for folder in folders:
+        for path in (folder / "cases").glob("*.yaml"):
+            text = path.read_text()
+            assert "<<<<<<<" not in text and ">>>>>>>" not in text, path
+
+
+# -- clone ----------------------------------------------------------------------------------------
+
+
+def test_clone_installs_hooks_and_merge_driver(team: dict[str, Path]) -> None:
+    clone = team["school"]
+    assert "bti hook merge-case" in git(clone, "config", "merge.bti.driver")
+    assert (clone / ".git" / "hooks" / "pre-commit").exists()
+    assert (clone / ".gitattributes").read_text().strip() == "cases/*.yaml merge=bti"
+
+
+def test_clone_refuses_a_folder_in_use_and_a_wrong_address(team: dict[str, Path]) -> None:
+    here = Bti(team["school"].parent)
+    used = here("clone", str(team["server"]), "school")
+    assert used.exit_code == 2 and "not empty" in used.output
+    wrong = here("clone", str(team["server"].parent / "nowhere.git"), "other")
+    assert wrong.exit_code == 2 and "could not clone" in wrong.output
+    assert "Traceback" not in used.output + wrong.output
+
+
+# -- concurrent appends -----------------------------------------------------------------------------
+
+
+def test_concurrent_entries_from_every_clone_all_reach_the_server_once_in_order(
+    team: dict[str, Path],
+) -> None:
+    case_id = str(team["case"])
+    people = {"school": HOLDER, "health": NURSE, "welfare": OTHER}
+    written = []
+    for round_ in range(2):
+        for i, (where, who) in enumerate(people.items()):
+            text = f"Notat {round_ + 1} fra {where}"
+            Bti(team[where]).ok("log", "add", case_id, text, who=who, now=at(9 + round_, i * 10))
+            written.append(text)
+    for where in ("health", "welfare", "school", "health", "welfare"):
+        result = Bti(team[where])("sync", who=people[where], now=at(12))
+        assert result.exit_code == 0, result.output
+    texts = log_texts(server_case(team))
+    for text in written:
+        assert texts.count(text) == 1, text
+    times = [e["time"] for e in server_case(team)["log"]]  # type: ignore[attr-defined]
+    assert times == sorted(times)
+    assert [t for t in texts if t.startswith("Notat")] == sorted(
+        written, key=lambda t: (t.split()[1], ["school", "health", "welfare"].index(t.split()[-1]))
+    )
+    no_markers(team["school"], team["health"], team["welfare"])
+    for where in people:
+        assert case_file(team, where).read_bytes() == case_file(team, "welfare").read_bytes()
+    audit = Bti(team["school"])("audit", "verify")
+    assert audit.exit_code == 0, audit.output
+
+
+def test_concurrent_consents_get_distinct_ids_and_both_are_kept(team: dict[str, Path]) -> None:
+    case_id = str(team["case"])
+    school, health = Bti(team["school"]), Bti(team["health"])
+    school.ok("consent", "add", case_id, "--given-by", "Anders Lund", "--services", "skole",
+              "--purpose", "Leksehjelp", who=HOLDER, now=at(9))
+    health.ok("consent", "add", case_id, "--given-by", "Anders Lund", "--services",
+              "helsestasjon", "--purpose", "Samtaler", who=NURSE, now=at(9, 5))
+    health.ok("log", "add", case_id, "Samtale med far", who=NURSE, now=at(9, 6))
+    school.ok("sync", who=HOLDER, now=at(10))
+    result = health("sync", who=NURSE, now=at(10, 5))
+    assert result.exit_code == 0, result.output
+    assert "c2 is now c3" in result.output
+    data = server_case(team)
+    consents = {c["id"]: c["purpose"] for c in data["consents"]}  # type: ignore[attr-defined]
+    assert consents == {"c1": "Samarbeid om trivsel", "c2": "Leksehjelp", "c3": "Samtaler"}
+    texts = log_texts(data)
+    assert any("c3" in t and "helsestasjon" in t for t in texts)
+    assert any("c2" in t and "skole" in t for t in texts)
+    assert "Samtale med far" in texts
+    school.ok("sync", who=HOLDER, now=at(10, 10))
+    assert yaml.safe_load(case_file(team, "school").read_text()) == data
+
+
+# -- a real conflict ------------------------------------------------------------------------------
+
+
+def _hand_over(bti: Bti, case_id: str, to: str, hour: int) -> None:
+    bti.ok("handover", "offer", case_id, "--to", to, who=HOLDER, now=at(hour))
+    bti.ok("handover", "accept", case_id, who=to, now=at(hour, 5))
+
+
+def test_holder_changed_on_both_sides_is_a_clear_conflict_and_nothing_is_lost(
+    team: dict[str, Path],
+) -> None:
+    case_id = str(team["case"])
+    school, welfare = Bti(team["school"]), Bti(team["welfare"])
+    _hand_over(school, case_id, NURSE, 9)
+    _hand_over(welfare, case_id, OTHER, 10)
+    welfare.ok("log", "add", case_id, "Hjemmebesøk", who=OTHER, now=at(10, 30))
+    school.ok("sync", who=NURSE, now=at(11))
+    mine = git(team["welfare"], "rev-parse", "HEAD")
+    result = welfare("sync", who=OTHER, now=at(11, 5))
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert f"case {case_id}: holder was changed on both sides" in result.output
+    assert f"yours: {OTHER}" in result.output and f"on the server: {NURSE}" in result.output
+    assert "bti sync --continue" in result.output and "bti sync --abort" in result.output
+    path = case_file(team, "welfare")
+    text = path.read_text()
+    assert "<<<<<<<" not in text
+    data = yaml.safe_load(text)
+    assert data["merge_conflict"] == [{"field": "holder", "yours": OTHER, "incoming": NURSE}]
+    assert data["holder"] == OTHER
+    assert "Hjemmebesøk" in log_texts(data)
+    assert [h["to"] for h in data["handovers"]] == [NURSE, OTHER]
+    validate = welfare("validate", str(path))
+    assert validate.exit_code == 1 and "merge_conflict" in validate.output
+    again = welfare("sync", who=OTHER, now=at(11, 6))
+    assert again.exit_code == 1 and "not resolved yet" in again.output
+    # Going back restores the clone exactly.
+    welfare.ok("sync", "--abort", who=OTHER)
+    assert git(team["welfare"], "rev-parse", "HEAD") == mine
+    assert "merge_conflict" not in path.read_text()
+    assert git(team["welfare"], "status", "--porcelain") == ""
+    # Sync again, and this time choose the server's holder.
+    assert welfare("sync", who=OTHER, now=at(11, 10)).exit_code == 1
+    unfinished = welfare("sync", "--continue", who=OTHER, now=at(11, 11))
+    assert unfinished.exit_code == 1 and "BTI002" in unfinished.output
+    _choose(path, NURSE)
+    done = welfare("sync", "--continue", who=OTHER, now=at(11, 12))
+    assert done.exit_code == 0, done.output
+    data = server_case(team)
+    assert data["holder"] == NURSE
+    assert "Hjemmebesøk" in log_texts(data)
+    assert [h["to"] for h in data["handovers"]] == [NURSE, OTHER]  # type: ignore[attr-defined]
+
+
+def _choose(path: Path, holder: str) -> None:
+    lines = path.read_text().splitlines(keepends=True)
+    block = next(i for i, line in enumerate(lines) if line.startswith("merge_conflict:"))
+    end = next(i for i in range(block + 1, len(lines)) if lines[i][:1].isalpha())
+    start = block
+    while start > 0 and lines[start - 1].startswith("# ") and "yaml-language" not in lines[start - 1]:
+        start -= 1
+    kept = [*lines[:start], *lines[end:]]
+    text = "".join(kept)
+    old = next(line for line in kept if line.startswith("holder:"))
+    path.write_text(text.replace(old, f"holder: {holder}\n"))
+
+
+def test_a_resolution_nobody_handed_over_to_is_not_sent(team: dict[str, Path]) -> None:
+    case_id = str(team["case"])
+    school, welfare = Bti(team["school"]), Bti(team["welfare"])
+    _hand_over(school, case_id, NURSE, 9)
+    _hand_over(welfare, case_id, OTHER, 10)
+    school.ok("sync", who=NURSE, now=at(11))
+    assert welfare("sync", who=OTHER, now=at(11, 5)).exit_code == 1
+    _choose(case_file(team, "welfare"), LEADER)
+    before = git(team["server"], "rev-parse", "main")
+    result = welfare("sync", "--continue", who=OTHER, now=at(11, 6))
+    assert result.exit_code == 1 and "BTI202" in result.output, result.output
+    assert "nothing was sent" in result.output
+    assert git(team["server"], "rev-parse", "main") == before
+
+
+# -- what sync refuses, and what the server refuses ----------------------------------------------------
+
+
+def test_sync_refuses_to_start_over_uncommitted_changes(team: dict[str, Path]) -> None:
+    path = case_file(team, "school")
+    edited = path.read_text() + "# a note I have not committed\n"
+    path.write_text(edited)
+    result = Bti(team["school"])("sync", who=HOLDER)
+    assert result.exit_code == 1
+    assert f"cases/{team['case']}.yaml" in result.output and "commit them first" in result.output
+    assert path.read_text() == edited
+
+
+def test_the_servers_refusal_is_shown_and_local_work_kept(team: dict[str, Path]) -> None:
+    case_id = str(team["case"])
+    school = Bti(team["school"])
+    school.ok("handover", "offer", case_id, "--to", NURSE, who=HOLDER, now=at(9))
+    school.ok("handover", "accept", case_id, who=NURSE, now=at(9, 5))
+    head = git(team["school"], "rev-parse", "HEAD")
+    before = git(team["server"], "rev-parse", "main")
+    os.environ["BTI_PUSHER_EMAIL"] = OTHER  # the server names someone else as pushing
+    try:
+        result = school("sync", who=NURSE, now=at(10))
+    finally:
+        del os.environ["BTI_PUSHER_EMAIL"]
+    assert result.exit_code == 1
+    assert "the server refused" in result.output and "BTI603" in result.output
+    assert "Traceback" not in result.output
+    assert git(team["school"], "rev-parse", "HEAD") == head
+    assert git(team["server"], "rev-parse", "main") == before
+
+
+# -- merges made by hand, judged by the server ---------------------------------------------------------
+
+
+def _diverge(team: dict[str, Path]) -> None:
+    case_id = str(team["case"])
+    Bti(team["school"]).ok("log", "add", case_id, "Fra skolen", who=HOLDER, now=at(9))
+    Bti(team["school"]).ok("sync", who=HOLDER, now=at(9, 1))
+    Bti(team["health"]).ok("log", "add", case_id, "Fra helsestasjonen", who=NURSE, now=at(9, 2))
+    git(team["health"], "fetch", "-q", "origin")
+
+
+def _push(clone: Path, who: str) -> tuple[int, str]:
+    result = subprocess.run(
+        ["git", "push", "origin", "HEAD:main"], cwd=clone, capture_output=True, text=True,
+        env={**os.environ, **git_env(who)},
+    )
+    return result.returncode, result.stderr
+
+
+def test_a_plain_git_merge_with_the_driver_is_accepted(team: dict[str, Path]) -> None:
+    _diverge(team)
+    git(team["health"], "merge", "-q", "--no-edit", "origin/main", env=git_env(NURSE))
+    code, err = _push(team["health"], NURSE)
+    assert code == 0, err
+    texts = log_texts(server_case(team))
+    assert "Fra skolen" in texts and "Fra helsestasjonen" in texts
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "edit"),
+    [
+        (
+            "a holder nobody handed over to",
+            "BTI202",
+            lambda text: text.replace(f"holder: {HOLDER}", f"holder: {OTHER}"),
+        ),
+        (
+            "an old entry edited",
+            "BTI301",
+            lambda text: text.replace("Far samtykker", "Mor samtykker"),
+        ),
+        ("the other side's entry dropped", "BTI301", lambda text: text.replace(
+            "    text: Fra skolen\n", "    text: Fra helsestasjonen\n"
+        )),
+    ],
+)
+def test_a_merge_that_smuggles_in_a_change_is_refused(
+    team: dict[str, Path], name: str, code: str, edit: object
+) -> None:
+    _diverge(team)
+    health = team["health"]
+    git(health, "merge", "-q", "--no-commit", "origin/main", env=git_env(NURSE))
+    path = case_file(team, "health")
+    path.write_text(edit(path.read_text()))  # type: ignore[operator]
+    git(health, "add", "-A")
+    git(health, "commit", "-q", "--no-verify", "--no-edit", env=git_env(NURSE))
+    before = git(team["server"], "rev-parse", "main")
+    status, err = _push(health, NURSE)
+    assert status != 0, f"{name}: the server accepted it"
+    assert code in err, err
+    assert git(team["server"], "rev-parse", "main") == before
+
+
+# -- comments and key order -------------------------------------------------------------------------
+
+
+def test_comments_and_key_order_of_a_hand_edited_file_survive_a_merge(
+    team: dict[str, Path],
+) -> None:
+    case_id = str(team["case"])
+    school, health = Bti(team["school"]), Bti(team["health"])
+    path = case_file(team, "school")
+    text = path.read_text()
+    text = text.replace("\nholder:", "\n# Far ønsker kontakt på telefon\nholder:", 1)
+    text = text.replace("level: 1\n", "level: 1  # nivå avtalt med far\n", 1)
+    lines = text.splitlines(keepends=True)
+    opened = next(i for i, line in enumerate(lines) if line.startswith("opened:"))
+    lines.insert(2, lines.pop(opened))  # a key moved by hand
+    path.write_text("".join(lines))
+    git(team["school"], "commit", "-qam", f"{case_id}: notes", env=git_env(HOLDER))
+    school.ok("log", "add", case_id, "Fra skolen", who=HOLDER, now=at(9))
+    health.ok("log", "add", case_id, "Fra helsestasjonen", who=NURSE, now=at(9, 5))
+    school.ok("sync", who=HOLDER, now=at(10))
+    health.ok("sync", who=NURSE, now=at(10, 5))  # yours has no hand edits: theirs' text is kept
+    school.ok("log", "add", case_id, "Igjen fra skolen", who=HOLDER, now=at(11))
+    health.ok("log", "add", case_id, "Igjen fra helsestasjonen", who=NURSE, now=at(11, 5))
+    health.ok("sync", who=NURSE, now=at(12))
+    school.ok("sync", who=HOLDER, now=at(12, 5))  # yours has the hand edits: they are kept
+    for where in ("school", "health"):
+        merged = case_file(team, where).read_text()
+        assert "# Far ønsker kontakt på telefon\nholder:" in merged
+        assert "level: 1  # nivå avtalt med far\n" in merged
+        assert merged.splitlines()[2].startswith("opened:")
+    texts = log_texts(server_case(team))
+    for text in ("Fra skolen", "Fra helsestasjonen", "Igjen fra skolen", "Igjen fra helsestasjonen"):
+        assert texts.count(text) == 1
