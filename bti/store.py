@@ -88,13 +88,6 @@ class Repository:
             parts.append(path.read_text("utf-8", errors="replace") if path.exists() else "")
         return "\x00".join(parts)
 
-    def save_model(self, name: str, old: Model | None, new: Model) -> Path:
-        path = self.root / name
-        header = schema_header(name.removesuffix(".yaml"))
-        write(path, old, new, header)
-        self.__dict__.pop("config" if name == CONFIG else "people", None)
-        return path
-
     # -- cases ---------------------------------------------------------------------------------
 
     @property
@@ -167,8 +160,3 @@ def render(old_text: str | None, old: Model | None, new: Model, header: str) -> 
         return yamlio.rt_dump(yamlio.to_node(dump(new)), header=header)
     node = yamlio.apply_changes(node, dump(old), dump(new))
     return yamlio.rt_dump(node)
-
-
-def write(path: Path, old: Model | None, new: Model, header: str) -> None:
-    old_text = path.read_text("utf-8") if old is not None and path.exists() else None
-    yamlio.atomic_write(path, render(old_text, old, new, header))

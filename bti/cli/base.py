@@ -7,7 +7,6 @@ so each command imports what it needs when it runs.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -107,10 +106,6 @@ def no_commit_option(func: F) -> F:
 
 def echo_out(text: str) -> None:
     click.echo(text)
-
-
-def stdout_is_terminal() -> bool:
-    return sys.stdout.isatty()
 
 
 class DateType(click.ParamType):  # type: ignore[type-arg]  # generic only in click ≥ 8.2
