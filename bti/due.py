@@ -35,9 +35,9 @@ _WHAT: dict[str, dict[str, str]] = {
         "en": "Consent {ref} has expired – renew it, set the case to level 0, or close it",
     },
     "handover": {
-        "nb": "Stafettpinnen ({ref}) er tilbudt {to} og venter på svar",
-        "nn": "Stafettpinnen ({ref}) er tilboden {to} og ventar på svar",
-        "en": "The baton ({ref}) is offered to {to} and awaits an answer",
+        "nb": "Stafettpinnen ({ref}) er tilbudt og venter på svar: ta imot eller takk nei",
+        "nn": "Stafettpinnen ({ref}) er tilboden og ventar på svar: ta imot eller sei nei takk",
+        "en": "The baton ({ref}) is offered and awaits an answer: accept or decline",
     },
     "level0": {
         "nb": "På nivå 0 siden {since}: avklar uroen – gå videre til nivå 1 eller avslutt saken",

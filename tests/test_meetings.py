@@ -135,10 +135,13 @@ def _build(bti: Bti) -> dict[str, str]:
     return {"2026-CASEA": a, "2026-CASEB": b, "2026-CASEC": c, "2026-CASED": d, "2026-CASEE": e}
 
 
+# Built once per test run and only read afterwards, also by tests/test_due.py (which imports the
+# fixture, so pytest would otherwise build it once for each module).
+_BUILT: list[Story] = []
+
+
 @pytest.fixture(scope="module")
 def story(tmp_path_factory: pytest.TempPathFactory, _repo_template: Path) -> Iterator[Story]:
-    root = tmp_path_factory.mktemp("story") / "repo"
-    shutil.copytree(_repo_template, root, symlinks=True)
     home = tmp_path_factory.mktemp("story-home")
     saved = dict(os.environ)
     os.environ.update(
@@ -151,8 +154,12 @@ def story(tmp_path_factory: pytest.TempPathFactory, _repo_template: Path) -> Ite
     )
     os.environ.pop("BTI_NOW", None)
     try:
-        bti = Bti(root)
-        yield Story(bti, _build(bti))
+        if not _BUILT:
+            root = tmp_path_factory.mktemp("story") / "repo"
+            shutil.copytree(_repo_template, root, symlinks=True)
+            bti = Bti(root)
+            _BUILT.append(Story(bti, _build(bti)))
+        yield _BUILT[0]
     finally:
         os.environ.clear()
         os.environ.update(saved)
