@@ -53,17 +53,47 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]
             roles = "leader,holder" if email == LEADER else "holder"
             seed.ok("person", "add", email, "--name", name, "--service", service, "--role", roles)
         out = seed.ok(
-            "case", "new", "--service", "skole", "--name", "Mathea Lund", "--born", "2014-11-30",
-            "--concern", "Spiser lite i skolen.", who=HOLDER, now=at(8, 10),
+            "case",
+            "new",
+            "--service",
+            "skole",
+            "--name",
+            "Mathea Lund",
+            "--born",
+            "2014-11-30",
+            "--concern",
+            "Spiser lite i skolen.",
+            who=HOLDER,
+            now=at(8, 10),
         )
         case_id = out.output.strip().splitlines()[-1]
-        seed.ok("guardian", "add", case_id, "--name", "Anders Lund", "--relation", "far",
-                who=HOLDER, now=at(8, 11))
-        seed.ok("consent", "add", case_id, "--given-by", "Anders Lund", "--services",
-                "skole,helsestasjon,barnevern", "--purpose", "Samarbeid om trivsel",
-                who=HOLDER, now=at(8, 12))
-        seed.ok("level", "set", case_id, "1", "--reason", "Far samtykker", who=HOLDER,
-                now=at(8, 13))
+        seed.ok(
+            "guardian",
+            "add",
+            case_id,
+            "--name",
+            "Anders Lund",
+            "--relation",
+            "far",
+            who=HOLDER,
+            now=at(8, 11),
+        )
+        seed.ok(
+            "consent",
+            "add",
+            case_id,
+            "--given-by",
+            "Anders Lund",
+            "--services",
+            "skole,helsestasjon,barnevern",
+            "--purpose",
+            "Samarbeid om trivsel",
+            who=HOLDER,
+            now=at(8, 12),
+        )
+        seed.ok(
+            "level", "set", case_id, "1", "--reason", "Far samtykker", who=HOLDER, now=at(8, 13)
+        )
         seed.ok("sync", who=HOLDER, now=at(8, 14))
         yield {"server": server, "case": Path(case_id)}
     finally:
@@ -161,10 +191,32 @@ def test_concurrent_entries_from_every_clone_all_reach_the_server_once_in_order(
 def test_concurrent_consents_get_distinct_ids_and_both_are_kept(team: dict[str, Path]) -> None:
     case_id = str(team["case"])
     school, health = Bti(team["school"]), Bti(team["health"])
-    school.ok("consent", "add", case_id, "--given-by", "Anders Lund", "--services", "skole",
-              "--purpose", "Leksehjelp", who=HOLDER, now=at(9))
-    health.ok("consent", "add", case_id, "--given-by", "Anders Lund", "--services",
-              "helsestasjon", "--purpose", "Samtaler", who=NURSE, now=at(9, 5))
+    school.ok(
+        "consent",
+        "add",
+        case_id,
+        "--given-by",
+        "Anders Lund",
+        "--services",
+        "skole",
+        "--purpose",
+        "Leksehjelp",
+        who=HOLDER,
+        now=at(9),
+    )
+    health.ok(
+        "consent",
+        "add",
+        case_id,
+        "--given-by",
+        "Anders Lund",
+        "--services",
+        "helsestasjon",
+        "--purpose",
+        "Samtaler",
+        who=NURSE,
+        now=at(9, 5),
+    )
     health.ok("log", "add", case_id, "Samtale med far", who=NURSE, now=at(9, 6))
     school.ok("sync", who=HOLDER, now=at(10))
     result = health("sync", who=NURSE, now=at(10, 5))
@@ -240,7 +292,9 @@ def _choose(path: Path, holder: str) -> None:
     block = next(i for i, line in enumerate(lines) if line.startswith("merge_conflict:"))
     end = next(i for i in range(block + 1, len(lines)) if lines[i][:1].isalpha())
     start = block
-    while start > 0 and lines[start - 1].startswith("# ") and "yaml-language" not in lines[start - 1]:
+    while (
+        start > 0 and lines[start - 1].startswith("# ") and "yaml-language" not in lines[start - 1]
+    ):
         start -= 1
     kept = [*lines[:start], *lines[end:]]
     text = "".join(kept)
@@ -308,7 +362,10 @@ def _diverge(team: dict[str, Path]) -> None:
 
 def _push(clone: Path, who: str) -> tuple[int, str]:
     result = subprocess.run(
-        ["git", "push", "origin", "HEAD:main"], cwd=clone, capture_output=True, text=True,
+        ["git", "push", "origin", "HEAD:main"],
+        cwd=clone,
+        capture_output=True,
+        text=True,
         env={**os.environ, **git_env(who)},
     )
     return result.returncode, result.stderr
@@ -336,9 +393,11 @@ def test_a_plain_git_merge_with_the_driver_is_accepted(team: dict[str, Path]) ->
             "BTI301",
             lambda text: text.replace("Far samtykker", "Mor samtykker"),
         ),
-        ("the other side's entry dropped", "BTI301", lambda text: text.replace(
-            "    text: Fra skolen\n", "    text: Fra helsestasjonen\n"
-        )),
+        (
+            "the other side's entry dropped",
+            "BTI301",
+            lambda text: text.replace("    text: Fra skolen\n", "    text: Fra helsestasjonen\n"),
+        ),
     ],
 )
 def test_a_merge_that_smuggles_in_a_change_is_refused(
@@ -389,5 +448,10 @@ def test_comments_and_key_order_of_a_hand_edited_file_survive_a_merge(
         assert "level: 1  # nivå avtalt med far\n" in merged
         assert merged.splitlines()[2].startswith("opened:")
     texts = log_texts(server_case(team))
-    for text in ("Fra skolen", "Fra helsestasjonen", "Igjen fra skolen", "Igjen fra helsestasjonen"):
+    for text in (
+        "Fra skolen",
+        "Fra helsestasjonen",
+        "Igjen fra skolen",
+        "Igjen fra helsestasjonen",
+    ):
         assert texts.count(text) == 1
