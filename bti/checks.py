@@ -121,12 +121,7 @@ def parse_case(data: bytes | str, path: str) -> Parsed:
         text = data if isinstance(data, str) else yamlio.decode(data, path)
         raw = yamlio.load(text, path)
     except FileProblem as problem:
-        message = problem.message.split(": BTI001 error: ", 1)[-1]
-        if problem.hint:
-            message += f" — {problem.hint}"
-        return Parsed(
-            path, None, None, [SYNTAX.violation(message).at(path, problem.line, problem.col)]
-        )
+        return Parsed(path, None, None, [_as_violation(problem, path)])
     if not isinstance(raw, dict):
         what = "empty" if raw is None else f"a {type(raw).__name__}, not a mapping of fields"
         return Parsed(
@@ -170,8 +165,11 @@ def parse_appended(previous: Parsed, data: bytes, path: str) -> Parsed | None:
     start = max((i for i, line in enumerate(lines) if line[:1].isalpha()), default=-1)
     if start < 0 or lines[start].rstrip() != "log:":
         return None
-    items = [len(line) - len(line.lstrip(" ")) for line in lines[start + 1 :]
-             if line.lstrip(" ").startswith("- ")]
+    items = [
+        len(line) - len(line.lstrip(" "))
+        for line in lines[start + 1 :]
+        if line.lstrip(" ").startswith("- ")
+    ]
     if not items:
         return None
     indent = min(items)
@@ -224,26 +222,42 @@ def judge_change(before: Parsed | None, after: Parsed | None, ctx: Context) -> l
     return place(found, text, ctx.path)
 
 
-def load_model(text: str, path: str, model: type[M]) -> M:
-    """Read bti.yaml or people.yaml; every problem in it becomes one InputError."""
+def _as_violation(problem: FileProblem, path: str) -> Violation:
+    return Violation(
+        problem.code or SYNTAX.code, "error", problem.detail, path, problem.line, problem.col
+    )
+
+
+def read_settings(data: bytes | None, name: str, model: type[M]) -> M | list[Violation]:
+    """bti.yaml or people.yaml (`data`, None when the file is missing): the model, or every
+    problem in it as violations."""
+    if data is None:
+        if model is Directory:
+            return model()  # no people.yaml: nobody yet
+        return [SYNTAX.violation(f"{name} is missing — a case repository needs it").at(name, 1, 1)]
     try:
-        raw = yamlio.load(text, path)
-    except FileProblem:
-        raise
+        text = yamlio.decode(data, name)
+        raw = yamlio.load(text, name)
+    except FileProblem as problem:
+        return [_as_violation(problem, name)]
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise FileProblem(
-            path, 1, 1, "must be a mapping of fields (key: value lines)", code="BTI002"
-        )
+        return [SCHEMA.violation("must be a mapping of fields (key: value lines)").at(name, 1, 1)]
     try:
         return model.model_validate(raw)
     except ValidationError as err:
-        problems = schema_problems(err, text, path)
+        return schema_problems(err, text, name)
+
+
+def load_model(text: str, path: str, model: type[M]) -> M:
+    """Read bti.yaml or people.yaml; every problem in it becomes one InputError."""
+    result = read_settings(text.encode("utf-8"), path, model)
+    if isinstance(result, list):
         raise InputError(
-            "\n".join(p.render() for p in problems),
-            hint=f"correct {path} and run the command again",
-        ) from None
+            "\n".join(p.render() for p in result), hint=f"correct {path} and run the command again"
+        )
+    return result
 
 
 __all__ = ["Config", "Directory", "Parsed", "judge", "judge_change", "load_model", "parse_case"]

@@ -52,5 +52,6 @@ class FileProblem(InputError):
         self.line = line
         self.col = col
         self.code = code
+        self.detail = message if not hint else f"{message} — {hint}"
         prefix = f"{self.path}:{line}:{col}: " + (f"{code} error: " if code else "")
         super().__init__(prefix + message, hint=hint)

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from bti import gitrepo, nationalid
-from bti.checks import Parsed, judge_change, load_model, parse_appended, parse_case
-from bti.errors import FileProblem, InputError
+from bti.checks import Parsed, judge_change, parse_appended, parse_case, read_settings
+from bti.errors import FileProblem
 from bti.models import CASE_ID_RE, Config, Directory, Model
 from bti.rules import Context, Violation
-from bti.rules.file import SCHEMA, STRAY, SYNTAX
+from bti.rules.file import STRAY
 from bti.rules.holder import newly_accepted
 from bti.rules.privacy import (
     FILE_NAME_HAS_ID,
@@ -129,38 +129,7 @@ class Judge:
         if key not in self._settings:
             model: type[Model] = Config if name == CONFIG else Directory
             data = self.reader.read(blob) if blob else None
-            if data is None:
-                value: Model | list[Violation] = (
-                    Directory()
-                    if model is Directory
-                    else [
-                        SYNTAX.violation(
-                            "bti.yaml is missing — a case repository needs it", path=name
-                        )
-                    ]
-                )
-            else:
-                try:
-                    value = load_model(data.decode("utf-8"), name, model)
-                except UnicodeDecodeError:
-                    value = [SYNTAX.violation("is not UTF-8 text", path=name)]
-                except FileProblem as problem:
-                    value = [
-                        Violation(
-                            problem.code or "BTI001",
-                            "error",
-                            problem.message.split("error: ", 1)[-1],
-                            name,
-                            problem.line,
-                            problem.col,
-                        )
-                    ]
-                except InputError as err:
-                    value = [
-                        SCHEMA.violation(line.split("error: ", 1)[-1], path=name)
-                        for line in err.message.splitlines()
-                    ]
-            self._settings[key] = value
+            self._settings[key] = read_settings(data, name, model)
         return self._settings[key]
 
     def settings_blobs(self, rev: str | None) -> dict[str, str | None]:

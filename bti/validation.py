@@ -11,18 +11,17 @@ import contextlib
 import hashlib
 import json
 import os
-import re
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bti import __version__, clock, gitrepo, nationalid
-from bti.checks import judge, load_model, parse_case
-from bti.errors import FileProblem, InputError
+from bti.checks import judge, parse_case, read_settings
+from bti.errors import InputError
 from bti.models import CASE_ID_RE, Config, Directory, Model
 from bti.rules import Context, Violation
-from bti.rules.file import SCHEMA, STRAY
+from bti.rules.file import STRAY, SYNTAX
 from bti.rules.privacy import FILE_NAME_HAS_ID
 from bti.store import CASES, CONFIG, PEOPLE, Repository
 
@@ -54,59 +53,23 @@ def _code_digest() -> str:
 
 def _settings(repo: Repository, report: Report) -> tuple[Config, Directory] | None:
     """Read bti.yaml and people.yaml; their problems go into the report."""
-    loaded: list[Model] = []
+    loaded: list[Model | list[Violation]] = []
     for name, model in ((CONFIG, Config), (PEOPLE, Directory)):
         path = repo.root / name
-        if not path.exists() and model is Directory:
-            loaded.append(Directory())
-            continue
-        report.files += 1
         try:
-            text = path.read_text("utf-8")
-            loaded.append(load_model(text, name, model))
-        except FileProblem as problem:
-            report.violations.append(
-                Violation(
-                    problem.code or "BTI001",
-                    "error",
-                    problem.message.split("error: ", 1)[-1],
-                    name,
-                    problem.line,
-                    problem.col,
-                )
-            )
-        except InputError as err:
-            report.violations.extend(_parse_rendered(err.message, name))
-        except (OSError, UnicodeDecodeError) as err:
-            report.violations.append(Violation("BTI001", "error", f"cannot be read: {err}", name))
-    if len(loaded) != 2:
-        return None
+            data = path.read_bytes() if path.exists() else None
+        except OSError as err:
+            loaded.append([SYNTAX.violation(f"cannot be read: {err.strerror}").at(name, 1, 1)])
+            continue
+        report.files += data is not None
+        loaded.append(read_settings(data, name, model))
+    for result in loaded:
+        if isinstance(result, list):
+            report.violations.extend(result)
     config, people = loaded
-    assert isinstance(config, Config) and isinstance(people, Directory)
-    return config, people
-
-
-_RENDERED = re.compile(
-    r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>BTI\d+) error: (?P<msg>.*)$"
-)
-
-
-def _parse_rendered(message: str, name: str) -> list[Violation]:
-    found = []
-    for line in message.splitlines():
-        match = _RENDERED.match(line)
-        if match:
-            found.append(
-                Violation(
-                    match["code"],
-                    "error",
-                    match["msg"],
-                    match["path"],
-                    int(match["line"]),
-                    int(match["col"]),
-                )
-            )
-    return found or [SCHEMA.violation(message).at(name, 1, 1)]
+    if isinstance(config, Config) and isinstance(people, Directory):
+        return config, people
+    return None
 
 
 def _case_files(
