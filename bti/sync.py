@@ -229,7 +229,8 @@ def _check_and_push(root: Path, branch: str, echo: Echo) -> bool:
     moved on meanwhile (fetch and merge again)."""
     upstream = gitrepo.rev(root, f"refs/remotes/{REMOTE}/{branch}")
     exclude = [f"refs/remotes/{REMOTE}/{branch}"] if upstream else ["--remotes"]
-    commits = gitrepo.new_commits(root, ["HEAD"], exclude=exclude)
+    has_head = gitrepo.rev(root, "HEAD") is not None
+    commits = gitrepo.new_commits(root, ["HEAD"], exclude=exclude) if has_head else []
     if not commits:
         echo("up to date: nothing to send")
         return True

@@ -15,7 +15,7 @@ import yaml
 from tests.conftest import HOLDER, LEADER, NURSE, Bti, git, git_env
 
 OTHER = "per.barnevern@fjordvik.example"
-DAY = "2026-11-16T"
+DAY = "2026-03-02T"  # a Monday in the past: nothing is dated in the future
 
 
 def at(hour: int, minute: int = 0) -> str:
@@ -455,3 +455,23 @@ def test_comments_and_key_order_of_a_hand_edited_file_survive_a_merge(
         "Igjen fra helsestasjonen",
     ):
         assert texts.count(text) == 1
+
+
+def test_sync_outside_a_shared_repository_says_what_to_do(tmp_path: Path) -> None:
+    here = Bti(tmp_path)
+    outside = here("sync")
+    assert outside.exit_code == 2 and "not in a git repository" in outside.output
+    here.ok("init", "--municipality", "Fjordvik kommune")
+    alone = here("sync")
+    assert alone.exit_code == 2 and "no server" in alone.output and "bti clone" in alone.output
+    assert here("sync", "--continue").exit_code == 1
+    assert "nothing to undo" in here.ok("sync", "--abort").output
+    assert here("sync", "--continue", "--abort").exit_code == 2
+
+
+def test_an_empty_server_and_a_fresh_clone(tmp_path: Path) -> None:
+    server = tmp_path / "empty.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(server))
+    Bti(tmp_path).ok("clone", str(server), "first")
+    result = Bti(tmp_path / "first").ok("sync")
+    assert "nothing to send" in result.output
