@@ -98,14 +98,15 @@ class MergeResult:
     def messages(self, path: str, incoming: str = "incoming") -> list[str]:
         if self.problem:
             return [f"{path}: {self.problem}"]
+        where = incoming if incoming.startswith("on ") else "on the other side"
         lines = [
             f"{path}: case {self.case_id}: {c.label} was changed on both sides — yours: "
             f"{show(c.ours)}; {incoming}: {show(c.theirs)}"
             for c in self.conflicts
         ]
         lines += [
-            f"{path}: case {self.case_id}: your new {_kind(old)} {old} is now {new} "
-            f"(the {incoming} side made a {_kind(old)} {old} at the same time)"
+            f"{path}: case {self.case_id}: your new {_kind(old)} {old} is now {new} (another "
+            f"{_kind(old)} {old} was made {where} at the same time)"
             for old, new in self.renumbered.items()
         ]
         return lines

@@ -213,9 +213,8 @@ def describe_conflicts(root: Path) -> list[str]:
         texts = [gitrepo.stage_version(root, stage, path) for stage in (1, 2, 3)]
         if is_case_path(path) and texts[1] is not None and texts[2] is not None:
             result = merge_texts(texts[0], texts[1], texts[2], path)
-            found = [m for m in result.messages(path, "on the server") if "is now" not in m]
-            if found:
-                lines += [f"  {m}" for m in found]
+            if result.conflicts or result.problem:
+                lines += [f"  {m}" for m in result.messages(path, "on the server")]
                 continue
         if texts[1] is None or texts[2] is None:
             lines.append(f"  {path}: changed on one side and deleted on the other")
