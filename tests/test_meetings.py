@@ -427,3 +427,9 @@ def test_record_meeting_needs_a_person_in_the_directory(repo: Bti) -> None:
         who="ukjent@fjordvik.example",
     )
     assert result.exit_code == 1 and "not in people.yaml" in result.output
+
+
+def test_init_copies_the_meeting_templates(repo: Bti) -> None:
+    for lang in LANGS:
+        for document in ("meeting-agenda", "meeting-minutes", "team-agenda", "team-minutes"):
+            assert (repo.cwd / "templates" / f"{document}.{lang}.md.j2").is_file()
