@@ -124,13 +124,18 @@ def check_document(text: str, what: str, subjects: Sequence[Subject] = ()) -> No
 def write_document(path: Path, text: str) -> None:
     from bti import yamlio
 
+    writable(path)
+    yamlio.atomic_write(path, text)
+
+
+def writable(path: Path) -> None:
+    """Refuse a target that cannot be written, before anything is written."""
     if path.is_dir():
         raise InputError(f"{path} is a folder", hint="give a file name, e.g. --out agenda.md")
     if not path.parent.is_dir():
         raise InputError(
             f"the folder {path.parent} does not exist", hint="create it first, or choose another"
         )
-    yamlio.atomic_write(path, text)
 
 
 # -- iCalendar -----------------------------------------------------------------------------------

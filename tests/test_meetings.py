@@ -433,3 +433,13 @@ def test_init_copies_the_meeting_templates(repo: Bti) -> None:
     for lang in LANGS:
         for document in ("meeting-agenda", "meeting-minutes", "team-agenda", "team-minutes"):
             assert (repo.cwd / "templates" / f"{document}.{lang}.md.j2").is_file()
+
+
+def test_unwritable_target_writes_nothing(story: Story, tmp_path: Path) -> None:
+    ics = tmp_path / "a.ics"
+    out = story.run(
+        *("meeting", "agenda", "2026-CASEA", "--kind", "coordination", "--ics", str(ics)),
+        *("--out", str(tmp_path / "missing" / "a.md")),
+        code=2,
+    )
+    assert "does not exist" in out and not ics.exists()

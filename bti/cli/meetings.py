@@ -238,8 +238,11 @@ _WHAT = {"agenda": "agenda", "minutes": "minutes", "ics": "calendar invitation"}
 
 def _emit(out: Path | None, text: str, ics: Path | None, ics_text: str | None) -> None:
     """Write (or print) a document that has passed the privacy check, and its invitation."""
-    from bti.render import write_document
+    from bti.render import writable, write_document
 
+    for target in (ics, out):
+        if target is not None:
+            writable(target)
     if ics is not None and ics_text is not None:
         write_document(ics, ics_text)
     if out is not None:
