@@ -380,3 +380,12 @@ def push(path: Path, remote: str, branch: str) -> subprocess.CompletedProcess[st
 def changed_between(path: Path, old: str, new: str) -> list[str]:
     out = run(["diff", "--name-only", "-z", "--no-renames", old, new], path).stdout
     return [p for p in out.split("\x00") if p]
+
+
+def merge_commit_preview(path: Path, files: Sequence[str], message: str) -> str:
+    """Stage `files` and make the commit that would conclude the merge, without moving HEAD, so
+    it can be judged first. Returns its id."""
+    run(["add", "--", *files], path)
+    tree = run(["write-tree"], path).stdout.strip()
+    args = ["commit-tree", tree, "-p", "HEAD", "-p", "MERGE_HEAD", "-m", message]
+    return run(args, path).stdout.strip()

@@ -261,7 +261,7 @@ def _check_and_push(root: Path, branch: str, echo: Echo) -> bool:
     )
 
 
-def recheck(root: Path, commits: list[str], upstream: str | None) -> list[str]:
+def recheck(root: Path, commits: list[str], upstream: str | None, tip: str = "HEAD") -> list[str]:
     """The server's judgment of the commits about to be sent, and problems the merge itself
     brought into a case (a state neither side had, like two pending offers)."""
     from bti.replay import Judge
@@ -274,14 +274,15 @@ def recheck(root: Path, commits: list[str], upstream: str | None) -> list[str]:
                 if landed.violation.is_error:
                     lines.append(landed.render())
             if len(commit.parents) == 2 and not lines:
-                lines += _merge_state_problems(root, reader, commit.sha, commit.parents)
+                lines += _merge_state_problems(root, reader, commit.sha, commit.parents, tip)
     return lines
 
 
 def _merge_state_problems(
-    root: Path, reader: gitrepo.ObjectReader, sha: str, parents: tuple[str, ...]
+    root: Path, reader: gitrepo.ObjectReader, sha: str, parents: tuple[str, ...], tip: str
 ) -> list[str]:
-    """Errors `bti validate` finds in a merged case file that neither side's version had."""
+    """Errors `bti validate` finds in a merged case file that neither side's version had and
+    that are still there at `tip` (a later commit may have put them right)."""
     from bti.checks import judge, parse_case
     from bti.store import Repository
 
@@ -307,10 +308,13 @@ def _merge_state_problems(
             if data is not None:
                 known |= {(v.code, v.message) for v in judge(parse_case(data, path), ctx)}
         data = reader.read(f"{sha}:{path}")
-        if data is None:
+        now_data = reader.read(f"{tip}:{path}")
+        if data is None or now_data is None:
             continue
+        still = {(v.code, v.message) for v in judge(parse_case(now_data, path), ctx)}
         for violation in judge(parse_case(data, path), ctx):
-            if violation.is_error and (violation.code, violation.message) not in known:
+            key = (violation.code, violation.message)
+            if violation.is_error and key not in known and key in still:
                 lines.append(
                     violation.render() + " (the two sides together; fix it with a new change)"
                 )
@@ -330,7 +334,10 @@ def continue_sync(start: Path, echo: Echo) -> None:
     branch = gitrepo.current_branch(root)
     if branch is None:
         raise Refused("you are not on a branch", hint="run 'bti sync --abort'")
-    files = gitrepo.unmerged(root)
+    # The files still marked, and any already staged by an earlier try or changed since.
+    files = list(
+        dict.fromkeys(gitrepo.unmerged(root) + gitrepo.changed_files(root, untracked=False))
+    )
     problems = []
     for path in files:
         file = root / path
@@ -348,8 +355,17 @@ def continue_sync(start: Path, echo: Echo) -> None:
             "the conflict is not resolved yet:\n" + "\n".join(f"  {p}" for p in problems),
             hint=RESOLVE_HINT,
         )
-    ids = [Path(p).stem for p in files if is_case_path(p)]
-    message = MESSAGE + (f"; conflicts resolved in {', '.join(ids)}" if ids else "")
+    message = MESSAGE + " (conflicts resolved by hand)"
+    preview = gitrepo.merge_commit_preview(root, files, message)
+    upstream = gitrepo.rev(root, f"refs/remotes/{REMOTE}/{branch}")
+    found = recheck(root, [preview], upstream, tip=preview)
+    if found:
+        raise Refused(
+            "the merge was not made: the values chosen break the rules:\n"
+            + "\n".join(f"  {line}" for line in found),
+            hint="nothing was sent and the merge is still open: choose a value one of the two "
+            "sides had, then run 'bti sync --continue' (or 'bti sync --abort' to go back)",
+        )
     result = gitrepo.commit_merge(root, files, message)
     if result.returncode != 0:
         raise Refused(f"git could not finish the merge: {_git_words(result.stderr)}")

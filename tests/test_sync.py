@@ -278,8 +278,17 @@ def test_holder_changed_on_both_sides_is_a_clear_conflict_and_nothing_is_lost(
     assert welfare("sync", who=OTHER, now=at(11, 10)).exit_code == 1
     unfinished = welfare("sync", "--continue", who=OTHER, now=at(11, 11))
     assert unfinished.exit_code == 1 and "BTI002" in unfinished.output
-    _choose(path, NURSE)
-    done = welfare("sync", "--continue", who=OTHER, now=at(11, 12))
+    # A value neither side had (nobody handed the baton to the leader) is not accepted...
+    _choose(path, LEADER)
+    before = git(team["server"], "rev-parse", "main")
+    wrong = welfare("sync", "--continue", who=OTHER, now=at(11, 12))
+    assert wrong.exit_code == 1 and "BTI202" in wrong.output, wrong.output
+    assert "the merge was not made" in wrong.output
+    assert git(team["server"], "rev-parse", "main") == before
+    git(team["welfare"], "rev-parse", "-q", "--verify", "MERGE_HEAD")  # still open
+    # ... and the server's value is.
+    path.write_text(path.read_text().replace(f"holder: {LEADER}", f"holder: {NURSE}"))
+    done = welfare("sync", "--continue", who=OTHER, now=at(11, 13))
     assert done.exit_code == 0, done.output
     data = server_case(team)
     assert data["holder"] == NURSE
@@ -300,21 +309,6 @@ def _choose(path: Path, holder: str) -> None:
     text = "".join(kept)
     old = next(line for line in kept if line.startswith("holder:"))
     path.write_text(text.replace(old, f"holder: {holder}\n"))
-
-
-def test_a_resolution_nobody_handed_over_to_is_not_sent(team: dict[str, Path]) -> None:
-    case_id = str(team["case"])
-    school, welfare = Bti(team["school"]), Bti(team["welfare"])
-    _hand_over(school, case_id, NURSE, 9)
-    _hand_over(welfare, case_id, OTHER, 10)
-    school.ok("sync", who=NURSE, now=at(11))
-    assert welfare("sync", who=OTHER, now=at(11, 5)).exit_code == 1
-    _choose(case_file(team, "welfare"), LEADER)
-    before = git(team["server"], "rev-parse", "main")
-    result = welfare("sync", "--continue", who=OTHER, now=at(11, 6))
-    assert result.exit_code == 1 and "BTI202" in result.output, result.output
-    assert "nothing was sent" in result.output
-    assert git(team["server"], "rev-parse", "main") == before
 
 
 # -- what sync refuses, and what the server refuses ----------------------------------------------------
