@@ -57,6 +57,12 @@ def schema_message(error: Any) -> str:
     shown = repr(error.get("input"))[:60]
     if kind == "missing":
         return f"'{name}' is missing — add it"
+    if kind == "extra_forbidden" and loc == ("merge_conflict",):
+        return (
+            "the case has a merge conflict that is not resolved yet — for each field listed "
+            "under merge_conflict keep the right value, delete the merge_conflict block and run "
+            "'bti sync --continue' (or 'bti sync --abort' to go back)"
+        )
     if kind == "extra_forbidden":
         close = difflib.get_close_matches(last, _KNOWN_FIELDS, n=1)
         tip = f" (did you mean '{close[0]}'?)" if close else ""

@@ -155,9 +155,10 @@ def _parse_raw(line: str) -> FileChange | None:
     return FileChange(path, None if old == ZERO else old, None if new == ZERO else new)
 
 
-def staged_changes(path: Path) -> list[FileChange]:
-    """What the next commit would change: the index against HEAD (or nothing, before the first)."""
-    base = "HEAD" if has_head(path) else EMPTY_TREE
+def staged_changes(path: Path, against: str | None = None) -> list[FileChange]:
+    """What the next commit would change: the index against HEAD (or `against`; the empty tree
+    before the first commit)."""
+    base = against or ("HEAD" if has_head(path) else EMPTY_TREE)
     out = run(["diff-index", "--cached", "--raw", "--no-abbrev", "--no-renames", base], path).stdout
     return [c for c in map(_parse_raw, out.splitlines()) if c is not None]
 

@@ -155,6 +155,9 @@ def pre_commit(path: Path) -> HookResult:
     changes = [c for c in gitrepo.staged_changes(root) if watched(c.path)]
     if not changes:
         return HookResult()
+    other = gitrepo.rev(root, "MERGE_HEAD")
+    if other is not None:
+        return _pre_commit_merge(root, other)
     author = gitrepo.author(root).email
     result = HookResult()
     with gitrepo.ObjectReader(root) as reader:
@@ -187,6 +190,23 @@ def pre_commit(path: Path) -> HookResult:
             ctx = Context(config, people, now, author, change.path)
             _add(result, author_known(people, author, change.path))
             _add(result, judge_change(before, after, ctx))
+    return result
+
+
+def _pre_commit_merge(root: Path, other: str) -> HookResult:
+    """Concluding a merge by hand (`git commit` after resolving): judge the merge to be made the
+    way the server will, against what merging the two sides by meaning gives."""
+    from bti.replay import Judge
+
+    head = gitrepo.rev(root, "HEAD")
+    if head is None:
+        return HookResult()
+    me = gitrepo.author(root)
+    commit = gitrepo.Commit(gitrepo.ZERO, (head, other), me.name, me.email, clock.now().isoformat())
+    diffs = [gitrepo.staged_changes(root), gitrepo.staged_changes(root, against=other)]
+    result = HookResult()
+    with gitrepo.ObjectReader(root) as reader:
+        _add(result, [landed.violation for landed in Judge(root, reader).judge(commit, diffs)])
     return result
 
 

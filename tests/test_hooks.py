@@ -158,8 +158,33 @@ def test_hook_outside_a_bti_repository_does_nothing(git_repo: Path) -> None:
 def test_someone_outside_the_directory_cannot_commit_a_case_change(repo: Bti) -> None:
     case_id = new_case(repo, who=HOLDER)
     path = repo.cwd / "cases" / f"{case_id}.yaml"
-    path.write_text(path.read_text() + "  - time: 2026-01-05T10:00:00+01:00\n"
-                    "    author: ukjent@fjordvik.example\n    kind: note\n    text: Hei.\n")
+    path.write_text(
+        path.read_text() + "  - time: 2026-01-05T10:00:00+01:00\n"
+        "    author: ukjent@fjordvik.example\n    kind: note\n    text: Hei.\n"
+    )
     git(repo.cwd, "add", "-A")
     result = commit(repo.cwd, f"{case_id}: entry", "ukjent@fjordvik.example")
     assert result.returncode != 0 and "BTI010" in result.stderr
+
+
+def test_concluding_a_merge_by_hand_is_judged_like_the_server_does(repo: Bti) -> None:
+    case_id = new_case(repo, who=HOLDER)
+    path = repo.cwd / "cases" / f"{case_id}.yaml"
+    git(repo.cwd, "checkout", "-q", "-b", "side")
+    repo.ok("log", "add", case_id, "Fra sidegrenen.", who=HOLDER)
+    git(repo.cwd, "checkout", "-q", "main")
+    repo.ok("log", "add", case_id, "Fra hovedgrenen.", who=HOLDER)
+    git(repo.cwd, "merge", "-q", "--no-commit", "--no-ff", "side", env=git_env(HOLDER))
+    text = path.read_text()
+    assert "Fra sidegrenen." in text and "Fra hovedgrenen." in text
+    # Slipping a holder change into the merge is refused ...
+    path.write_text(text.replace(f"holder: {HOLDER}", f"holder: {NURSE}"))
+    git(repo.cwd, "add", "-A")
+    refused = commit(repo.cwd, "merge side")
+    assert refused.returncode != 0 and "BTI202" in refused.stderr
+    # ... the lawful union passes.
+    path.write_text(text)
+    git(repo.cwd, "add", "-A")
+    done = commit(repo.cwd, "merge side")
+    assert done.returncode == 0, done.stderr
+    assert len(git(repo.cwd, "log", "-1", "--format=%P").split()) == 2

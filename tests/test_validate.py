@@ -265,3 +265,16 @@ def test_random_bytes_never_raise(data: bytes) -> None:
     parsed = parse_case(data, "cases/x.yaml")
     assert parsed.case is None
     assert all(p.code in ("BTI001", "BTI002") for p in parsed.problems)
+
+
+def test_an_unresolved_merge_conflict_says_what_to_do(repo: Bti) -> None:
+    case_id, path = _case_file(repo)
+    text = path.read_text().replace(
+        "schema_version: 1",
+        "merge_conflict:\n  - field: holder\n    yours: a@x.no\n    incoming: b@x.no\nschema_version: 1",
+    )
+    path.write_text(text)
+    code, lines = _validate(repo)
+    assert code == 1
+    line = next(line for line in lines if "merge_conflict" in line)
+    assert "BTI002" in line and "bti sync --continue" in line and "bti sync --abort" in line
