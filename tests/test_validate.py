@@ -268,7 +268,7 @@ def test_random_bytes_never_raise(data: bytes) -> None:
 
 
 def test_an_unresolved_merge_conflict_says_what_to_do(repo: Bti) -> None:
-    case_id, path = _case_file(repo)
+    _, path = _case_file(repo)
     text = path.read_text().replace(
         "schema_version: 1",
         "merge_conflict:\n  - field: holder\n    yours: a@x.no\n    incoming: b@x.no\nschema_version: 1",
