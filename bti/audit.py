@@ -25,6 +25,9 @@ from bti.rules import Violation
 from bti.rules.core import Severity
 
 Progress = Callable[[int, int], None]
+# Writing the newest versions costs about as much as parsing 500 of them again: worth it after a
+# long run, not after every short one (a version that is not remembered is simply parsed).
+TIPS_AFTER = 2_000
 _CODE = Path(__file__).resolve().parent
 
 
@@ -175,7 +178,8 @@ def verify(
                     result.judged += 1
                 if progress:
                     progress(min(start + step, len(todo)), len(todo))
-            _save_tips(tips, judge.newest())
+            if tips is not None and (result.judged >= TIPS_AFTER or not tips.exists()):
+                _save_tips(tips, judge.newest())
         store.flush()
     for sha in commits:
         if sha in judged:
