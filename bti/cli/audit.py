@@ -26,11 +26,11 @@ def audit() -> None:
 @format_option()
 def audit_log(case_id: str, lang: str | None, fmt: str) -> None:
     """The story of one case from git, oldest first: when, who, and what happened."""
-    from bti.audit import story, when
     from bti.errors import InputError
     from bti.models import CASE_ID_RE
     from bti.output import render_rows
     from bti.store import Repository
+    from bti.story import story, when
 
     repo = Repository.find()
     case_id = case_id.strip().upper()

@@ -145,3 +145,14 @@ def show_outcome(outcome: Any) -> None:
         click.echo(violation.render(), err=True)
     for note in outcome.notes:
         click.echo(f"note: {note}", err=True)
+
+
+def change_case(case_id: str, action: Any, no_commit: bool, **kwargs: Any) -> None:
+    """Load the case, apply `action`, judge, write, commit, report."""
+    from bti.session import Session
+
+    session = Session.start()
+    session.person()
+    loaded = session.repo.load_case(case_id)
+    change = action(loaded.case, session.act, **kwargs)
+    show_outcome(session.apply(loaded, change, commit=not no_commit))

@@ -1,34 +1,22 @@
-"""Commands on one case: open, read, close; guardians, entries, consent, services, level, measures,
-handovers. Each mutating command is one judged change and one commit by the acting person."""
+"""Commands on one case: open, list, show, close, reopen; guardians and log entries. Each mutating
+command is one judged change and one commit by the acting person."""
 
 from __future__ import annotations
 
 import datetime as dt
-import sys
-from typing import Any, cast
+from typing import cast
 
 import click
 
 from bti.cli.base import (
     DATE,
+    change_case,
     echo_out,
     format_option,
     main,
     no_commit_option,
     show_outcome,
-    split_list,
 )
-
-
-def _change(case_id: str, action: Any, no_commit: bool, **kwargs: Any) -> None:
-    """Load the case, apply `action`, judge, write, commit, report."""
-    from bti.session import Session
-
-    session = Session.start()
-    session.person()
-    loaded = session.repo.load_case(case_id)
-    change = action(loaded.case, session.act, **kwargs)
-    show_outcome(session.apply(loaded, change, commit=not no_commit))
 
 
 @main.group()
@@ -205,7 +193,7 @@ def case_close(case_id: str, reason: str, no_commit: bool) -> None:
     """Close a case. A closed case is kept; it changes again only by reopening it."""
     from bti import actions
 
-    _change(case_id, actions.close, no_commit, reason=reason)
+    change_case(case_id, actions.close, no_commit, reason=reason)
 
 
 @case.command("reopen")
@@ -216,7 +204,7 @@ def case_reopen(case_id: str, reason: str, no_commit: bool) -> None:
     """Reopen a closed case, with the reason."""
     from bti import actions
 
-    _change(case_id, actions.reopen, no_commit, reason=reason)
+    change_case(case_id, actions.reopen, no_commit, reason=reason)
 
 
 @main.group()
@@ -240,7 +228,7 @@ def guardian_add(
     """Record a guardian; by default with parental responsibility."""
     from bti import actions
 
-    _change(
+    change_case(
         case_id,
         actions.add_guardian,
         no_commit,
@@ -270,289 +258,4 @@ def log_add(case_id: str, text: str, kind: str, no_commit: bool) -> None:
     """Add an entry to the case's log. Entries are never edited: correct with a new one."""
     from bti import actions
 
-    _change(case_id, actions.add_entry, no_commit, text=text, kind=kind)
-
-
-@main.group()
-def consent() -> None:
-    """Consent (samtykke): who may share, for which services, for how long."""
-
-
-@consent.command("add")
-@click.argument("case_id")
-@click.option(
-    "--given-by",
-    required=True,
-    help="Comma-separated guardian names, or 'subject' for the young person's own.",
-)
-@click.option("--services", required=True, help="Comma-separated service ids the consent covers.")
-@click.option("--purpose", required=True, help="What the information may be shared for.")
-@click.option("--given", type=DATE, default=None, help="Date given (default: today).")
-@click.option("--expires", type=DATE, default=None, help="Last day the consent is valid.")
-@no_commit_option
-def consent_add(
-    case_id: str,
-    given_by: str,
-    services: str,
-    purpose: str,
-    given: dt.date | None,
-    expires: dt.date | None,
-    no_commit: bool,
-) -> None:
-    """Record a consent: by guardians with parental responsibility, or the subject when allowed."""
-    from bti import actions, clock
-
-    _change(
-        case_id,
-        actions.add_consent,
-        no_commit,
-        given_by=split_list(given_by),
-        services=split_list(services),
-        purpose=purpose,
-        given=given or clock.today(),
-        expires=expires,
-    )
-
-
-@consent.command("withdraw")
-@click.argument("case_id")
-@click.argument("consent_id")
-@click.option("--reason", default=None, help="Why, if the person said.")
-@no_commit_option
-def consent_withdraw(case_id: str, consent_id: str, reason: str | None, no_commit: bool) -> None:
-    """Record a withdrawal; the case goes to level 0 unless other consents still cover it."""
-    from bti import actions
-    from bti.rules.consent import uncovered
-    from bti.session import Session
-
-    session = Session.start()
-    session.person()
-    loaded = session.repo.load_case(case_id)
-    trial = actions.withdraw_consent(
-        loaded.case, session.act, consent_id.lower(), reason, still_covered=True
-    )
-    ctx = session.context(session.repo.relative(loaded.path))
-    from bti.rules.consent import covering
-
-    covered = bool(covering(trial.case, ctx, honour_expiry=True)) and not uncovered(
-        trial.case, ctx, honour_expiry=True
-    )
-    change = (
-        trial
-        if covered
-        else actions.withdraw_consent(
-            loaded.case, session.act, consent_id.lower(), reason, still_covered=False
-        )
-    )
-    show_outcome(session.apply(loaded, change, commit=not no_commit))
-
-
-@main.group()
-def service() -> None:
-    """Services: define the municipality's services; add or remove them in a case."""
-
-
-@service.command("define")
-@click.argument("service_id")
-@click.option("--name", required=True, help="The service's name as documents show it.")
-@click.option("--external", is_flag=True, help="Outside the municipality (BUP, specialist health).")
-@no_commit_option
-def service_define(service_id: str, name: str, external: bool, no_commit: bool) -> None:
-    """Define (or rename) a service of the municipality in bti.yaml. Leaders only."""
-    from bti.errors import InputError
-    from bti.models import Service
-    from bti.session import Session
-
-    session = Session.start()
-    session.leader()
-    config = session.repo.config
-    try:
-        new = Service(id=service_id, name=name, external=external)
-    except ValueError:
-        raise InputError(
-            f"'{service_id}' is not a service id",
-            hint="use lowercase letters, digits, - or _, like ppt or skole",
-        ) from None
-    existed = config.service(service_id) is not None
-    services = [new if s.id == service_id else s for s in config.services]
-    updated = config.model_copy(update={"services": services if existed else [*services, new]})
-    summary = f"service {service_id} {'renamed' if existed else 'defined'}"
-    show_outcome(session.save_settings("bti.yaml", config, updated, summary, commit=not no_commit))
-
-
-@service.command("add")
-@click.argument("case_id")
-@click.argument("service_id")
-@no_commit_option
-def service_add(case_id: str, service_id: str, no_commit: bool) -> None:
-    """Involve a service in a case. A valid consent must cover it."""
-    from bti import actions
-
-    _change(case_id, actions.add_service, no_commit, service=service_id)
-
-
-@service.command("remove")
-@click.argument("case_id")
-@click.argument("service_id")
-@no_commit_option
-def service_remove(case_id: str, service_id: str, no_commit: bool) -> None:
-    """Take a service out of a case."""
-    from bti import actions
-
-    _change(case_id, actions.remove_service, no_commit, service=service_id)
-
-
-@main.group()
-def level() -> None:
-    """The level (nivå 0–3) of a case."""
-
-
-@level.command("set")
-@click.argument("case_id")
-@click.argument("new_level", type=click.IntRange(0, 3))
-@click.option("--reason", required=True, help="Why the level changes (goes into the log).")
-@click.option("--step", type=click.IntRange(1, 5), default=None, help="The step (trinn 1–5).")
-@no_commit_option
-def level_set(case_id: str, new_level: int, reason: str, step: int | None, no_commit: bool) -> None:
-    """Change the level. Level ≥ 1 needs consent and a holder; 2 needs ≥ 2 services; 3 needs ≥ 3."""
-    from bti import actions
-
-    _change(case_id, actions.set_level, no_commit, level=new_level, reason=reason, step=step)
-
-
-@main.group()
-def measure() -> None:
-    """Measures (tiltak) and their evaluations."""
-
-
-@measure.command("add")
-@click.argument("case_id")
-@click.argument("text")
-@click.option("--responsible", required=True, help="Email of the person responsible.")
-@click.option("--service", "service_id", required=True, help="The service carrying it out.")
-@click.option("--evaluate-by", type=DATE, required=True, help="Evaluate by this date.")
-@click.option("--start", type=DATE, default=None, help="Start date (default: today).")
-@no_commit_option
-def measure_add(
-    case_id: str,
-    text: str,
-    responsible: str,
-    service_id: str,
-    evaluate_by: dt.date,
-    start: dt.date | None,
-    no_commit: bool,
-) -> None:
-    """Add a measure with a responsible person and an evaluate-by date."""
-    from bti import actions
-
-    _change(
-        case_id,
-        actions.add_measure,
-        no_commit,
-        text=text,
-        responsible=responsible.lower(),
-        service=service_id,
-        evaluate_by=evaluate_by,
-        start=start,
-    )
-
-
-@measure.command("evaluate")
-@click.argument("case_id")
-@click.argument("measure_id")
-@click.option(
-    "--outcome",
-    type=click.Choice(["end", "continue", "adjust", "refer"]),
-    required=True,
-    help="end · continue (effect, not there yet) · adjust · refer (other services).",
-)
-@click.option("--note", required=True, help="What the evaluation found.")
-@click.option(
-    "--voice", default=None, help="The child's own view. Asked for when the child is 7 or older."
-)
-@click.option(
-    "--next-by",
-    type=DATE,
-    default=None,
-    help="The next evaluate-by date, when the measure goes on (continue or adjust).",
-)
-@no_commit_option
-def measure_evaluate(
-    case_id: str,
-    measure_id: str,
-    outcome: str,
-    note: str,
-    voice: str | None,
-    next_by: dt.date | None,
-    no_commit: bool,
-) -> None:
-    """Evaluate a measure; records the child's voice (barnets stemme) from age 7."""
-    from bti import actions, clock
-    from bti.session import Session
-
-    session = Session.start()
-    session.person()
-    loaded = session.repo.load_case(case_id)
-    subject = loaded.case.subject
-    if (
-        voice is None
-        and subject.kind in ("child", "youth")
-        and clock.age(subject.born, session.time.date()) >= 7
-    ):
-        if not sys.stdin.isatty():
-            from bti.errors import InputError
-
-            raise InputError(
-                "the child is 7 or older and must be heard (barneloven § 31)",
-                hint="give the child's own view with --voice '…'",
-            )
-        voice = click.prompt("The child's own view (barnets stemme)").strip() or None
-    change = actions.evaluate_measure(
-        loaded.case,
-        session.act,
-        measure_id.lower(),
-        outcome=outcome,
-        note=note,
-        voice=voice,
-        next_by=next_by,
-    )
-    show_outcome(session.apply(loaded, change, commit=not no_commit))
-
-
-@main.group()
-def handover() -> None:
-    """Handing the baton (stafettpinnen) to a new holder: offer, then accept or decline."""
-
-
-@handover.command("offer")
-@click.argument("case_id")
-@click.option("--to", "to", required=True, help="Email of the proposed new holder.")
-@click.option("--reason", default=None, help="Why the baton should move.")
-@no_commit_option
-def handover_offer(case_id: str, to: str, reason: str | None, no_commit: bool) -> None:
-    """Offer the baton. The holder keeps it until the new holder accepts."""
-    from bti import actions
-
-    _change(case_id, actions.offer_handover, no_commit, to=to.lower(), reason=reason)
-
-
-@handover.command("accept")
-@click.argument("case_id")
-@no_commit_option
-def handover_accept(case_id: str, no_commit: bool) -> None:
-    """Accept the baton offered to you; you become the holder."""
-    from bti import actions
-
-    _change(case_id, actions.answer_handover, no_commit, accept=True, note=None)
-
-
-@handover.command("decline")
-@click.argument("case_id")
-@click.option("--reason", default=None, help="Why you decline.")
-@no_commit_option
-def handover_decline(case_id: str, reason: str | None, no_commit: bool) -> None:
-    """Decline the baton offered to you; the holder keeps it. The person who made the offer (or
-    the holder) can take it back the same way."""
-    from bti import actions
-
-    _change(case_id, actions.answer_handover, no_commit, accept=False, note=reason)
+    change_case(case_id, actions.add_entry, no_commit, text=text, kind=kind)

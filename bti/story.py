@@ -1,0 +1,251 @@
+"""`bti audit log`: a case's story told from git, in the product's words, derived from the versions
+of its file (never from commit messages)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from bti import gitrepo
+from bti.models import Case, Directory
+from bti.replay import Judge, is_case_path
+
+WORDS: dict[str, dict[str, str]] = {
+    "opened": {
+        "nb": "opprettet på nivå {level} ({service})",
+        "nn": "oppretta på nivå {level} ({service})",
+        "en": "opened at level {level} ({service})",
+    },
+    "deleted": {
+        "nb": "saksfilen ble slettet",
+        "nn": "saksfila vart sletta",
+        "en": "the case file was deleted",
+    },
+    "unreadable": {
+        "nb": "filen kunne ikke leses ({problem})",
+        "nn": "fila kunne ikkje lesast ({problem})",
+        "en": "the file could not be read ({problem})",
+    },
+    "level": {
+        "nb": "nivå {old} → {new}{reason}",
+        "nn": "nivå {old} → {new}{reason}",
+        "en": "level {old} → {new}{reason}",
+    },
+    "step": {"nb": "trinn {old} → {new}", "nn": "trinn {old} → {new}", "en": "step {old} → {new}"},
+    "closed": {"nb": "avsluttet", "nn": "avslutta", "en": "closed"},
+    "reopened": {"nb": "gjenåpnet", "nn": "opna att", "en": "reopened"},
+    "consent": {
+        "nb": "samtykke {id} gitt av {by}, for {services}",
+        "nn": "samtykke {id} gitt av {by}, for {services}",
+        "en": "consent {id} given by {by}, covering {services}",
+    },
+    "withdrawn": {
+        "nb": "samtykke {id} trukket tilbake",
+        "nn": "samtykke {id} trekt tilbake",
+        "en": "consent {id} withdrawn",
+    },
+    "joined": {
+        "nb": "tjenesten {service} ble med",
+        "nn": "tenesta {service} vart med",
+        "en": "service {service} joined",
+    },
+    "left": {
+        "nb": "tjenesten {service} gikk ut",
+        "nn": "tenesta {service} gjekk ut",
+        "en": "service {service} left",
+    },
+    "offered": {
+        "nb": "stafettpinnen tilbudt {to}",
+        "nn": "stafettpinnen tilboden {to}",
+        "en": "handover offered to {to}",
+    },
+    "accepted": {
+        "nb": "stafettpinnen tatt imot av {to}",
+        "nn": "stafettpinnen teken imot av {to}",
+        "en": "handover accepted by {to}",
+    },
+    "declined": {
+        "nb": "stafettpinnen avslått ({to})",
+        "nn": "stafettpinnen avslått ({to})",
+        "en": "handover declined ({to})",
+    },
+    "holder": {
+        "nb": "stafettholder {old} → {new}",
+        "nn": "stafetthaldar {old} → {new}",
+        "en": "holder {old} → {new}",
+    },
+    "measure": {
+        "nb": "tiltak {id} satt i gang ({service})",
+        "nn": "tiltak {id} sett i gang ({service})",
+        "en": "measure {id} added ({service})",
+    },
+    "evaluated": {
+        "nb": "tiltak {id} evaluert: {outcome}",
+        "nn": "tiltak {id} evaluert: {outcome}",
+        "en": "measure {id} evaluated: {outcome}",
+    },
+    "meeting": {
+        "nb": "møte {id} registrert ({kind})",
+        "nn": "møte {id} registrert ({kind})",
+        "en": "meeting {id} recorded ({kind})",
+    },
+    "guardian": {
+        "nb": "foresatt registrert ({relation})",
+        "nn": "føresett registrert ({relation})",
+        "en": "guardian recorded ({relation})",
+    },
+    "entry": {
+        "nb": "logginnslag lagt til ({kind})",
+        "nn": "logginnslag lagt til ({kind})",
+        "en": "entry added ({kind})",
+    },
+    "voice": {
+        "nb": "barnets stemme registrert",
+        "nn": "barnet si stemme registrert",
+        "en": "the child's voice recorded",
+    },
+    "edited": {"nb": "endret: {fields}", "nn": "endra: {fields}", "en": "changed: {fields}"},
+}
+
+
+def _say(key: str, lang: str, **values: object) -> str:
+    table = WORDS[key]
+    return table.get(lang, table["en"]).format(**values)
+
+
+def describe(before: Case | None, after: Case | None, lang: str = "en") -> list[str]:
+    """What a change did to a case, in the product's words, derived from the two versions."""
+    if after is None:
+        return [_say("deleted", lang)] if before is not None else []
+    if before is None:
+        return [_say("opened", lang, level=after.level, service=after.owner_service)]
+    said: list[str] = []
+    new_log = after.log[len(before.log) :] if after.log[: len(before.log)] == before.log else []
+    if before.level != after.level:
+        reason = next(
+            (
+                f": {e.text.split(': ', 1)[-1]}"
+                for e in new_log
+                if e.event == f"level:{after.level}" and ": " in e.text
+            ),
+            "",
+        )
+        said.append(_say("level", lang, old=before.level, new=after.level, reason=reason))
+    elif before.step != after.step:
+        said.append(_say("step", lang, old=before.step, new=after.step))
+    if before.status != after.status:
+        said.append(_say("closed" if after.status == "closed" else "reopened", lang))
+    old_consents = {c.id: c for c in before.consents}
+    for consent in after.consents:
+        old = old_consents.get(consent.id)
+        if old is None:
+            said.append(
+                _say(
+                    "consent",
+                    lang,
+                    id=consent.id,
+                    by=", ".join(consent.given_by),
+                    services=", ".join(consent.services),
+                )
+            )
+        if consent.withdrawn is not None and (old is None or old.withdrawn is None):
+            said.append(_say("withdrawn", lang, id=consent.id))
+    said += [_say("joined", lang, service=s) for s in after.services if s not in before.services]
+    said += [_say("left", lang, service=s) for s in before.services if s not in after.services]
+    old_handovers = {h.id: h for h in before.handovers}
+    for handover in after.handovers:
+        old_h = old_handovers.get(handover.id)
+        if old_h is None:
+            said.append(_say("offered", lang, to=handover.to))
+        if handover.status != "offered" and (old_h is None or old_h.status == "offered"):
+            said.append(_say(handover.status, lang, to=handover.to))
+    if before.holder != after.holder and not any(
+        h.status == "accepted" and h.to == after.holder
+        for h in after.handovers
+        if old_handovers.get(h.id) is None or old_handovers[h.id].status == "offered"
+    ):
+        said.append(_say("holder", lang, old=before.holder, new=after.holder))
+    old_measures = {m.id: m for m in before.measures}
+    for measure in after.measures:
+        old_m = old_measures.get(measure.id)
+        if old_m is None:
+            said.append(_say("measure", lang, id=measure.id, service=measure.service))
+        done = len(old_m.evaluations) if old_m else 0
+        for evaluation in measure.evaluations[done:]:
+            said.append(_say("evaluated", lang, id=measure.id, outcome=evaluation.outcome))
+    known_meetings = {m.id for m in before.meetings}
+    said += [
+        _say("meeting", lang, id=m.id, kind=m.kind)
+        for m in after.meetings
+        if m.id not in known_meetings
+    ]
+    known_guardians = {g.name for g in before.guardians}
+    said += [
+        _say("guardian", lang, relation=g.relation)
+        for g in after.guardians
+        if g.name not in known_guardians
+    ]
+    for entry in new_log:
+        if entry.kind == "voice":
+            said.append(_say("voice", lang))
+        elif entry.kind != "event":
+            said.append(_say("entry", lang, kind=entry.kind))
+    if not said:
+        fields = [
+            name
+            for name in type(after).model_fields
+            if getattr(before, name) != getattr(after, name)
+        ]
+        if fields:
+            said.append(_say("edited", lang, fields=", ".join(fields)))
+    return said
+
+
+@dataclass(frozen=True)
+class StoryLine:
+    commit: str
+    time: str
+    name: str
+    email: str
+    what: str
+
+
+def story(root: Path, case_id: str, people: Directory, lang: str = "en") -> list[StoryLine]:
+    """The case's history, oldest first, one line per commit that changed its file. Commits on
+    both sides of a merge are followed; the merges themselves add nothing of their own."""
+    path = f"cases/{case_id}.yaml"
+    if not gitrepo.has_head(root):
+        return []
+    shas = gitrepo.run(
+        ["rev-list", "--reverse", "--topo-order", "--no-merges", "HEAD", "--", path], root
+    ).stdout.split()
+    lines: list[StoryLine] = []
+    with gitrepo.ObjectReader(root) as reader:
+        judge = Judge(root, reader)
+        for commit, diffs in gitrepo.history(root, shas):
+            change = next((c for c in diffs[0] if c.path == path), None) if diffs else None
+            if change is None or not is_case_path(change.path):
+                continue
+            before = judge.parsed(change.old, path)
+            after = judge.parsed(change.new, path, previous=change.old)
+            if after is not None and after.case is None:
+                problem = after.problems[0].message if after.problems else ""
+                what = [_say("unreadable", lang, problem=problem)]
+            else:
+                what = describe(
+                    before.case if before else None, after.case if after else None, lang
+                )
+            person = people.get(commit.author_email)
+            name = person.name if person else commit.author_name
+            for item in what or ["—"]:
+                lines.append(StoryLine(commit.sha, commit.time, name, commit.author_email, item))
+    return lines
+
+
+def when(iso: str) -> str:
+    """A commit time as a person reads it: 2026-11-23 14:05."""
+    try:
+        return dt.datetime.fromisoformat(iso).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return iso
