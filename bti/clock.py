@@ -21,8 +21,9 @@ def now() -> dt.datetime:
     fixed = os.environ.get("BTI_NOW")
     if fixed:
         value = dt.datetime.fromisoformat(fixed)
-        return value if value.tzinfo else value.replace(tzinfo=zone())
-    current = dt.datetime.now(zone()).replace(microsecond=0)
+        current = value.astimezone(zone()) if value.tzinfo else value.replace(tzinfo=zone())
+    else:
+        current = dt.datetime.now(zone()).replace(microsecond=0)
     # A fixed offset writes as +01:00 and compares equal after reading it back.
     offset = current.utcoffset() or dt.timedelta(0)
     return current.replace(tzinfo=dt.timezone(offset))

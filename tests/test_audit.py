@@ -7,6 +7,7 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -54,7 +55,7 @@ def _level1(repo: Bti) -> str:
 def test_a_lawful_history_verifies_and_is_remembered(repo: Bti) -> None:
     _level1(repo)
     code, landed, err = _verify(repo)
-    assert code == 0 and landed == []
+    assert code == 0 and landed == [], (landed, err)
     count = int(git(repo.cwd, "rev-list", "--count", "HEAD"))
     assert f"{count} commits checked ({count} judged now" in err
     again = repo("audit", "verify")
@@ -304,3 +305,31 @@ def test_reading_only_appended_entries_equals_reading_the_whole_file(
         assert whole.case is not None and fast.case == whole.case
     else:
         assert whole.case is None or whole.case.log[: len(previous.case.log)] == previous.case.log  # type: ignore[union-attr]
+
+
+def test_a_late_evening_commit_is_judged_by_the_norwegian_date(
+    repo: Bti, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """23:30 UTC on 23 November is 00:30 on 24 November in Norway: nothing is 'in the future'."""
+    late = {"BTI_NOW": "2026-11-23T23:30:00+00:00"}
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2026-11-23T23:30:05+00:00")
+    case_id = (
+        repo.ok(
+            "case",
+            "new",
+            "--service",
+            "skole",
+            "--name",
+            "Ola Testesen",
+            "--born",
+            "2015-03-02",
+            who=HOLDER,
+            now=late["BTI_NOW"],
+        )
+        .output.strip()
+        .splitlines()[-1]
+    )
+    opened = json.loads(repo.ok("case", "show", case_id, "--format", "json").output)["opened"]
+    assert opened == "2026-11-24"
+    code, landed, _ = _verify(repo)
+    assert code == 0 and landed == [], landed

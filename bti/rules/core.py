@@ -70,7 +70,10 @@ class Context:
 
     @property
     def today(self) -> dt.date:
-        return self.time.date()
+        """The date in Norway at `time`: a commit made at 23:30 UTC in November is tomorrow's."""
+        from bti.clock import zone
+
+        return self.time.astimezone(zone()).date()
 
 
 StateCheck = Callable[["Case", Context], Iterable[Finding]]
