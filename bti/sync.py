@@ -14,7 +14,8 @@ from pathlib import Path
 
 from bti import gitrepo, yamlio
 from bti.errors import InputError, Refused
-from bti.merge import CONFLICT_KEY, merge_texts
+from bti.merge import CONFLICT_KEY
+from bti.mergefile import merge_texts
 from bti.replay import is_case_path
 from bti.store import CONFIG, PEOPLE
 

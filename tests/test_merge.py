@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from bti import store, yamlio
 from bti.checks import judge_change, parse_case
-from bti.merge import merge_texts, reference
+from bti.merge import reference
+from bti.mergefile import merge_texts
 from bti.models import Case
 from bti.rules import Context
 from tests.rulekit import CONFIG, HOLDER, NURSE, PEOPLE, at, entry, level1, measure
