@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from bti.meetings import plain_date
 from bti.models import Case, Config, Consent
 from bti.render import Deadline
+from bti.words import plain_date
 
 KINDS = ("evaluation", "consent", "handover", "level0", "followup")
 

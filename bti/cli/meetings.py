@@ -264,7 +264,7 @@ def _case_document(
     out: Path | None,
     invite: tuple[Path, dt.time, int] | None,
 ) -> None:
-    from bti import clock, meetings, render
+    from bti import clock, meetings, render, words
     from bti.errors import Refused
     from bti.store import Repository
 
@@ -281,7 +281,7 @@ def _case_document(
         case, repo.config, repo.people, kind=kind, day=day, place=place, lang=lang
     )
     text = render.render(repo.root, f"meeting-{document}", lang, vars(data))
-    render.check_document(text, f"{meetings.kind_name(kind, 'en').lower()} {_WHAT[document]}")
+    render.check_document(text, f"{words.kind_name(kind, 'en').lower()} {_WHAT[document]}")
     ics_text = None
     if invite is not None:
         attendees = tuple(p.email for p in data.staff if "@" in p.email)
@@ -402,7 +402,7 @@ def _record(
 
     from pydantic import ValidationError
 
-    from bti import actions, meetings
+    from bti import actions, words
     from bti.errors import InputError
     from bti.models import Entry, MeetingKind
     from bti.session import Session
@@ -420,7 +420,7 @@ def _record(
             participants=participants,
             summary=summary or None,
         )
-        text = meetings.held_text(kind, day, lang, summary or None)
+        text = words.held_text(kind, day, lang, summary or None)
         change.case.log.append(
             Entry(time=session.time, author=session.email, kind="meeting", text=text)
         )
