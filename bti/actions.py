@@ -348,4 +348,7 @@ def record_meeting(
         recorded_by=act.email,
     )
     new.meetings.append(meeting)
+    from bti.words import held_text
+
+    _log(new, act, held_text(kind, day, act.lang, summary), "meeting")
     return Change(new, f"meeting {meeting.id} recorded")

@@ -1,0 +1,213 @@
+"""The documents people read about meetings and deadlines: a case meeting's agenda and minutes, a
+team meeting's, and the list of what is due — rendered from templates and checked by the privacy
+rules before anything is written. The command line only prints or writes what these return."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bti.models import Case
+from bti.store import Repository
+
+
+@dataclass(frozen=True)
+class Invite:
+    """A calendar invitation to go with a document: where to write it, when, how long."""
+
+    path: Path
+    start: dt.time
+    minutes: int
+
+
+@dataclass
+class Document:
+    text: str
+    ics: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+_SUMMARY = {"nb": "{title} – sak {id}", "nn": "{title} – sak {id}", "en": "{title} – case {id}"}
+_DESCRIPTION = {
+    "nb": "Stafettlogg {id}. Dagsorden fra stafettholder.",
+    "nn": "Stafettlogg {id}. Dagsorden frå stafetthaldaren.",
+    "en": "Relay log {id}. The agenda comes from the holder.",
+}
+_WHAT = {"agenda": "agenda", "minutes": "minutes", "ics": "calendar invitation"}
+
+
+def case_document(
+    document: str,
+    case_id: str,
+    kind: str,
+    day: dt.date | None,
+    place: str | None,
+    lang: str | None,
+    invite: Invite | None,
+) -> Document:
+    """The agenda or minutes of a case meeting, checked by the privacy rules, with its invitation."""
+    from bti import clock, meetings, render, words
+    from bti.errors import Refused
+    from bti.store import Repository
+
+    repo = Repository.find()
+    case = repo.load_case(case_id).case
+    if case.status == "closed":
+        raise Refused(
+            f"case {case.id} is closed, so no meetings are held in it",
+            hint=f"reopen it first: bti case reopen {case.id} --reason '…'",
+        )
+    lang = lang or repo.config.language
+    day = day or clock.today()
+    data = meetings.case_meeting(
+        case, repo.config, repo.people, kind=kind, day=day, place=place, lang=lang
+    )
+    text = render.render(repo.root, f"meeting-{document}", lang, vars(data))
+    render.check_document(text, f"{words.kind_name(kind, 'en').lower()} {_WHAT[document]}")
+    ics_text = None
+    if invite is not None:
+        attendees = tuple(p.email for p in data.staff if "@" in p.email)
+        invitation = render.Invitation(
+            uid=f"bti-{case.id}-{kind}-{day.isoformat()}@bti".lower(),
+            summary=_SUMMARY[lang].format(title=data.title, id=case.id),
+            start=dt.datetime.combine(day, invite.start),
+            minutes=invite.minutes,
+            description=_DESCRIPTION[lang].format(id=case.id),
+            location=place,
+            organizer=case.holder,
+            attendees=attendees,
+        )
+        ics_text = render.invitation_ics(invitation, clock.now(), "BTI")
+        # A calendar entry is seen by more people than the agenda: it names the case by id only.
+        render.check_document(ics_text, _WHAT["ics"], [render.Subject(case.subject.name, case.id)])
+    notes = []
+    if invite is not None and case.guardians:
+        notes.append(
+            "note: the case holds no emails for the guardians — the invitation goes to the "
+            "services; invite the family yourself"
+        )
+    return Document(text, ics_text, notes)
+
+
+def load_cases(repo: Repository) -> tuple[list[Case], list[str]]:
+    """Every readable case, and a note for each file that cannot be read."""
+    from bti.checks import parse_case
+
+    cases, notes = [], []
+    for path in repo.case_files():
+        shown = repo.relative(path)
+        parsed = parse_case(path.read_bytes(), shown)
+        if parsed.case is None:
+            notes.append(f"{shown}: cannot be read, left out — run 'bti validate {shown}'")
+            continue
+        cases.append(parsed.case)
+    return cases, notes
+
+
+def team_document(
+    document: str,
+    name: str,
+    day: dt.date | None,
+    place: str | None,
+    lang: str | None,
+    invite: Invite | None,
+) -> Document:
+    """The agenda or minutes of a team meeting: consented cases by id, the rest anonymously."""
+    import re
+
+    from bti import clock, gitrepo, meetings, render
+    from bti.errors import InputError
+    from bti.rules import Context
+    from bti.rules.consent import covering
+    from bti.store import Repository
+
+    repo = Repository.find()
+    config = repo.config
+    team = config.team(name)
+    if team is None:
+        known = ", ".join(t.name for t in config.teams)
+        raise InputError(
+            f"there is no team '{name}' in bti.yaml"
+            + (f" (the teams are: {known})" if known else " (it defines no teams)"),
+            hint="define the team under 'teams:' in bti.yaml: name, services, members, rhythm",
+        )
+    lang = lang or config.language
+    now = clock.now()
+    day = day or now.date()
+    cases, notes = load_cases(repo)
+    covered: dict[str, set[str]] = {}
+    for case in cases:
+        # Valid both today and on the meeting day: a consent that runs out before the
+        # meeting does not let the team name the case.
+        sets = []
+        for moment in {now, dt.datetime.combine(day, now.timetz())}:
+            ctx = Context(config, repo.people, moment)
+            sets.append({s for c in covering(case, ctx, honour_expiry=True) for s in c.services})
+        covered[case.id] = set.intersection(*sets)
+    named, anonymous = meetings.team_cases(team, cases, covered)
+    data = meetings.team_meeting(
+        team, config, repo.people, named, anonymous, day=day, place=place, lang=lang
+    )
+    subjects = [render.Subject(c.subject.name, c.id) for c in cases]
+    text = render.render(repo.root, f"team-{document}", lang, vars(data))
+    render.check_document(text, f"team {_WHAT[document]}", subjects)
+    ics_text = None
+    if invite is not None:
+        try:
+            organizer: str | None = gitrepo.author(repo.root).email
+        except InputError:
+            organizer = None
+        slug = re.sub(r"[^a-z0-9]+", "-", team.name.lower()).strip("-") or "team"
+        invitation = render.Invitation(
+            uid=f"bti-team-{slug}-{day.isoformat()}@bti",
+            summary=team.name,
+            start=dt.datetime.combine(day, invite.start),
+            minutes=invite.minutes,
+            description=team.rhythm or "",
+            location=data.place,
+            organizer=organizer,
+            attendees=tuple(team.members),
+        )
+        ics_text = render.invitation_ics(invitation, now, "BTI")
+        render.check_document(ics_text, _WHAT["ics"], subjects)
+    return Document(text, ics_text, notes)
+
+
+def due_report(
+    days: int,
+    holder: str | None,
+    everyone: bool,
+    service: str | None,
+    lang: str | None,
+    ics: Path | None,
+    fmt: str,
+) -> Document:
+    """`bti due` as text in `fmt`; with `ics`, the deadlines are written to that calendar file."""
+    from bti import clock, due, gitrepo, render
+    from bti.errors import InputError
+    from bti.output import render_rows
+    from bti.store import Repository
+
+    if everyone and holder:
+        raise InputError("--all and --holder exclude each other", hint="give one of them")
+    repo = Repository.find()
+    lang = lang or repo.config.language
+    who = None if everyone else (holder or gitrepo.author(repo.root).email).lower()
+    now = clock.now()
+    today = now.date()
+    cases, notes = load_cases(repo)
+    found = due.items(cases, repo.config, today, days, lang)
+    chosen = due.select(found, holder=who, service=service)
+    rows = due.rows(chosen, today, lang)
+    if ics is not None:
+        text = render.deadlines_ics(due.deadlines(chosen, lang), now, due.calendar_name(lang))
+        render.check_document(text, _WHAT["ics"])
+        render.write_document(ics, text)
+        notes.append(f"wrote {len(chosen)} deadlines to {ics}")
+    if fmt == "table":
+        if not rows:
+            return Document(due.nothing_due(days, lang), None, notes)
+        return Document(render_rows(rows, ["due", "case", "when", "what"], fmt), None, notes)
+    columns = ["due", "case", "kind", "ref", "days", "when", "what"]
+    return Document(render_rows(rows, columns, fmt), None, notes)
