@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -24,6 +25,27 @@ def git_env(email: str) -> dict[str, str]:
         "GIT_COMMITTER_NAME": "bti test",
         "GIT_COMMITTER_EMAIL": "test@fjordvik.example",
     }
+
+
+@contextlib.contextmanager
+def isolated_environment(home: Path) -> Iterator[None]:
+    """For fixtures made once per module or session, outside each test's own isolation: no
+    developer's git configuration, and faults in bti shown with their traceback."""
+    saved = dict(os.environ)
+    os.environ.update(
+        {
+            "HOME": str(home),
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
+            "BTI_DEBUG": "1",
+            **git_env(LEADER),
+        }
+    )
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 @pytest.fixture(autouse=True)
@@ -90,21 +112,42 @@ def _repo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("template") / "repo"
     root.mkdir()
     home = tmp_path_factory.mktemp("template-home")
-    saved = dict(os.environ)
-    os.environ.update({"HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1",
-                       "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"), "BTI_DEBUG": "1"})
-    try:
+    with isolated_environment(home):
         bti = Bti(root)
         bti.ok("init", "--municipality", "Fjordvik kommune")
-        bti.ok("person", "add", LEADER, "--name", "Kari Fjellstad", "--service", "skole",
-               "--role", "leader,holder")
-        bti.ok("person", "add", HOLDER, "--name", "Ingrid Strandli", "--service", "skole",
-               "--role", "holder")
-        bti.ok("person", "add", NURSE, "--name", "Nils Bakkevik", "--service", "helsestasjon",
-               "--role", "holder")
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+        bti.ok(
+            "person",
+            "add",
+            LEADER,
+            "--name",
+            "Kari Fjellstad",
+            "--service",
+            "skole",
+            "--role",
+            "leader,holder",
+        )
+        bti.ok(
+            "person",
+            "add",
+            HOLDER,
+            "--name",
+            "Ingrid Strandli",
+            "--service",
+            "skole",
+            "--role",
+            "holder",
+        )
+        bti.ok(
+            "person",
+            "add",
+            NURSE,
+            "--name",
+            "Nils Bakkevik",
+            "--service",
+            "helsestasjon",
+            "--role",
+            "holder",
+        )
     return root
 
 

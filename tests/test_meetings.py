@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from bti import nationalid
-from tests.conftest import HOLDER, LEADER, NURSE, Bti, git, git_env, new_case
+from tests.conftest import HOLDER, LEADER, NURSE, Bti, git, git_env, isolated_environment, new_case
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "meetings"
 NOW = "2026-11-20T10:00:00+01:00"
@@ -143,26 +143,13 @@ _BUILT: list[Story] = []
 @pytest.fixture(scope="module")
 def story(tmp_path_factory: pytest.TempPathFactory, _repo_template: Path) -> Iterator[Story]:
     home = tmp_path_factory.mktemp("story-home")
-    saved = dict(os.environ)
-    os.environ.update(
-        {
-            "HOME": str(home),
-            "GIT_CONFIG_NOSYSTEM": "1",
-            "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
-            "BTI_DEBUG": "1",
-        }
-    )
-    os.environ.pop("BTI_NOW", None)
-    try:
+    with isolated_environment(home):
         if not _BUILT:
             root = tmp_path_factory.mktemp("story") / "repo"
             shutil.copytree(_repo_template, root, symlinks=True)
             bti = Bti(root)
             _BUILT.append(Story(bti, _build(bti)))
         yield _BUILT[0]
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
 
 
 def _golden(name: str, text: str) -> None:

@@ -9,14 +9,17 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import HOLDER, LEADER, NURSE, Bti, git, git_env
+from tests.conftest import HOLDER, LEADER, NURSE, Bti, git, git_env, isolated_environment
 
 OTHER = "per.barnevern@fjordvik.example"
 FNR = "09821750056"  # synthetic
 
 
 def push(
-    clone: Path, *args: str, who: str = LEADER, env: dict[str, str] | None = None
+    clone: Path,
+    *args: str,
+    who: str = LEADER,
+    env: dict[str, str] | None = None,
 ) -> tuple[int, str]:
     import os
 
@@ -42,21 +45,10 @@ def server_log(server: Path) -> list[str]:
 def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """A server and two clones (the school's and the health station's), and one case's story up
     to level 2 with measures."""
-    import os
 
     base = tmp_path_factory.mktemp("world")
     home = tmp_path_factory.mktemp("world-home")
-    saved = dict(os.environ)
-    os.environ.update(
-        {
-            "HOME": str(home),
-            "GIT_CONFIG_NOSYSTEM": "1",
-            "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
-            "BTI_DEBUG": "1",
-            **git_env(LEADER),
-        }
-    )
-    try:
+    with isolated_environment(home):
         server = base / "server.git"
         git(base, "init", "-q", "--bare", "-b", "main", str(server))
         Bti(base).ok("hooks", "install", "--server", str(server))
@@ -142,9 +134,6 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         )
         assert push(health, who=NURSE)[0] == 0
         pull(school)
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
     return {"server": server, "school": school, "health": health, "case": Path(case_id)}
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import HOLDER, LEADER, NURSE, Bti, git, git_env
+from tests.conftest import HOLDER, LEADER, NURSE, Bti, git, git_env, isolated_environment
 
 OTHER = "per.barnevern@fjordvik.example"
 DAY = "2026-03-02T"  # a Monday in the past: nothing is dated in the future
@@ -27,17 +27,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]
     """A server holding one case at level 1 with a consent, held by HOLDER (made once)."""
     base = tmp_path_factory.mktemp("shared")
     home = tmp_path_factory.mktemp("shared-home")
-    saved = dict(os.environ)
-    os.environ.update(
-        {
-            "HOME": str(home),
-            "GIT_CONFIG_NOSYSTEM": "1",
-            "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
-            "BTI_DEBUG": "1",
-            **git_env(LEADER),
-        }
-    )
-    try:
+    with isolated_environment(home):
         server = base / "server.git"
         git(base, "init", "-q", "--bare", "-b", "main", str(server))
         Bti(base).ok("hooks", "install", "--server", str(server))
@@ -96,9 +86,6 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]
         )
         seed.ok("sync", who=HOLDER, now=at(8, 14))
         yield {"server": server, "case": Path(case_id)}
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
 
 
 @pytest.fixture
