@@ -175,3 +175,30 @@ def new_case(bti: Bti, who: str = HOLDER, **options: str) -> str:
         args += ["--kind", options["kind"]]
     result = bti.ok(*args, who=who)
     return result.output.strip().splitlines()[-1]
+
+
+def level1_case(
+    bti: Bti,
+    guardian: tuple[str, str] = ("Mia Lund", "mor"),
+    reason: str = "Tiltak i skolen",
+    **options: str,
+) -> str:
+    """A case at level 1, held by HOLDER: a guardian with parental responsibility has consented
+    to sharing between skole and helsestasjon."""
+    case_id = new_case(bti, who=HOLDER, **options)
+    name, relation = guardian
+    bti.ok("guardian", "add", case_id, "--name", name, "--relation", relation, who=HOLDER)
+    bti.ok(
+        "consent",
+        "add",
+        case_id,
+        "--given-by",
+        name,
+        "--services",
+        "skole,helsestasjon",
+        "--purpose",
+        "Samarbeid",
+        who=HOLDER,
+    )
+    bti.ok("level", "set", case_id, "1", "--reason", reason, who=HOLDER)
+    return case_id

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.conftest import HOLDER, LEADER, NURSE, Bti, git, new_case
+from tests.conftest import HOLDER, LEADER, NURSE, Bti, git, level1_case, new_case
 
 
 def _data(repo: Bti, case_id: str) -> dict:  # type: ignore[type-arg]
@@ -25,22 +25,7 @@ def _refused(repo: Bti, code: str, *args: str, who: str = HOLDER) -> str:
 
 
 def _level1(repo: Bti, **options: str) -> str:
-    case_id = new_case(repo, who=HOLDER, **options)
-    repo.ok("guardian", "add", case_id, "--name", "Mia Lund", "--relation", "mor", who=HOLDER)
-    repo.ok(
-        "consent",
-        "add",
-        case_id,
-        "--given-by",
-        "Mia Lund",
-        "--services",
-        "skole,helsestasjon",
-        "--purpose",
-        "Samarbeid",
-        who=HOLDER,
-    )
-    repo.ok("level", "set", case_id, "1", "--reason", "Tiltak i skolen", who=HOLDER)
-    return case_id
+    return level1_case(repo, **options)
 
 
 def test_consent_needs_authority(repo: Bti) -> None:

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bti.checks import parse_appended, parse_case
-from tests.conftest import HOLDER, LEADER, NURSE, Bti, git, git_env, new_case
+from tests.conftest import HOLDER, LEADER, NURSE, Bti, git, git_env, level1_case, new_case
 
 FNR = "09821750056"  # synthetic
 
@@ -34,22 +34,7 @@ def _entry(text: str, who: str = HOLDER) -> str:
 
 
 def _level1(repo: Bti) -> str:
-    case_id = new_case(repo, who=HOLDER, name="Mathea Lund")
-    repo.ok("guardian", "add", case_id, "--name", "Anders Lund", "--relation", "far", who=HOLDER)
-    repo.ok(
-        "consent",
-        "add",
-        case_id,
-        "--given-by",
-        "Anders Lund",
-        "--services",
-        "skole,helsestasjon",
-        "--purpose",
-        "Samarbeid",
-        who=HOLDER,
-    )
-    repo.ok("level", "set", case_id, "1", "--reason", "Far samtykker", who=HOLDER)
-    return case_id
+    return level1_case(repo, ("Anders Lund", "far"), "Far samtykker", name="Mathea Lund")
 
 
 def test_a_lawful_history_verifies_and_is_remembered(repo: Bti) -> None:
