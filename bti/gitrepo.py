@@ -84,10 +84,42 @@ def author(path: Path) -> Ident:
     if match is None or not match.group("email"):
         raise InputError(
             "git does not know who you are, so bti cannot tell who is making this change",
-            hint="set it once: git config --global user.name 'Your Name' && "
-            "git config --global user.email you@kommune.no",
+            hint="tell git once, with your own name and work email:\n"
+            + "\n".join(f"    {line}" for line in _WHO_ARE_YOU),
         )
     return Ident(match.group("name"), match.group("email").lower())
+
+
+_WHO_ARE_YOU = (
+    "git config --global user.name 'Your Name'",
+    "git config --global user.email you@kommune.no",
+)
+
+
+def require_identity(path: Path) -> Ident:
+    """The author git will record, after making sure git can also commit (author and committer
+    both known). Checked before a command writes anything, so nothing is left half done."""
+    while not path.exists():
+        path = path.parent
+    missing = [
+        role
+        for role, var in (("author", "GIT_AUTHOR_IDENT"), ("committer", "GIT_COMMITTER_IDENT"))
+        if run(["var", var], path, check=False).returncode != 0
+    ]
+    if missing:
+        raise InputError(
+            "git does not know who you are (no name and email for the "
+            f"{' and '.join(missing)}), so bti cannot record who makes this change; "
+            "nothing was written",
+            hint="tell git once, with your own name and work email, then run the command again:\n"
+            + "\n".join(f"    {line}" for line in _WHO_ARE_YOU),
+        )
+    return author(path)
+
+
+def in_head(path: Path, name: str) -> bool:
+    """`name` is part of the last commit (so a repository's first commit was made)."""
+    return run(["cat-file", "-e", f"HEAD:./{name}"], path, check=False).returncode == 0
 
 
 def commit(path: Path, files: Sequence[Path], message: str) -> str:

@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 from bti import yamlio
-from bti.errors import Refused
 from bti.models import SCHEMAS, Config, Directory, Service
 from bti.resources import builtin
 from bti.store import CONFIG, PEOPLE, schema_header
@@ -89,12 +88,9 @@ def export_schemas(out: Path) -> list[Path]:
 
 
 def create(root: Path, municipality: str, lang: str) -> list[Path]:
-    """Write the files of a new case repository into `root`; return what was written."""
-    if (root / CONFIG).exists():
-        raise Refused(
-            f"{root / CONFIG} exists already: this is a case repository",
-            hint="nothing was changed; run other bti commands here",
-        )
+    """Write the files of a new case repository into `root`; return what belongs in its first
+    commit. Files already there are kept: an `init` that stopped half way is finished, never
+    overwritten (the caller refuses a repository whose first commit was made)."""
     root.mkdir(parents=True, exist_ok=True)
     config = Config(
         municipality=municipality,
@@ -107,8 +103,9 @@ def create(root: Path, municipality: str, lang: str) -> list[Path]:
         (PEOPLE, Directory(), schema_header("people")),
     ):
         path = root / name
-        data = model.model_dump(mode="python", exclude_none=True)
-        yamlio.atomic_write(path, yamlio.rt_dump(yamlio.to_node(data), header=header))
+        if not path.exists():
+            data = model.model_dump(mode="python", exclude_none=True)
+            yamlio.atomic_write(path, yamlio.rt_dump(yamlio.to_node(data), header=header))
         written.append(path)
     cases = root / "cases"
     cases.mkdir(exist_ok=True)
@@ -118,7 +115,11 @@ def create(root: Path, municipality: str, lang: str) -> list[Path]:
     templates = root / "templates"
     source = builtin("templates")
     if source.is_dir():
-        shutil.copytree(source, templates, dirs_exist_ok=True)
+        for file in sorted(source.rglob("*")):
+            target = templates / file.relative_to(source)
+            if file.is_file() and not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(file, target)
     templates.mkdir(exist_ok=True)
     written.append(templates)
     written.extend(export_schemas(root / "schemas"))

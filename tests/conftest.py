@@ -17,6 +17,15 @@ HOLDER = "ingrid.lerer@fjordvik.example"
 NURSE = "nils.helse@fjordvik.example"
 OUTSIDER = "ukjent@fjordvik.example"
 
+# Every test runs at this instant unless it is about time and sets its own: bti's clock (BTI_NOW) and
+# git's dates alike, so no test depends on the day it runs.
+PINNED_NOW = "2026-11-20T10:00:00+01:00"
+
+
+def clock_env(now: str = PINNED_NOW) -> dict[str, str]:
+    """bti's clock and git's author and committer dates, all at `now`."""
+    return {"BTI_NOW": now, "GIT_AUTHOR_DATE": now, "GIT_COMMITTER_DATE": now}
+
 
 def git_env(email: str) -> dict[str, str]:
     return {
@@ -39,6 +48,7 @@ def isolated_environment(home: Path) -> Iterator[None]:
             "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
             "BTI_DEBUG": "1",
             **git_env(LEADER),
+            **clock_env(),
         }
     )
     try:
@@ -52,14 +62,13 @@ def isolated_environment(home: Path) -> Iterator[None]:
 def _isolated_git(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """No test reads the developer's own git configuration."""
+    """No test reads the developer's own git configuration or the real clock."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
-    monkeypatch.delenv("BTI_NOW", raising=False)
     monkeypatch.setenv("BTI_DEBUG", "1")  # a fault in bti fails the test with its traceback
-    for key, value in git_env(LEADER).items():
+    for key, value in {**git_env(LEADER), **clock_env()}.items():
         monkeypatch.setenv(key, value)
 
 
@@ -84,7 +93,7 @@ class Bti:
     ) -> Result:
         env = git_env(who)
         if now:
-            env["BTI_NOW"] = now
+            env.update(clock_env(now))
         old = Path.cwd()
         os.chdir(self.cwd)
         try:

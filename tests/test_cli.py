@@ -95,6 +95,44 @@ def test_init_inside_an_existing_git_repo_keeps_its_history(git_repo: Path) -> N
     assert log == ["bti: case repository created", "earlier work"]
 
 
+NO_IDENTITY = {
+    name: None
+    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL")
+}
+
+
+def test_init_without_a_git_identity_writes_nothing_and_says_what_to_run(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    (tmp_path / ".gitconfig").write_text("")  # the isolated HOME: no user.name, no user.email
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "kommune")], env=NO_IDENTITY)
+    assert result.exit_code == 2, result.output
+    assert "git does not know who you are" in result.output
+    assert "git config --global user.email" in result.output
+    assert "git config --global user.name" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "kommune").exists()
+
+
+def test_a_second_init_finishes_one_that_stopped_before_its_commit(tmp_path: Path) -> None:
+    """An init that wrote its files but could not commit them (the old failure, or a crash) is
+    finished by the next init: every file reaches git, the hand-edited bti.yaml is kept."""
+    bti = Bti(tmp_path)
+    bti.ok("init", "kommune", "--no-commit", "--municipality", "Fjordvik kommune")
+    root = tmp_path / "kommune"
+    (root / "bti.yaml").write_text((root / "bti.yaml").read_text() + "# ours\n")
+    (root / "templates" / "team-agenda.nb.md.j2").unlink()
+    result = bti.ok("init", "kommune")
+    assert "finished" in result.output
+    tracked = set(git(root, "ls-files").split())
+    assert {"bti.yaml", "people.yaml", ".gitattributes", "schemas/case.schema.json"} <= tracked
+    assert "templates/team-agenda.nb.md.j2" in tracked
+    assert (root / "bti.yaml").read_text().endswith("# ours\n")
+    assert git(root, "status", "--porcelain") == ""
+    again = bti("init", "kommune")
+    assert again.exit_code == 1 and "exists already" in again.output
+
+
 def test_first_person_is_the_bootstrap_then_only_leaders(tmp_path: Path) -> None:
     bti = Bti(tmp_path)
     bti.ok("init")

@@ -19,7 +19,17 @@ from pathlib import Path
 import pytest
 
 from bti import nationalid
-from tests.conftest import HOLDER, LEADER, NURSE, Bti, git, git_env, isolated_environment, new_case
+from tests.conftest import (
+    HOLDER,
+    LEADER,
+    NURSE,
+    Bti,
+    clock_env,
+    git,
+    git_env,
+    isolated_environment,
+    new_case,
+)
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "meetings"
 NOW = "2026-11-20T10:00:00+01:00"
@@ -57,11 +67,13 @@ def _build(bti: Bti) -> dict[str, str]:
         bti.ok(*args, who=who, now=f"{day}T09:00:00+02:00")
 
     def case(day: str, who: str = HOLDER, **options: str) -> str:
-        os.environ["BTI_NOW"] = f"{day}T08:00:00+02:00"
+        saved = dict(os.environ)
+        os.environ.update(clock_env(f"{day}T08:00:00+02:00"))
         try:
             return new_case(bti, who=who, **options)
         finally:
-            del os.environ["BTI_NOW"]
+            os.environ.clear()
+            os.environ.update(saved)
 
     config = bti.cwd / "bti.yaml"
     text = config.read_text("utf-8").replace("teams: []\n", "")

@@ -28,16 +28,31 @@ ROLES = ("holder", "leader", "coordinator", "reviewer")
 )
 @no_commit_option
 def init(directory: Path, municipality: str, lang: str, no_commit: bool) -> None:
-    """Make a case repository: bti.yaml, people.yaml, cases/, templates/, schemas/, git."""
+    """Make a case repository: bti.yaml, people.yaml, cases/, templates/, schemas/, git.
+
+    Run it again where an earlier `init` stopped half way (before its first commit) to finish it."""
     from bti import gitrepo, scaffold
+    from bti.errors import Refused
+    from bti.store import CONFIG
 
     directory = directory.resolve()
+    if not no_commit:
+        gitrepo.require_identity(directory)  # before anything is written
+    started = (directory / CONFIG).exists()
+    if started and gitrepo.toplevel(directory) is not None and gitrepo.in_head(directory, CONFIG):
+        raise Refused(
+            f"{directory / CONFIG} exists already: this is a case repository",
+            hint="nothing was changed; run other bti commands here",
+        )
     directory.mkdir(parents=True, exist_ok=True)
     if gitrepo.toplevel(directory) is None:
         gitrepo.init(directory)
     written = scaffold.create(directory, municipality, lang)
     _install_hooks(directory)
-    echo_out(f"created a case repository for {municipality} in {directory}")
+    if started:
+        echo_out(f"finished the case repository that an earlier 'bti init' began in {directory}")
+    else:
+        echo_out(f"created a case repository for {municipality} in {directory}")
     if not no_commit:
         sha = gitrepo.commit(directory, written, "bti: case repository created")
         echo_out(f"  [commit {sha[:8]}]")
