@@ -32,7 +32,17 @@ _CODE = Path(__file__).resolve().parent
 def rules_digest() -> str:
     """Changes whenever the rules or the way files are read change: then everything is judged anew."""
     digest = hashlib.sha1(__version__.encode(), usedforsecurity=False)
-    names = ["checks.py", "models.py", "replay.py", "nationalid.py", "yamlio.py"]
+    names = [
+        "checks.py",
+        "models.py",
+        "replay.py",
+        "layout.py",
+        "shape.py",
+        "merge.py",
+        "mergefile.py",
+        "nationalid.py",
+        "yamlio.py",
+    ]
     for path in sorted([*_CODE.glob("rules/*.py"), *(_CODE / n for n in names)]):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -163,14 +173,17 @@ def verify(
     todo = [c for c in commits if c not in store.known]
     judged: dict[str, list[Landed]] = {}
     if todo:
+        tip = until or "HEAD"
+        landings = gitrepo.landings(root, tip)
+        first = since is None and todo[0] == commits[0]  # the repository's first commit
         with gitrepo.ObjectReader(root) as reader:
-            judge = Judge(root, reader)
+            judge = Judge(root, reader, first_root_allowed=first)
             tips = store.path.with_name(f"tips-{rules_digest()}.pickle") if store.path else None
             judge.remember(_load_tips(tips))
             step = 500
             for start in range(0, len(todo), step):
                 for commit, diffs in gitrepo.history(root, todo[start : start + step]):
-                    found = judge.judge(commit, diffs)
+                    found = judge.judge(commit, diffs, landing=landings.get(commit.sha))
                     judged[commit.sha] = found
                     store.add(commit.sha, found)
                     result.judged += 1

@@ -148,6 +148,9 @@ def parse_case(data: bytes | str, path: str) -> Parsed:
 
 
 _LOG_ENTRIES: Any = None
+# In appended lines these could change what earlier text means (a tab, an anchor or alias, a tag, a
+# document marker, a flow collection): such a version is read whole.
+_NOT_PLAIN = ("\t", "&", "*", "!", "---", "...", "{", "[", "\r", "\ufeff")
 
 
 def parse_appended(previous: Parsed, data: bytes, path: str) -> Parsed | None:
@@ -165,11 +168,15 @@ def parse_appended(previous: Parsed, data: bytes, path: str) -> Parsed | None:
     if len(text) <= len(old) or not text.startswith(old):
         return None
     added = text[len(old) :]
-    if "\t" in added or any(line and not line.startswith(" ") for line in added.split("\n")):
-        return None  # a new top-level key, or a tab: not a plain continuation
+    if any(c in added for c in _NOT_PLAIN) or any(
+        line and not line.startswith(" ") for line in added.split("\n")
+    ):
+        return None  # a new top-level key, a tab, an anchor, alias or tag: read it whole
     lines = old.split("\n")
-    start = max((i for i, line in enumerate(lines) if line[:1].isalpha()), default=-1)
-    if start < 0 or lines[start].rstrip() != "log:":
+    # The last line that starts at the left margin, whatever it is (a quoted key, '? ', '---',
+    # '...', '%', '- '), must be exactly 'log:' for the new lines to continue that list.
+    start = max((i for i, line in enumerate(lines) if line[:1] not in ("", " ", "#")), default=-1)
+    if start < 0 or lines[start] != "log:":
         return None
     items = [
         len(line) - len(line.lstrip(" "))
@@ -218,8 +225,8 @@ def judge_change(before: Parsed | None, after: Parsed | None, ctx: Context) -> l
         return after.problems
     old = before.case if before is not None else None
     new = after.case if after is not None else None
-    if before is not None and old is None and new is not None:
-        return judge(after, ctx) if after else []  # repairing a broken file: judge the result
+    # A base that cannot be read (the caller found no earlier version that could) relaxes
+    # nothing: the new version is judged as if the case were opened by this change.
     found = check_change(old, new, ctx)
     if old is not None and new is not None:
         known = {(v.code, v.loc, v.message) for v in check_state(old, ctx)}

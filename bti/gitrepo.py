@@ -161,6 +161,10 @@ class FileChange:
     path: str
     old: str | None
     new: str | None
+    old_mode: str | None = (
+        None  # git's file mode: 100644, 100755, 120000 (link), 160000 (submodule)
+    )
+    new_mode: str | None = None
 
 
 @dataclass(frozen=True)
@@ -182,9 +186,17 @@ def _parse_raw(line: str) -> FileChange | None:
     if len(parts) < 5:
         return None
     old, new = parts[2], parts[3]
+    old_mode, new_mode = parts[0][1:], parts[1]
     if path.startswith('"'):
-        path = path.strip('"').encode("latin-1", "backslashreplace").decode("unicode_escape")
-    return FileChange(path, None if old == ZERO else old, None if new == ZERO else new)
+        raw = path[1:-1].encode("latin-1", "backslashreplace").decode("unicode_escape")
+        path = raw.encode("latin-1", "replace").decode("utf-8", "replace")
+    return FileChange(
+        path,
+        None if old == ZERO else old,
+        None if new == ZERO else new,
+        None if old == ZERO else old_mode,
+        None if new == ZERO else new_mode,
+    )
 
 
 def staged_changes(path: Path, against: str | None = None) -> list[FileChange]:
@@ -257,14 +269,42 @@ def history(path: Path, commits: Sequence[str]) -> list[tuple[Commit, list[list[
     return result
 
 
+def has_refs(path: Path) -> bool:
+    """The repository holds any branch or tag (a server that has received a push)."""
+    out = run(["for-each-ref", "--count=1", "--format=%(refname)"], path, check=False).stdout
+    return bool(out.strip())
+
+
+def path_versions(path: Path, rev: str, name: str, limit: int = 50) -> list[str]:
+    """The commits that changed file `name` up to `rev`, newest first (at most `limit`)."""
+    out = run(
+        ["log", f"-n{limit}", "--format=%H", "--no-renames", rev, "--", name], path, check=False
+    ).stdout
+    return out.split()
+
+
+def landings(path: Path, tip: str) -> dict[str, str]:
+    """For each commit that reached the first-parent line of `tip` through a merge, the commit it
+    landed on (the merge's first parent): the branch it was merged into, as it stood then."""
+    merges = run(["rev-list", "--first-parent", "--merges", tip], path).stdout.split()
+    found: dict[str, str] = {}
+    for merge in merges:
+        side = run(["rev-list", f"{merge}^2", "--not", f"{merge}^1"], path, check=False).stdout
+        for sha in side.split():
+            found.setdefault(sha, f"{merge}^1")
+    return {sha: rev(path, landing) or landing for sha, landing in found.items()}
+
+
 def is_ancestor(path: Path, old: str, new: str) -> bool:
     return run(["merge-base", "--is-ancestor", old, new], path, check=False).returncode == 0
 
 
 class ObjectReader:
-    """One persistent `git cat-file --batch` process: blobs by id or by `rev:path`, on request."""
+    """One persistent `git cat-file --batch` process: blobs by id or by `rev:path`, on request.
+    Sizes come first from a second, `--batch-check` process, so a huge blob is never read."""
 
     def __init__(self, path: Path) -> None:
+        self.path = path
         self._proc = subprocess.Popen(
             ["git", "cat-file", "--batch"],
             cwd=path,
@@ -272,9 +312,39 @@ class ObjectReader:
             stdout=subprocess.PIPE,
             env=_env(),
         )
+        self._check: subprocess.Popen[bytes] | None = None
+        self.extra: dict[str, bytes] = {}  # content not (yet) in git, by the id git would give it
+
+    def provide(self, data: bytes) -> str:
+        """Make `data` readable by its blob id, as if it were in git (a command's new version)."""
+        sha = blob_id(data)
+        self.extra[sha] = data
+        return sha
+
+    def info(self, name: str) -> tuple[str, str, int] | None:
+        """The id, type (blob, tree, commit, tag) and size of object `name`, without its content."""
+        if name in self.extra:
+            return name, "blob", len(self.extra[name])
+        if self._check is None:
+            self._check = subprocess.Popen(
+                ["git", "cat-file", "--batch-check"],
+                cwd=self.path,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                env=_env(),
+            )
+        assert self._check.stdin is not None and self._check.stdout is not None
+        self._check.stdin.write(name.encode() + b"\n")
+        self._check.stdin.flush()
+        parts = self._check.stdout.readline().split()
+        if len(parts) != 3:
+            return None
+        return parts[0].decode(), parts[1].decode(), int(parts[2])
 
     def lookup(self, name: str) -> tuple[str, bytes] | None:
         """The object id and content of `name` (an id, or `rev:path`), or None if there is none."""
+        if name in self.extra:
+            return name, self.extra[name]
         assert self._proc.stdin is not None and self._proc.stdout is not None
         self._proc.stdin.write(name.encode() + b"\n")
         self._proc.stdin.flush()
@@ -291,10 +361,11 @@ class ObjectReader:
         return found[1] if found else None
 
     def close(self) -> None:
-        if self._proc.poll() is None:
-            assert self._proc.stdin is not None
-            self._proc.stdin.close()
-            self._proc.wait()
+        for proc in (self._proc, self._check):
+            if proc is not None and proc.poll() is None:
+                assert proc.stdin is not None
+                proc.stdin.close()
+                proc.wait()
 
     def __enter__(self) -> ObjectReader:
         return self

@@ -14,14 +14,18 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bti import clock, gitrepo
-from bti.checks import Parsed, judge_change, load_model, parse_case
+from bti.checks import Parsed, load_model, parse_case
 from bti.errors import FileProblem, InputError
-from bti.models import Config, Directory
-from bti.rules import Context, Violation
-from bti.rules.settings import BRANCH_DELETED, NON_FAST_FORWARD
-from bti.store import CONFIG, PEOPLE
+from bti.models import Config
+from bti.rules import Violation
+from bti.rules.settings import BRANCH_DELETED, FOREIGN_REF, NON_FAST_FORWARD
+from bti.store import CONFIG
+
+if TYPE_CHECKING:
+    from bti.replay import Judge
 
 MARKER = "# bti-hook: installed by bti"
 CLIENT_HOOKS = ("pre-commit", "commit-msg")
@@ -138,76 +142,41 @@ def uninstall(path: Path, *, server: bool = False) -> list[Path]:
 # -- pre-commit and commit-msg ----------------------------------------------------------------
 
 
-def _settings_from(
-    reader: gitrepo.ObjectReader, name: str, model: type[Config] | type[Directory], rev: str
-) -> Config | Directory | None:
-    found = reader.read(f"{rev}:{name}")
-    if found is None:
-        return Directory() if model is Directory else None
-    return load_model(found.decode("utf-8", "replace"), name, model)
-
-
 def pre_commit(path: Path) -> HookResult:
-    """Judge the staged version of each changed case file against HEAD, as the committing author."""
-    root = gitrepo.toplevel(path) or path
-    from bti.replay import name_problems, watched
-
-    changes = [c for c in gitrepo.staged_changes(root) if watched(c.path)]
-    if not changes:
-        return HookResult()
-    other = gitrepo.rev(root, "MERGE_HEAD")
-    if other is not None:
-        return _pre_commit_merge(root, other)
-    author = gitrepo.author(root).email
-    result = HookResult()
-    with gitrepo.ObjectReader(root) as reader:
-        try:
-            config = _settings_from(reader, CONFIG, Config, "")
-            people = _settings_from(reader, PEOPLE, Directory, "")
-        except (FileProblem, InputError) as err:
-            return HookResult(1, [err.render()])
-        if not isinstance(config, Config) or not isinstance(people, Directory):
-            return HookResult()  # not a bti repository: nothing of ours to judge
-        from bti.rules.settings import author_known, settings_change
-
-        settings_changed = [c.path for c in changes if c.path in (CONFIG, PEOPLE)]
-        if settings_changed and gitrepo.has_head(root):
-            try:
-                old_people = _settings_from(reader, PEOPLE, Directory, "HEAD")
-            except (FileProblem, InputError):
-                old_people = None
-            result_lines = settings_change(
-                old_people if isinstance(old_people, Directory) else None, author, settings_changed
-            )
-            _add(result, result_lines)
-        now = clock.now()
-        for change in changes:
-            if change.path in (CONFIG, PEOPLE):
-                continue
-            _add(result, name_problems(change))
-            before = _parse(reader, change.old, change.path)
-            after = _parse(reader, change.new, change.path)
-            ctx = Context(config, people, now, author, change.path)
-            _add(result, author_known(people, author, change.path))
-            _add(result, judge_change(before, after, ctx))
-    return result
-
-
-def _pre_commit_merge(root: Path, other: str) -> HookResult:
-    """Concluding a merge by hand (`git commit` after resolving): judge the merge to be made the
-    way the server will, against what merging the two sides by meaning gives."""
+    """Judge what the index would commit, as the committing author, the way the server will: the
+    same judge over a commit made of the index (a merge concluded by hand has both parents)."""
     from bti.replay import Judge
 
+    root = gitrepo.toplevel(path) or path
     head = gitrepo.rev(root, "HEAD")
-    if head is None:
+    other = gitrepo.rev(root, "MERGE_HEAD") if head else None
+    changes = gitrepo.staged_changes(root)
+    if not changes:
         return HookResult()
     me = gitrepo.author(root)
-    commit = gitrepo.Commit(gitrepo.ZERO, (head, other), me.name, me.email, clock.now().isoformat())
-    diffs = [gitrepo.staged_changes(root), gitrepo.staged_changes(root, against=other)]
+    now = clock.now()
+    parents = tuple(p for p in (head, other) if p)
+    diffs = [changes]
+    if other is not None:
+        diffs.append(gitrepo.staged_changes(root, against=other))
+    commit = gitrepo.Commit(gitrepo.ZERO, parents, me.name, me.email, now.isoformat())
     result = HookResult()
     with gitrepo.ObjectReader(root) as reader:
-        _add(result, [landed.violation for landed in Judge(root, reader).judge(commit, diffs)])
+        first = head is None and not gitrepo.has_refs(root)
+        judge = Judge(root, reader, now=now, first_root_allowed=first)
+        if not _is_case_repository(judge, head, changes):
+            return result  # not a bti repository: nothing of ours to judge
+        _add(result, [landed.violation for landed in judge.judge(commit, diffs)])
     return result
+
+
+def _is_case_repository(judge: Judge, head: str | None, changes: list[gitrepo.FileChange]) -> bool:
+    """bti.yaml is in HEAD or being added: bti's hooks judge only bti's repositories."""
+    from bti.layout import CONFIG
+
+    return judge.settings(head).blobs[CONFIG] is not None or any(
+        c.path == CONFIG and c.new for c in changes
+    )
 
 
 def _parse(reader: gitrepo.ObjectReader, blob: str | None, path: str) -> Parsed | None:
@@ -284,58 +253,99 @@ def _pusher(root: Path) -> str | None:
 
 
 def pre_receive(path: Path, lines: Iterable[str]) -> HookResult:
-    """Check each pushed ref: no rewrite or deletion of a protected branch, and every new commit,
-    in order and each against its parent, passes every rule."""
+    """Check each pushed ref: only branches and tags of commits; no rewrite or deletion of a
+    protected branch; and every new commit, in order and each against its parent, passes every
+    rule — under its own directory and under the directory of the branch it lands on."""
     from bti.replay import Judge
 
     root = path
-    updates = []
-    for line in lines:
-        parts = line.split()
-        if len(parts) == 3:
-            updates.append((parts[0], parts[1], parts[2]))
+    updates = [tuple(line.split()) for line in lines if len(line.split()) == 3]
     result = HookResult()
     if not updates:
         return result
     protected = {f"refs/heads/{b}" for b in _protected(root)}
-    tips = []
-    for old, new, ref in updates:
-        if new == gitrepo.ZERO:
-            if ref in protected:
-                _refuse(
-                    result,
-                    BRANCH_DELETED.violation(
-                        f"{ref} may not be deleted — it holds the cases' history"
-                    ),
-                )
-            continue
-        if old != gitrepo.ZERO and ref in protected and not gitrepo.is_ancestor(root, old, new):
-            _refuse(
-                result,
-                NON_FAST_FORWARD.violation(
-                    f"the push to {ref} rewrites history (not a fast-forward) — fetch, merge and push "
-                    "again ('bti sync'); history is never rewritten"
-                ),
-            )
-            continue
-        tips.append(new)
-    commits = gitrepo.new_commits(root, tips)
-    if not commits:
-        return result
     pusher = _pusher(root)
+    main_tip = gitrepo.rev(root, "refs/heads/main") or gitrepo.rev(root, "HEAD")
+    judged: set[tuple[str, str | None]] = set()
     with gitrepo.ObjectReader(root) as reader:
-        judge = Judge(root, reader)
-        for commit, diffs in gitrepo.history(root, commits):
-            for landed in judge.judge(commit, diffs, pusher=pusher):
-                result.lines.append(landed.render())
-                if landed.violation.is_error:
-                    result.code = 1
+        judge = Judge(root, reader, now=clock.now(), first_root_allowed=not gitrepo.has_refs(root))
+        for old, new, ref in updates:
+            target = _target(result, reader, old, new, ref, protected)
+            if target is None:
+                continue
+            landing = old if old != gitrepo.ZERO and ref.startswith("refs/heads/") else main_tip
+            for commit, diffs in gitrepo.history(root, gitrepo.new_commits(root, [target])):
+                if (commit.sha, landing) in judged:
+                    continue
+                judged.add((commit.sha, landing))
+                for landed in judge.judge(commit, diffs, pusher=pusher, landing=landing):
+                    result.lines.append(landed.render())
+                    if landed.violation.is_error:
+                        result.code = 1
     if result.code:
         result.lines.append(
             "the push was refused: nothing of it was stored. Fix the commits "
             "named above (a correction is a new commit) and push again."
         )
     return result
+
+
+def _target(
+    result: HookResult,
+    reader: gitrepo.ObjectReader,
+    old: str,
+    new: str,
+    ref: str,
+    protected: set[str],
+) -> str | None:
+    """The commit a ref update brings, or None when there is nothing to judge (a deletion) or the
+    update is refused outright (refused updates are added to `result`)."""
+    from bti.replay import tag_problems
+
+    if not ref.startswith(("refs/heads/", "refs/tags/")):
+        _refuse(
+            result,
+            FOREIGN_REF.violation(
+                f"{ref} is neither a branch nor a tag — a case repository takes branches "
+                "(refs/heads/…) and tags (refs/tags/…) only"
+            ),
+        )
+        return None
+    if new == gitrepo.ZERO:
+        if ref in protected:
+            _refuse(
+                result,
+                BRANCH_DELETED.violation(f"{ref} may not be deleted — it holds the cases' history"),
+            )
+        return None
+    if old != gitrepo.ZERO and ref in protected and not gitrepo.is_ancestor(reader.path, old, new):
+        _refuse(
+            result,
+            NON_FAST_FORWARD.violation(
+                f"the push to {ref} rewrites history (not a fast-forward) — fetch, merge and push "
+                "again ('bti sync'); history is never rewritten"
+            ),
+        )
+        return None
+    target = new
+    for _ in range(8):  # a tag of a tag of …: follow a few, never forever
+        info = reader.info(target)
+        kind = info[1] if info else "missing"
+        if kind == "commit":
+            return target
+        if kind != "tag" or not ref.startswith("refs/tags/"):
+            break
+        data = reader.read(target) or b""
+        for violation in tag_problems(data):
+            _refuse(result, violation.at(ref, 1, 1))
+        target = data.split(b"\n", 1)[0].removeprefix(b"object ").decode("ascii", "replace")
+    _refuse(
+        result,
+        FOREIGN_REF.violation(
+            f"{ref} points to something that is not a commit — tags name commits of the history"
+        ),
+    )
+    return None
 
 
 def _refuse(result: HookResult, violation: Violation) -> None:

@@ -78,6 +78,14 @@ class RuleSettings(Model):
     handover_pending_days: int = Field(7, ge=1, description="an offer older than this is overdue")
     level0_days: int = Field(14, ge=1, description="a level-0 concern older than this is overdue")
     followup_days: int = Field(30, ge=1, description="no log entry for this long is a break")
+    allowed_paths: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(
+        default_factory=list,
+        description="more files the repository may hold, as glob patterns (like 'docs/*.md'); "
+        "cases, settings, templates, schemas and README files need no pattern",
+    )
+    max_file_kb: int = Field(
+        1024, ge=16, le=65536, description="no file of the repository may be larger than this"
+    )
 
 
 class Team(Model):

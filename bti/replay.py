@@ -1,35 +1,54 @@
-"""Judging commits: every changed file of a commit against its parent, with that commit's author
-and time, through the one rule engine. The pre-receive hook and `bti audit verify` both use this.
+"""The one judge of commits: every entry point that asks "may this change land?" asks it here.
 
-Each blob is read through one `git cat-file --batch` process and parsed once; its state judgment is
-remembered by blob id, since a version of a file judged once never needs judging again.
+A commit is judged against its first parent, with its author, under the directory and settings in
+force: the commands before they write, pre-commit over the index, pre-receive over every commit of a
+push, `bti sync` before it sends and `bti audit verify` over history all call `Judge.judge`, so the
+same problem gives the same line everywhere. What it judges:
+
+- the commit's shape: no merge of more than two histories, no merge of unrelated histories, no
+  second root commit (bti.replay.shape);
+- every path the commit changes, whatever its name (bti.layout), and every text for national ids;
+- the settings files and templates: changed only by a leader, never deleted or emptied;
+- every case file through the rule engine, against the last version of it that could be read, so a
+  broken version is never the base that relaxes the rules for the next one;
+- the same again under the directory of the branch it lands on, when that is another (a person
+  removed on main cannot act through an old branch): the stricter answer holds.
+
+Each blob is read through one `git cat-file --batch` process and parsed once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from bti import gitrepo, nationalid
+from bti import clock, gitrepo, nationalid
 from bti.checks import Parsed, judge_change, parse_appended, parse_case, read_settings
 from bti.errors import FileProblem
-from bti.models import CASE_ID_RE, Config, Directory, Model
+from bti.layout import CONFIG, PEOPLE, SETTINGS, is_case_path, leaders_only, path_problems
+from bti.models import Config, Directory, Model
 from bti.rules import Context, Violation
-from bti.rules.file import STRAY
+from bti.rules.file import SETTINGS_REMOVED
+from bti.rules.history import CLOCK_SKEW
 from bti.rules.holder import newly_accepted
 from bti.rules.privacy import (
-    FILE_NAME_HAS_ID,
     MESSAGE_HAS_ID,
     MESSAGE_NAMES_SUBJECT,
     ids_in,
     names_in,
 )
-from bti.rules.settings import PUSHER_NOT_RECEIVER, author_known, settings_change
-from bti.store import CASES, CONFIG, PEOPLE
+from bti.rules.settings import (
+    PUSHER_NOT_RECEIVER,
+    author_known,
+    settings_change,
+)
+from bti.shape import shape_problems
 
-SETTINGS = (CONFIG, PEOPLE)
+__all__ = ["Judge", "Landed", "is_case_path", "message_problems"]
+
+TEXT_SCAN_LIMIT = 4 * 1024 * 1024  # larger blobs are refused by size before anyone reads them
 
 
 @dataclass(frozen=True)
@@ -42,15 +61,6 @@ class Landed:
     def render(self) -> str:
         date = self.commit.time[:10]
         return f"{self.commit.sha[:8]} {self.commit.author_email} {date}: {self.violation.render()}"
-
-
-def is_case_path(path: str) -> bool:
-    """A file under cases/ that is not hidden (a .gitkeep keeps the empty folder in git)."""
-    return path.startswith(f"{CASES}/") and not PurePosixPath(path).name.startswith(".")
-
-
-def watched(path: str) -> bool:
-    return path in SETTINGS or is_case_path(path)
 
 
 def message_problems(message: str, subjects: Iterable[str], path: str = "") -> list[Violation]:
@@ -82,16 +92,48 @@ def message_problems(message: str, subjects: Iterable[str], path: str = "") -> l
     return found
 
 
-class Judge:
-    """Judges the commits of one repository, remembering what it has read."""
+@dataclass
+class _Settings:
+    """bti.yaml and people.yaml as one commit sees them: blob ids and what they hold."""
 
-    def __init__(self, root: Path, reader: gitrepo.ObjectReader) -> None:
+    blobs: dict[str, str | None]
+    config: Config | None
+    people: Directory | None
+    problems: list[Violation] = field(default_factory=list)
+
+    @property
+    def readable(self) -> bool:
+        return self.config is not None and self.people is not None
+
+
+class Judge:
+    """Judges the commits of one repository, remembering what it has read.
+
+    `now` is the time the judgment is made for: the server's time of receipt, the command's or the
+    hook's clock. Without it (the audit of history) a commit is judged at its own committer time,
+    but never earlier than the newest record the case already holds and never later than now, so a
+    backdated or postdated commit cannot choose the day its rules are judged on."""
+
+    def __init__(
+        self,
+        root: Path,
+        reader: gitrepo.ObjectReader,
+        *,
+        now: dt.datetime | None = None,
+        first_root_allowed: bool = False,
+    ) -> None:
         self.root = root
         self.reader = reader
+        self.now = now
+        self.root_allowed = first_root_allowed
+        self._wall = clock.now()
         self._parsed: dict[str, Parsed] = {}  # a bounded cache of versions by blob and path
         self._latest: dict[str, tuple[str, Parsed]] = {}  # path → its newest version read
-        self._settings: dict[tuple[str, str | None], Model | list[Violation]] = {}
-        self._settings_blobs: dict[str, dict[str, str | None]] = {}  # commit → name → blob
+        self._good: dict[str, Parsed] = {}  # path → the newest version read that could be read
+        self._setting: dict[tuple[str, str | None], Model | list[Violation]] = {}
+        self._settings_at: dict[str, _Settings] = {}  # commit → its settings
+
+    # -- reading versions ------------------------------------------------------------------------
 
     def newest(self) -> dict[str, tuple[str, Parsed]]:
         """The newest version read of each case file: blob id and parsed version."""
@@ -100,6 +142,9 @@ class Judge:
     def remember(self, newest: dict[str, tuple[str, Parsed]]) -> None:
         """Start from versions read before (see `newest`)."""
         self._latest.update(newest)
+        for path, (_, parsed) in newest.items():
+            if parsed.case is not None:
+                self._good.setdefault(path, parsed)
 
     def parsed(self, blob: str | None, path: str, previous: str | None = None) -> Parsed | None:
         """The version `blob` of the case file at `path`, parsed once. When `previous` (the blob
@@ -113,36 +158,82 @@ class Judge:
         key = f"{blob} {path}"
         hit = self._parsed.get(key)
         if hit is None:
-            data = self.reader.read(blob) or b""
-            if latest is not None and previous is not None and latest[0] == previous:
-                hit = parse_appended(latest[1], data, path)
-            if hit is None:
-                hit = parse_case(data, path)
+            data = self._content(blob, path)
+            if isinstance(data, Parsed):
+                hit = data
+            else:
+                if latest is not None and previous is not None and latest[0] == previous:
+                    hit = parse_appended(latest[1], data, path)
+                if hit is None:
+                    hit = parse_case(data, path)
             if len(self._parsed) >= 2048:
                 self._parsed.clear()
             self._parsed[key] = hit
         self._latest[path] = (blob, hit)
+        if hit.case is not None:
+            self._good[path] = hit
         return hit
 
-    def _setting(self, name: str, blob: str | None) -> Model | list[Violation]:
-        key = (name, blob)
-        if key not in self._settings:
-            model: type[Model] = Config if name == CONFIG else Directory
-            data = self.reader.read(blob) if blob else None
-            self._settings[key] = read_settings(data, name, model)
-        return self._settings[key]
+    def _content(self, blob: str, path: str) -> bytes | Parsed:
+        """The bytes of a blob, or a refusal when it is too large to read at all."""
+        info = self.reader.info(blob)
+        if info is not None and info[2] > TEXT_SCAN_LIMIT:
+            problem = FileProblem(path, 1, 1, f"is {info[2] // 1024} KB, too large to read")
+            return Parsed(path, None, None, [_file_violation(problem, path)])
+        return self.reader.read(blob) or b""
 
-    def settings_blobs(self, rev: str | None) -> dict[str, str | None]:
-        """The blob ids of bti.yaml and people.yaml in commit `rev`, remembered per commit."""
+    def _base(self, blob: str | None, path: str, parent: str | None) -> Parsed | None:
+        """What a change to `path` is judged against: the parent's version, or, when that cannot
+        be read, the newest earlier version that could (a broken version never relaxes a rule)."""
+        before = self.parsed(blob, path)
+        if before is None or before.case is not None:
+            return before
+        good = self._good.get(path)
+        if good is not None:
+            return good
+        if parent is not None:
+            for sha in gitrepo.path_versions(self.root, parent, path):
+                found = self.reader.lookup(f"{sha}:{path}")
+                if found is None:
+                    continue
+                version = parse_case(found[1], path)
+                if version.case is not None:
+                    self._good[path] = version
+                    return version
+        return before
+
+    def settings(self, rev: str | None) -> _Settings:
+        """bti.yaml and people.yaml in commit `rev` (nothing before the first commit)."""
         if rev is None:
-            return dict.fromkeys(SETTINGS)
-        if rev not in self._settings_blobs:
+            return self._make_settings(dict.fromkeys(SETTINGS))
+        if rev not in self._settings_at:
             blobs = {}
             for name in SETTINGS:
-                found = self.reader.lookup(f"{rev}:{name}")
+                found = self.reader.info(f"{rev}:{name}")
                 blobs[name] = found[0] if found else None
-            self._settings_blobs[rev] = blobs
-        return self._settings_blobs[rev]
+            self._settings_at[rev] = self._make_settings(blobs)
+        return self._settings_at[rev]
+
+    def _make_settings(self, blobs: dict[str, str | None]) -> _Settings:
+        config = self._read_setting(CONFIG, blobs[CONFIG])
+        people = self._read_setting(PEOPLE, blobs[PEOPLE])
+        problems = [p for s in (config, people) if isinstance(s, list) for p in s]
+        return _Settings(
+            blobs,
+            config if isinstance(config, Config) else None,
+            people if isinstance(people, Directory) else None,
+            problems,
+        )
+
+    def _read_setting(self, name: str, blob: str | None) -> Model | list[Violation]:
+        key = (name, blob)
+        if key not in self._setting:
+            model: type[Model] = Config if name == CONFIG else Directory
+            data = self.reader.read(blob) if blob else None
+            self._setting[key] = read_settings(data, name, model)
+        return self._setting[key]
+
+    # -- judging ---------------------------------------------------------------------------------
 
     def judge(
         self,
@@ -150,110 +241,204 @@ class Judge:
         diffs: list[list[gitrepo.FileChange]],
         *,
         pusher: str | None = None,
+        landing: str | None = None,
     ) -> list[Landed]:
-        """Every violation `commit` brings, judged against its first parent."""
-        changes = [c for c in diffs[0] if watched(c.path)] if diffs else []
-        merged: dict[str, Parsed] = {}
-        if len(diffs) > 1:
-            changes, merged = self._merge_changes(commit, diffs)
+        """Every violation `commit` brings. `landing` is the tip of the branch it lands on (the
+        server's branch before the push): the commit is judged under that directory too."""
+        shape = shape_problems(self.root, commit, first_root_allowed=self.root_allowed)
+        if commit.parents == () and not shape:
+            self.root_allowed = False  # one first commit per repository
+        if shape:
+            return [Landed(commit, v) for v in shape]
         parent = commit.parents[0] if commit.parents else None
-        found: list[Violation] = []
-        before_settings: dict[str, Model | list[Violation]] = {}
-        after_settings: dict[str, Model | list[Violation]] = {}
-        by_path = {c.path: c for c in changes}
-        old_blobs = self.settings_blobs(parent)
-        new_blobs = dict(old_blobs)
-        for name in SETTINGS:
-            before_settings[name] = self._setting(name, old_blobs[name])
-            change = by_path.get(name)
-            if change is not None:
-                new_blobs[name] = change.new
-            after_settings[name] = self._setting(name, new_blobs[name])
-        if len(diffs) <= 1:
-            self._settings_blobs[commit.sha] = new_blobs
-        for name in SETTINGS:
-            if name in by_path and isinstance(after_settings[name], list):
-                found.extend(after_settings[name])  # type: ignore[arg-type]
-        config = after_settings[CONFIG]
-        people = after_settings[PEOPLE]
-        old_people = before_settings[PEOPLE]
-        if PEOPLE in by_path or CONFIG in by_path:
-            found.extend(
-                settings_change(
-                    old_people if isinstance(old_people, Directory) else None,
-                    commit.author_email,
-                    [n for n in SETTINGS if n in by_path],
+        changes, references = self._changes(commit, diffs)
+        own = self.settings(parent)
+        after = self._after_settings(own, changes)
+        found = self._settings_problems(after, changes)
+        found += self._judge_under(commit, changes, references, own, after, pusher)
+        if landing is not None and landing != parent:
+            tip = self.settings(landing)
+            if tip.blobs != own.blobs and tip.readable:
+                tip_after = self._after_settings(tip, changes)
+                found += self._judge_under(commit, changes, references, tip, tip_after, None)
+        found += self._text_problems(changes, after.config)
+        found += self._message_problems(commit, changes, references)
+        unique = {(v.code, v.path, v.loc, v.message): v for v in found}
+        return [Landed(commit, v) for v in unique.values()]
+
+    def _after_settings(self, before: _Settings, changes: list[gitrepo.FileChange]) -> _Settings:
+        blobs = dict(before.blobs)
+        for change in changes:
+            if change.path in SETTINGS:
+                blobs[change.path] = change.new
+        return before if blobs == before.blobs else self._make_settings(blobs)
+
+    def _settings_problems(
+        self, after: _Settings, changes: list[gitrepo.FileChange]
+    ) -> list[Violation]:
+        """The settings files a commit changes must be readable, present and not emptied."""
+        changed = {c.path: c for c in changes if c.path in SETTINGS}
+        found = [p for p in after.problems if p.path in changed]
+        for name, change in changed.items():
+            if change.new is None:
+                found.append(
+                    SETTINGS_REMOVED.violation(
+                        f"{name} was deleted — a case repository always has it; restore it",
+                        path=name,
+                    )
                 )
-            )
-        subjects: list[str] = []
-        time = dt.datetime.fromisoformat(commit.time)
+        people = changed.get(PEOPLE)
+        if people is not None and people.old is not None and after.people is not None:
+            old = self._read_setting(PEOPLE, people.old)
+            if isinstance(old, Directory) and old.people and not after.people.people:
+                found.append(
+                    SETTINGS_REMOVED.violation(
+                        "people.yaml was emptied — the directory is never emptied (that would let "
+                        "anyone add the first person again); remove people one by one",
+                        path=PEOPLE,
+                    )
+                )
+        return found
+
+    def _judge_under(
+        self,
+        commit: gitrepo.Commit,
+        changes: list[gitrepo.FileChange],
+        references: dict[str, Parsed],
+        before: _Settings,
+        after: _Settings,
+        pusher: str | None,
+    ) -> list[Violation]:
+        """The commit's changes under one directory: who may change what, and the case rules."""
+        found: list[Violation] = []
+        author = commit.author_email
+        people = before.people or self._readable_people(commit.parents[:1])
+        if people is not None and people.people:  # an empty directory: anyone adds the first
+            touched = [c.path for c in changes]
+            if touched:
+                found += author_known(people, author, touched[0])
+            guarded = [p for p in touched if leaders_only(p)]
+            if guarded:
+                found += settings_change(people, author, guarded)
+        if after.config is None or after.people is None:
+            return found
         for change in changes:
             if not is_case_path(change.path):
                 continue
-            found.extend(name_problems(change))
-            if not isinstance(config, Config) or not isinstance(people, Directory):
+            parent = commit.parents[0] if commit.parents else None
+            old = references.get(change.path) or self._base(change.old, change.path, parent)
+            new = self.parsed(change.new, change.path, previous=change.old)
+            time = self._time(commit, old)
+            ctx = Context(after.config, after.people, time, author, change.path)
+            found += judge_change(old, new, ctx)
+            if pusher and old and new and old.case and new.case:
+                found += _pusher_problems(old, new, pusher, change.path)
+        return found
+
+    def _readable_people(self, parents: tuple[str, ...]) -> Directory | None:
+        """The newest people.yaml before `parents` that could be read: an unreadable directory
+        is judged by the last one that held, never as an empty one (that would be the bootstrap)."""
+        if not parents:
+            return None
+        for sha in gitrepo.path_versions(self.root, parents[0], PEOPLE):
+            found = self.settings(sha).people
+            if found is not None:
+                return found
+        return None
+
+    def _time(self, commit: gitrepo.Commit, before: Parsed | None) -> dt.datetime:
+        if self.now is not None:
+            return self.now
+        time = dt.datetime.fromisoformat(commit.time)
+        if before is not None and before.case is not None and before.case.log:
+            time = max(time, max(entry.time for entry in before.case.log) - CLOCK_SKEW)
+        return min(time, self._wall)
+
+    def _text_problems(
+        self, changes: list[gitrepo.FileChange], config: Config | None
+    ) -> list[Violation]:
+        """Every new file: its place, kind and size, and no national id in its text (a case's
+        values are judged by BTI501; every other text, comments included, here)."""
+        found: list[Violation] = []
+        for change in changes:
+            if change.new is None:
                 continue
-            before = merged.get(change.path) or self.parsed(change.old, change.path)
-            after = self.parsed(change.new, change.path, previous=change.old)
-            for version in (before, after):
+            info = self.reader.info(change.new)
+            size = info[2] if info else None
+            problems = path_problems(change.path, change.new_mode, size, config)
+            found += problems
+            if problems or is_case_path(change.path):
+                continue
+            data = self.reader.read(change.new) or b""
+            text = data.decode("utf-8", "replace")
+            for number in ids_in(text):
+                found.append(
+                    MESSAGE_HAS_ID.violation(
+                        f"{change.path} contains a national id ({nationalid.mask(number)}) — "
+                        "remove it; a national id belongs only in a case's subject.national_id",
+                        path=change.path,
+                    )
+                )
+        return found
+
+    def _message_problems(
+        self,
+        commit: gitrepo.Commit,
+        changes: list[gitrepo.FileChange],
+        references: dict[str, Parsed],
+    ) -> list[Violation]:
+        subjects: list[str] = []
+        for change in changes:
+            if not is_case_path(change.path):
+                continue
+            for blob in (change.old, change.new):
+                version = self.parsed(blob, change.path) if blob else None
                 if version is not None and version.case is not None:
                     subjects.append(version.case.subject.name)
-            ctx = Context(config, people, time, commit.author_email, change.path)
-            found.extend(author_known(people, commit.author_email, change.path))
-            found.extend(judge_change(before, after, ctx))
-            if pusher and before and after and before.case and after.case:
-                for handover in newly_accepted(before.case, after.case):
-                    if handover.to != pusher.lower():
-                        found.append(
-                            PUSHER_NOT_RECEIVER.violation(
-                                f"handover {handover.id} is accepted for {handover.to} but pushed by "
-                                f"{pusher} — the receiver pushes their own acceptance",
-                                path=change.path,
-                            )
-                        )
-        message = self.reader.read(commit.sha)
-        if message is not None:
-            body = message.decode("utf-8", "replace").split("\n\n", 1)[-1]
-            found.extend(message_problems(body, subjects))
-        return [Landed(commit, v) for v in found]
+        found: list[Violation] = []
+        if commit.sha != gitrepo.ZERO:
+            message = self.reader.read(commit.sha)
+            if message is not None:
+                head, _, body = message.decode("utf-8", "replace").partition("\n\n")
+                found += message_problems(body, subjects)
+                found += _ident_problems(head)
+        return found
 
-    def _merge_changes(
+    def _changes(
         self, commit: gitrepo.Commit, diffs: list[list[gitrepo.FileChange]]
     ) -> tuple[list[gitrepo.FileChange], dict[str, Parsed]]:
-        """What a merge commit changes, and what each case file is judged against.
+        """What a commit changes against its first parent, and what each case file is judged
+        against when that is not the first parent's version.
 
-        A file that only one side changed must be that side's version: its commits are judged on
-        their own. A case file both sides changed (or one the merge changed itself) is judged as
-        a change by the merge's author from what merging the two sides by meaning gives
-        (bti.merge: the union of the histories, each conflict settled for either side's value),
-        so a lawful merge of lawful sides passes, and anything else it slips in — a holder nobody
-        handed over to, an edited or dropped entry — is caught. Other files, and merges of more
-        than two parents, are judged against the first parent."""
+        In a merge every path that differs from the first parent is judged, except a path whose
+        result is the second side's version while the first side left it as it was at the merge
+        base: that side's own commits are judged on their own. A case file both sides changed is
+        judged against what merging the two sides by meaning gives (bti.merge: the union of the
+        histories, each conflict settled for either side's value), so a lawful merge passes and
+        anything it slips in — a holder nobody handed over to, an edited or dropped entry — is
+        caught; any other file both sides changed is judged as a change from the first side."""
+        if len(diffs) <= 1:
+            return (diffs[0] if diffs else []), {}
         from bti import merge
         from bti.models import Case
 
-        first = {c.path: c for c in diffs[0] if watched(c.path)}
-        others = [{c.path for c in diff} for diff in diffs[1:]]
-        changes = [c for p, c in first.items() if all(p in other for other in others)]
-        if len(commit.parents) != 2:
-            return changes, {}
-        changes = [c for c in changes if not is_case_path(c.path)]
         base = gitrepo.merge_base(self.root, *commit.parents)
+        changes: list[gitrepo.FileChange] = []
         references: dict[str, Parsed] = {}
-        paths = [*first, *(c.path for c in diffs[1] if c.path not in first)]
-        for path in filter(is_case_path, paths):
-            (b, b_text), (p1, p1_text), (p2, p2_text) = (
-                self._version(rev, path) for rev in (base, *commit.parents)
+        for change in diffs[0]:
+            path = change.path
+            (b, b_text), (p2, p2_text) = (
+                self._version(rev, path) for rev in (base, commit.parents[1])
             )
-            result = first[path].new if path in first else p1
-            one_side = (result == p1 and p2 in (b, p1)) or (result == p2 and p1 == b)
-            if one_side:
-                continue  # one side's version, whose own commits are judged
-            changes.append(first.get(path) or gitrepo.FileChange(path, p1, result))
-            if None in (p1, p2, result) or p1_text is None or p2_text is None:
+            p1 = change.old
+            if change.new == p2 and p1 == b:
+                continue  # the second side's version, whose own commits are judged
+            changes.append(change)
+            if not is_case_path(path) or None in (p1, p2, change.new) or p2_text is None:
                 continue
+            p1_text = (self.reader.read(p1 or "") or b"").decode("utf-8", "replace")
             try:
-                raw = merge.read((self.reader.read(result or "") or b"").decode("utf-8"), path)
+                raw = merge.read((self.reader.read(change.new or "") or b"").decode("utf-8"), path)
             except (FileProblem, UnicodeDecodeError):
                 raw = {}
             reference = merge.reference(b_text, p1_text, p2_text, raw, path)
@@ -273,21 +458,44 @@ class Judge:
         return found[0], found[1].decode("utf-8", "replace")
 
 
-def name_problems(change: gitrepo.FileChange) -> list[Violation]:
-    if change.new is None:
-        return []
-    name = PurePosixPath(change.path).name
-    if any(True for _ in nationalid.find(name)):
-        return [
-            FILE_NAME_HAS_ID.violation(
-                "the file name contains a national id — cases are named by their id",
-                path=change.path,
-            )
-        ]
-    if change.old is None and (not name.endswith(".yaml") or not CASE_ID_RE.match(name[:-5])):
-        return [
-            STRAY.violation(
-                f"'{name}' is not a case file — case files are named <id>.yaml", path=change.path
-            )
-        ]
-    return []
+def tag_problems(data: bytes) -> list[Violation]:
+    """An annotated tag's message and tagger hold no national id and no subject's name."""
+    head, _, body = data.decode("utf-8", "replace").partition("\n\n")
+    return message_problems(body, []) + _ident_problems(head)
+
+
+def _pusher_problems(old: Parsed, new: Parsed, pusher: str, path: str) -> list[Violation]:
+    assert old.case is not None and new.case is not None
+    return [
+        PUSHER_NOT_RECEIVER.violation(
+            f"handover {handover.id} is accepted for {handover.to} but pushed by "
+            f"{pusher} — the receiver pushes their own acceptance",
+            path=path,
+        )
+        for handover in newly_accepted(old.case, new.case)
+        if handover.to != pusher.lower()
+    ]
+
+
+def _ident_problems(head: str) -> list[Violation]:
+    """No national id in the author or committer line of a commit (or the tagger of a tag)."""
+    found = []
+    for line in head.splitlines():
+        if line.startswith(("author ", "committer ", "tagger ")):
+            ident = line.split(" ", 1)[1].rsplit(">", 1)[0]
+            for number in ids_in(ident):
+                found.append(
+                    MESSAGE_HAS_ID.violation(
+                        f"the {line.split(' ', 1)[0]} of the commit contains a national id "
+                        f"({nationalid.mask(number)}) — set your git name to your own name",
+                    )
+                )
+    return found
+
+
+def _file_violation(problem: FileProblem, path: str) -> Violation:
+    from bti.rules.file import SYNTAX
+
+    return Violation(
+        problem.code or SYNTAX.code, "error", problem.detail, path, problem.line, problem.col
+    )

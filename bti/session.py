@@ -14,6 +14,7 @@ from bti import clock, gitrepo, yamlio
 from bti.actions import Act, Change
 from bti.checks import Parsed, judge_change, parse_case
 from bti.errors import Refused
+from bti.layout import is_case_path
 from bti.models import Model, Person
 from bti.rules import Context, Violation
 from bti.store import LoadedCase, Repository, render, schema_header
@@ -88,11 +89,7 @@ class Session:
         path = self.repo.case_path(change.case.id)
         shown = self.repo.relative(path)
         text = self.repo.case_text(loaded, change.case)
-        after = parse_case(text, shown)
-        found = judge_change(self.committed(shown, loaded), after, self.context(shown))
-        errors = [v for v in found if v.is_error]
-        if errors:
-            raise RuleRefusal(errors)
+        found = self.judge(shown, text, loaded.parsed if loaded else None)
         old_text = loaded.parsed.text if loaded else None
         return self._write_and_commit(
             path,
@@ -104,14 +101,34 @@ class Session:
             change.notes,
         )
 
-    def committed(self, shown: str, loaded: LoadedCase | None) -> Parsed | None:
-        """The version a commit is judged against: HEAD's, as the pre-commit hook sees it (a hand
-        edit not yet committed is part of the change); the file on disk outside git."""
-        if loaded is None or not gitrepo.has_head(self.repo.root):
-            return loaded.parsed if loaded else None
-        with gitrepo.ObjectReader(self.repo.root) as reader:
-            data = reader.read(f"HEAD:{shown}")
-        return parse_case(data, shown) if data is not None else None
+    def judge(self, shown: str, text: str, on_disk: Parsed | None) -> list[Violation]:
+        """What the one judge says of committing `text` as `shown` now, exactly as pre-commit and
+        the server will say it (against HEAD's version: a hand edit not yet committed is part of
+        the change). Refused, with nothing written, when it finds an error."""
+        root = self.repo.root
+        head = gitrepo.rev(root, "HEAD") if gitrepo.git_dir(root) else None
+        if head is None:  # before the repository's first commit: the case rules alone
+            found = []
+            if is_case_path(shown):
+                found = judge_change(on_disk, parse_case(text, shown), self.context(shown))
+        else:
+            from bti.replay import Judge
+
+            with gitrepo.ObjectReader(root) as reader:
+                old = reader.info(f"{head}:{shown}")
+                new = reader.provide(text.encode("utf-8"))
+                change = gitrepo.FileChange(
+                    shown, old[0] if old else None, new, "100644" if old else None, "100644"
+                )
+                commit = gitrepo.Commit(
+                    gitrepo.ZERO, (head,), self.actor.name, self.email, self.time.isoformat()
+                )
+                judge = Judge(root, reader, now=self.time)
+                found = [landed.violation for landed in judge.judge(commit, [[change]])]
+        errors = [v for v in found if v.is_error]
+        if errors:
+            raise RuleRefusal(errors)
+        return found
 
     def save_settings(
         self, name: str, old: Model | None, new: Model, summary: str, *, commit: bool
@@ -121,6 +138,7 @@ class Session:
         text = render(
             old_text, old if old_text else None, new, schema_header(name.removesuffix(".yaml"))
         )
+        self.judge(name, text, None)
         outcome = self._write_and_commit(path, old_text, text, f"{name}: {summary}", commit, [], [])
         self.repo.__dict__.pop("config", None)
         self.repo.__dict__.pop("people", None)

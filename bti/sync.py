@@ -265,13 +265,14 @@ def _check_and_push(root: Path, branch: str, echo: Echo) -> bool:
 def recheck(root: Path, commits: list[str], upstream: str | None, tip: str = "HEAD") -> list[str]:
     """The server's judgment of the commits about to be sent, and problems the merge itself
     brought into a case (a state neither side had, like two pending offers)."""
+    from bti import clock
     from bti.replay import Judge
 
     lines = []
     with gitrepo.ObjectReader(root) as reader:
-        judge = Judge(root, reader)
+        judge = Judge(root, reader, now=clock.now(), first_root_allowed=upstream is None)
         for commit, diffs in gitrepo.history(root, commits):
-            for landed in judge.judge(commit, diffs):
+            for landed in judge.judge(commit, diffs, landing=upstream):
                 if landed.violation.is_error:
                     lines.append(landed.render())
             if len(commit.parents) == 2 and not lines:

@@ -316,5 +316,6 @@ def test_a_late_evening_commit_is_judged_by_the_norwegian_date(
     )
     opened = json.loads(repo.ok("case", "show", case_id, "--format", "json").output)["opened"]
     assert opened == "2026-11-24"
+    monkeypatch.setenv("BTI_NOW", "2026-11-25T09:00:00+01:00")  # the audit runs afterwards
     code, landed, _ = _verify(repo)
-    assert code == 0 and landed == [], landed
+    assert code == 0 and landed == [], json.dumps(landed)

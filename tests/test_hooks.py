@@ -43,8 +43,8 @@ def test_existing_hook_is_chained_and_restored(tmp_path: Path) -> None:
     mine.chmod(0o755)
     Bti(tmp_path).ok("init")
     assert (folder / "pre-commit.bti-previous").exists()
-    (tmp_path / "x.txt").write_text("x\n")
-    git(tmp_path, "add", "x.txt")
+    (tmp_path / "README.md").write_text("x\n")
+    git(tmp_path, "add", "README.md")
     result = commit(tmp_path, "plain file")
     assert result.returncode == 0 and "my-own-hook-ran" in result.stderr
     # A failing earlier hook still stops the commit.

@@ -264,7 +264,7 @@ def test_commit_three_of_five_breaks_a_rule_that_five_repairs(world: dict[str, P
             path.write_text(original.replace("\n  noted:", f" {FNR}\n  noted:", 1))
         else:
             path.write_text(original)
-            (school / f"note{i}.txt").write_text(f"{i}\n")
+            (school / f"README-{i}.md").write_text(f"{i}\n")
         git(school, "add", "-A")
         git(school, "commit", "-q", "--no-verify", "-m", f"step {i}")
         shas.append(git(school, "rev-parse", "HEAD").strip())
@@ -280,8 +280,8 @@ def test_force_push_that_rewrites_history_is_refused(world: dict[str, Path]) -> 
     school = world["school"]
     head = git(school, "rev-parse", "HEAD").strip()
     git(school, "reset", "-q", "--hard", "HEAD~2")
-    (school / "other.txt").write_text("x\n")
-    git(school, "add", "other.txt")
+    (school / "README.md").write_text("x\n")
+    git(school, "add", "README.md")
     git(school, "commit", "-q", "-m", "rewritten")
     code, err = push(school, "--force", "HEAD:main", who=HOLDER)
     git(school, "reset", "-q", "--hard", head)

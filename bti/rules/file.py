@@ -10,7 +10,22 @@ from bti.rules.core import Context, Finding, declare, state_rule
 
 SYNTAX = declare("BTI001", "error", "the file cannot be read as YAML text", "file")
 SCHEMA = declare("BTI002", "error", "a field is missing, unknown or has a wrong value", "file")
-STRAY = declare("BTI008", "error", "a file under cases/ that is not a case file <id>.yaml", "file")
+STRAY = declare(
+    "BTI008",
+    "error",
+    "a file with no place in a case repository (cases are cases/<id>.yaml; bti.yaml may allow more)",
+    "file",
+)
+
+NOT_A_FILE = declare(
+    "BTI020", "error", "an entry that is not a plain file (a symbolic link, a submodule)", "file"
+)
+TOO_LARGE = declare(
+    "BTI021", "error", "a file larger than the repository allows (rules.max_file_kb)", "file"
+)
+SETTINGS_REMOVED = declare(
+    "BTI022", "error", "bti.yaml or people.yaml is deleted, or the directory emptied", "commit"
+)
 
 
 @state_rule("BTI003", "error", "a person named in the case is not in people.yaml")

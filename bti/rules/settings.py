@@ -8,11 +8,11 @@ from bti.rules.core import Violation, declare
 SETTINGS_BY_LEADER = declare(
     "BTI009",
     "error",
-    "people.yaml and bti.yaml are changed only by a leader (anyone adds the first person)",
+    "settings, templates and schemas are changed only by a leader (anyone adds the first person)",
     "commit",
 )
 AUTHOR_UNKNOWN = declare(
-    "BTI010", "error", "a case is changed only by someone in people.yaml", "commit"
+    "BTI010", "error", "the repository is changed only by someone in people.yaml", "commit"
 )
 NON_FAST_FORWARD = declare(
     "BTI601", "error", "a protected branch is never force-pushed (history is not rewritten)", "push"
@@ -26,6 +26,20 @@ PUSHER_NOT_RECEIVER = declare(
 )
 
 
+OCTOPUS = declare(
+    "BTI604", "error", "a merge joins more than two histories (octopus merges are refused)", "push"
+)
+UNRELATED = declare(
+    "BTI605", "error", "a merge joins a history that shares no commit with the repository's", "push"
+)
+SECOND_ROOT = declare(
+    "BTI606", "error", "a commit without parents after the repository's first commit", "push"
+)
+FOREIGN_REF = declare(
+    "BTI607", "error", "a push to a ref that is not a branch or a tag of a commit", "push"
+)
+
+
 def settings_change(before: Directory | None, author: str, files: list[str]) -> list[Violation]:
     """A change to people.yaml or bti.yaml made by someone who may not make it."""
     if before is None or not before.people:
@@ -35,8 +49,9 @@ def settings_change(before: Directory | None, author: str, files: list[str]) -> 
         return []
     return [
         SETTINGS_BY_LEADER.violation(
-            f"{name} was changed by {author}, who is not a leader — ask a leader to make the "
-            "change ('bti person add', 'bti service define')",
+            f"{name} was changed by {author}, who is not a leader — settings, templates and "
+            "schemas are a leader's to change; ask a leader ('bti person add', "
+            "'bti service define')",
             path=name,
         )
         for name in files
@@ -49,8 +64,9 @@ def author_known(people: Directory, author: str, path: str) -> list[Violation]:
         return []
     return [
         AUTHOR_UNKNOWN.violation(
-            f"{author} changed this case but is not in people.yaml — staff outside the directory "
-            "can read cases but not change them; a leader adds people with 'bti person add'",
+            f"{author} is not in people.yaml, so they may not change the case repository — staff "
+            "outside the directory can read cases but not change them; a leader adds people with "
+            "'bti person add'",
             path=path,
         )
     ]
