@@ -10,7 +10,6 @@ blob. Pure: paths, modes and sizes in, violations out.
 from __future__ import annotations
 
 import fnmatch
-from pathlib import PurePosixPath
 
 from bti import nationalid
 from bti.models import CASE_ID_RE, Config
@@ -71,11 +70,15 @@ def path_problems(
     """Everything wrong with a file of the repository before its content is read: its place, its
     name, what kind of entry it is and how large. The same line from validate, the hooks, the
     server and the audit."""
-    if any(True for _ in nationalid.find(PurePosixPath(path).name)):
+    numbers = [number for _, number in nationalid.find(path)]
+    if numbers:
+        shown = path
+        for number in numbers:  # the refusal must not print what it refuses
+            shown = shown.replace(number, nationalid.mask(number))
         return [
             FILE_NAME_HAS_ID.violation(
                 "the file name contains a national id — rename it; cases are named by their id",
-                path=path,
+                path=shown,
             )
         ]
     if mode is not None and mode not in REGULAR:

@@ -290,7 +290,7 @@ def test_bti202_taking_up_an_unheld_level0_concern() -> None:
     after["holder"] = TEACHER
     clean(change(before, after, author=TEACHER))
     # but naming someone else is not taking it up
-    assert codes(change(before, after, author=HOLDER)) == ["BTI202"]
+    assert codes(change(before, after, author=HOLDER)) == ["BTI202", "BTI308"]
 
 
 def test_bti202_clearing_the_holder_is_said_in_plain_words() -> None:
@@ -426,7 +426,7 @@ def test_the_handover_actions_end_to_end() -> None:
     clean(change(offer.case, accept.case, author=TEACHER, time=later))
     assert accept.case.holder == TEACHER
     # the old holder cannot accept on the receiver's behalf
-    assert codes(change(offer.case, accept.case, author=HOLDER, time=later)) == ["BTI204"]
+    assert codes(change(offer.case, accept.case, author=HOLDER, time=later)) == ["BTI204", "BTI308"]
 
 
 # -- BTI301 history is append-only ----------------------------------------------------------------
@@ -857,6 +857,32 @@ def test_ratchet_a_leak_of_another_national_id_is_reported() -> None:
 
 
 # -- every checked rule is tested here or in test_rules_state.py ----------------------------------
+
+
+def test_bti305_a_new_entry_is_not_older_than_the_newest_in_the_case() -> None:
+    before = level0()
+    before["log"].append(entry("Samtale", time="2026-09-15T11:00:00+02:00"))
+    late = copy_of(before)
+    late["log"].append(entry("Ny samtale", time="2026-09-15T11:05:00+02:00"))
+    clean(change(before, late))
+    skewed = copy_of(before)  # another computer's clock, a few minutes behind: allowed
+    skewed["log"].append(entry("Ny samtale", time="2026-09-15T10:55:00+02:00"))
+    clean(change(before, skewed))
+    backdated = copy_of(before)
+    backdated["log"].append(entry("Tilbakedatert", time="2026-09-01T09:00:00+02:00"))
+    found = only(change(before, backdated), "BTI307")
+    words(found.message, "before the newest entry", "clock")
+
+
+def test_bti306_a_new_entry_is_written_by_the_committer() -> None:
+    before = level0()
+    forged = copy_of(before)
+    forged["log"].append(entry("Skrevet av en annen", author=TEACHER))
+    found = only(change(before, forged, author=HOLDER), "BTI308")
+    words(found.message, TEACHER, HOLDER)
+    own = copy_of(before)
+    own["log"].append(entry("Egen", author=HOLDER))
+    clean(change(before, own, author=HOLDER))
 
 
 def test_every_rule_with_a_check_is_tested() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from pathlib import Path
 
 import click
 
@@ -69,17 +70,25 @@ def audit_log(case_id: str, lang: str | None, fmt: str) -> None:
 def audit_verify(since: str | None, until: str | None, fmt: str) -> None:
     """Replay every commit through the rules, in order, with its author and time; list every
     violation that landed, and exit 1 if there is any. Judged commits are remembered."""
+    from bti import gitrepo
     from bti.audit import verify
+    from bti.errors import InputError
     from bti.output import render_rows
-    from bti.store import Repository
+    from bti.store import find_root
 
-    repo = Repository.find()
+    # The audit reads history from git: it must work where the working tree lost bti.yaml too.
+    root = find_root(Path.cwd()) or gitrepo.toplevel(Path.cwd())
+    if root is None:
+        raise InputError(
+            "this folder is not in a git repository, so there is no history to verify",
+            hint="change to the case repository's folder and run 'bti audit verify' again",
+        )
     show_progress = sys.stderr.isatty() and fmt == "table"
 
     def progress(done: int, total: int) -> None:
         click.echo(f"\rjudging commits: {done:,}/{total:,}", err=True, nl=done == total)
 
-    result = verify(repo.root, since, until, progress if show_progress else None)
+    result = verify(root, since, until, progress if show_progress else None)
     rows = [
         {
             "commit": x.commit.sha[:8] if fmt == "table" else x.commit.sha,

@@ -167,3 +167,35 @@ def not_in_future(case: Case, ctx: Context) -> Iterator[Finding]:
                 f"log entry #{i + 1} is dated {entry.time.isoformat()}"
                 ", in the future — fix the computer's clock",
             )
+
+
+@change_rule("BTI307", "error", "a new log entry is dated before the newest entry of the case")
+def in_order(before: Case | None, after: Case | None, ctx: Context) -> Iterator[Finding]:
+    """The case's own order is a clock nobody can set: an entry written now cannot be older than
+    what the case already holds (a few minutes of difference between computers are allowed)."""
+    if before is None or after is None or not before.log:
+        return
+    newest = max(entry.time for entry in before.log)
+    for i in range(len(before.log), len(after.log)):
+        entry = after.log[i]
+        if entry.time < newest - CLOCK_SKEW:
+            yield Finding(
+                ("log", i, "time"),
+                f"log entry #{i + 1} is dated {entry.time.isoformat()}, before the newest entry "
+                f"already in the case ({newest.isoformat()}) — entries are written when things "
+                "happen, in order; check the computer's clock",
+            )
+
+
+@change_rule("BTI308", "error", "a new log entry is written in someone else's name")
+def own_name(before: Case | None, after: Case | None, ctx: Context) -> Iterator[Finding]:
+    if after is None or not ctx.author:
+        return
+    for i in range(len(before.log) if before else 0, len(after.log)):
+        entry = after.log[i]
+        if entry.author.lower() != ctx.author.lower():
+            yield Finding(
+                ("log", i, "author"),
+                f"log entry #{i + 1} is written as {entry.author} but committed by {ctx.author} — "
+                "each person writes their own entries, as themselves",
+            )

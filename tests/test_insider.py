@@ -1,0 +1,470 @@
+"""A hostile colleague with push access who has read the source.
+
+Every attack is built the way such a person would build it — commits made with `--no-verify`, trees
+and merges made with git's plumbing (`commit-tree`, `update-index`, `mktree`), forged dates, tags and
+notes — and pushed to a real bare server with bti's pre-receive hook. Each must be refused with its
+rule code, leaving the server's refs exactly as they were. Then the same commits, planted in the
+attacker's own clone where no hook ran, must be named by `bti audit verify`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import HOLDER, LEADER, NURSE, OUTSIDER, Bti, git, git_env, isolated_environment
+
+OTHER = "per.barnevern@fjordvik.example"
+FORMER = "fride.tidligere@fjordvik.example"
+FNR = "09821750056"  # synthetic (month + 80)
+
+
+@dataclass
+class World:
+    base: Path
+    server: Path
+    clone: Path
+    case_id: str
+
+    @property
+    def case(self) -> Path:
+        return self.clone / "cases" / f"{self.case_id}.yaml"
+
+    def git(self, *args: str, who: str = HOLDER, env: dict[str, str] | None = None) -> str:
+        return git(self.clone, *args, env={**git_env(who), **(env or {})})
+
+    def commit(
+        self, message: str = "edit", who: str = HOLDER, env: dict[str, str] | None = None
+    ) -> str:
+        """Everything in the work tree, committed without the hooks."""
+        self.git("add", "-A", who=who)
+        self.git("commit", "-q", "--no-verify", "-m", message, who=who, env=env)
+        return self.git("rev-parse", "HEAD").strip()
+
+    def plumb(self, tree: str, *parents: str, who: str = HOLDER, message: str = "x") -> str:
+        """A commit made with `git commit-tree`, which no client hook ever sees."""
+        args = ["commit-tree", tree, *(a for p in parents for a in ("-p", p)), "-m", message]
+        return self.git(*args, who=who).strip()
+
+    def move_main(self, sha: str) -> None:
+        self.git("reset", "-q", "--hard", sha)
+
+    def push(self, *refspecs: str, who: str = HOLDER) -> tuple[int, str]:
+        result = subprocess.run(
+            ["git", "push", "origin", *(refspecs or ("HEAD:main",))],
+            cwd=self.clone,
+            capture_output=True,
+            text=True,
+            env={**os.environ, **git_env(who)},
+        )
+        return result.returncode, result.stderr
+
+    def server_refs(self) -> str:
+        return git(self.server, "for-each-ref", "--format=%(refname) %(objectname)")
+
+
+def _build_world(base: Path) -> World:
+    server = base / "server.git"
+    git(base, "init", "-q", "--bare", "-b", "main", str(server))
+    Bti(base).ok("hooks", "install", "--server", str(server))
+    clone = base / "desk"
+    git(base, "clone", "-q", str(server), str(clone))
+    bti = Bti(clone)
+    bti.ok("init", "--municipality", "Fjordvik kommune")
+    for email, name, service, roles in [
+        (LEADER, "Kari Fjellstad", "skole", "leader,holder"),
+        (HOLDER, "Ingrid Strandli", "skole", "holder"),
+        (NURSE, "Nils Bakkevik", "helsestasjon", "holder"),
+        (OTHER, "Per Lyngmo", "barnevern", "holder"),
+        (FORMER, "Fride Tidligere", "skole", "holder"),
+    ]:
+        bti.ok("person", "add", email, "--name", name, "--service", service, "--role", roles)
+    case_id = bti.ok(
+        "case", "new", "--service", "skole", "--name", "Mathea Lund", "--born", "2014-11-30",
+        "--concern", "Spiser lite i skolen.", who=HOLDER,
+    ).output.strip().splitlines()[-1]  # fmt: skip
+    bti.ok("guardian", "add", case_id, "--name", "Anders Lund", "--relation", "far", who=HOLDER)
+    bti.ok(
+        "consent", "add", case_id, "--given-by", "Anders Lund", "--services",
+        "skole,helsestasjon", "--purpose", "Samarbeid", who=HOLDER,
+    )  # fmt: skip
+    bti.ok("level", "set", case_id, "1", "--reason", "Far samtykker", who=HOLDER)
+    bti.ok("service", "add", case_id, "helsestasjon", who=HOLDER)
+    bti.ok(
+        "measure", "add", case_id, "Samtaler", "--responsible", NURSE, "--service",
+        "helsestasjon", "--evaluate-by", "2027-01-15", who=HOLDER,
+    )  # fmt: skip
+    code, err = World(base, server, clone, case_id).push(who=LEADER)
+    assert code == 0, err
+    return World(base, server, clone, case_id)
+
+
+@pytest.fixture(scope="module")
+def _world_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("insider")
+    with isolated_environment(tmp_path_factory.mktemp("insider-home")):
+        _build_world(base)
+    return base
+
+
+@pytest.fixture
+def world(tmp_path: Path, _world_template: Path) -> Iterator[World]:
+    """A server with bti's pre-receive hook and the attacker's clone, a case at level 1."""
+    base = tmp_path / "w"
+    shutil.copytree(_world_template, base, symlinks=True)
+    clone = base / "desk"
+    git(clone, "remote", "set-url", "origin", str(base / "server.git"))
+    case_id = next(p.stem for p in (clone / "cases").glob("*.yaml"))
+    yield World(base, base / "server.git", clone, case_id)
+
+
+def _case_edit(world: World, old: str, new: str) -> None:
+    text = world.case.read_text()
+    assert old in text, old
+    world.case.write_text(text.replace(old, new, 1))
+
+
+def _entry(time: str, author: str = HOLDER, text: str = "Samtale.") -> str:
+    return f"  - time: {time}\n    author: {author}\n    kind: note\n    text: {text}\n"
+
+
+def _tree_without(world: World, *paths: str) -> str:
+    world.git("rm", "-q", "--cached", *paths)
+    tree = world.git("write-tree").strip()
+    world.git("reset", "-q")
+    return tree
+
+
+# -- the attacks --------------------------------------------------------------------------------
+# Each builds its commits in the clone and returns the refspecs to push; `audited` says whether the
+# attack is on the clone's main history, where `bti audit verify` must find it too.
+
+Attack = Callable[[World], list[str]]
+ATTACKS: list[tuple[str, str, bool, Attack]] = []
+
+
+def attack(name: str, code: str, *, audited: bool = True) -> Callable[[Attack], Attack]:
+    def wrap(func: Attack) -> Attack:
+        ATTACKS.append((name, code, audited, func))
+        return func
+
+    return wrap
+
+
+@attack("a copy of a case with another holder in a sub-folder", "BTI008")
+def _copy_in_subfolder(w: World) -> list[str]:
+    (w.clone / "cases" / "sub").mkdir()
+    text = w.case.read_text().replace(f"holder: {HOLDER}", f"holder: {OTHER}")
+    (w.clone / "cases" / "sub" / w.case.name).write_text(text)
+    w.commit()
+    return []
+
+
+@attack("a new case in cases/arkiv/, invisible to case list", "BTI008")
+def _archive_folder(w: World) -> list[str]:
+    (w.clone / "cases" / "arkiv").mkdir()
+    (w.clone / "cases" / "arkiv" / "2026-ZZZZZ.yaml").write_text(
+        w.case.read_text().replace(w.case_id, "2026-ZZZZZ")
+    )
+    w.commit()
+    return []
+
+
+@attack("CASES/<id>.yaml", "BTI008")
+def _upper_case_folder(w: World) -> list[str]:
+    (w.clone / "CASES").mkdir()
+    (w.clone / "CASES" / w.case.name).write_text(w.case.read_text())
+    w.commit()
+    return []
+
+
+@attack("a hidden cases/.x.yaml", "BTI008")
+def _hidden_case(w: World) -> list[str]:
+    (w.clone / "cases" / ".x.yaml").write_text(w.case.read_text())
+    w.commit()
+    return []
+
+
+@attack("notes.txt with a national id", "BTI008")
+def _notes(w: World) -> list[str]:
+    (w.clone / "notes.txt").write_text(f"Husk {FNR}\n")
+    w.commit()
+    return []
+
+
+@attack("a README with a national id", "BTI503")
+def _readme_with_id(w: World) -> list[str]:
+    (w.clone / "README.md").write_text(f"Kontakt: {FNR[:6]} {FNR[6:]}\n")
+    w.commit()
+    return []
+
+
+@attack("a file named by a national id", "BTI504")
+def _file_named_by_id(w: World) -> list[str]:
+    (w.clone / "cases" / f"{FNR}.yaml").write_text(w.case.read_text())
+    w.commit()
+    return []
+
+
+@attack("a file larger than the limit", "BTI021")
+def _large_file(w: World) -> list[str]:
+    (w.clone / "README.md").write_text("Lorem ipsum dolor sit amet.\n" * 80_000)  # 2.2 MB
+    w.commit()
+    return []
+
+
+@attack("a symbolic link to /dev/zero named as a case", "BTI020")
+def _symlink(w: World) -> list[str]:
+    os.symlink("/dev/zero", w.clone / "cases" / "2026-ZZZZ1.yaml")
+    w.commit()
+    return []
+
+
+@attack("a submodule entry made with update-index", "BTI020")
+def _submodule(w: World) -> list[str]:
+    head = w.git("rev-parse", "HEAD").strip()
+    w.git("update-index", "--add", "--cacheinfo", f"160000,{head},cases/2026-ZZZZ2.yaml")
+    w.git("commit", "-q", "--no-verify", "-m", "sub")
+    return []
+
+
+@attack(".gitattributes changed by a holder (merge driver off)", "BTI009")
+def _gitattributes(w: World) -> list[str]:
+    (w.clone / ".gitattributes").write_text("cases/*.yaml -merge\n")
+    w.commit()
+    return []
+
+
+@attack("a schema changed by someone outside the directory", "BTI010")
+def _schema_by_outsider(w: World) -> list[str]:
+    (w.clone / "schemas" / "case.schema.json").write_text("{}\n")
+    w.commit(who=OUTSIDER)
+    return []
+
+
+@attack("a template changed by a holder", "BTI009")
+def _template_by_holder(w: World) -> list[str]:
+    path = w.clone / "templates" / "meeting-agenda.nb.md.j2"
+    path.write_text(path.read_text() + "\n{{ case }}\n")
+    w.commit()
+    return []
+
+
+@attack("a note pushed to refs/notes/commits", "BTI607", audited=False)
+def _notes_ref(w: World) -> list[str]:
+    w.git("notes", "add", "-m", f"Fnr {FNR}", "HEAD")
+    return ["refs/notes/commits"]
+
+
+@attack("an annotated tag whose message holds a national id", "BTI503", audited=False)
+def _tag_message(w: World) -> list[str]:
+    w.git("tag", "-a", "v1", "-m", f"Sak for {FNR}")
+    return ["refs/tags/v1"]
+
+
+@attack("a tag of a blob (content outside any commit)", "BTI607", audited=False)
+def _tag_of_blob(w: World) -> list[str]:
+    blob = subprocess.run(
+        ["git", "hash-object", "-w", "--stdin"],
+        cwd=w.clone,
+        input=f"{FNR}\n",
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    w.git("tag", "blobtag", blob)
+    return ["refs/tags/blobtag"]
+
+
+@attack("an octopus merge that deletes a case", "BTI604")
+def _octopus(w: World) -> list[str]:
+    tree = _tree_without(w, f"cases/{w.case.name}")
+    sha = w.plumb(tree, "HEAD", "HEAD~1", "HEAD~2")
+    w.move_main(sha)
+    return []
+
+
+@attack("a merge with an unrelated history that makes an outsider a leader", "BTI605")
+def _orphan_merge(w: World) -> list[str]:
+    people = (
+        "people:\n"
+        f"  - {{email: {OUTSIDER}, name: Ukjent, service: skole, roles: [leader, holder]}}\n"
+    )
+    blob = subprocess.run(
+        ["git", "hash-object", "-w", "--stdin"],
+        cwd=w.clone,
+        input=people,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    orphan_tree = subprocess.run(
+        ["git", "mktree"],
+        cwd=w.clone,
+        input=f"100644 blob {blob}\tpeople.yaml\n",
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    orphan = w.plumb(orphan_tree, who=OUTSIDER)
+    head_tree = w.git("rev-parse", "HEAD^{tree}").strip()
+    w.git("read-tree", head_tree)
+    w.git("update-index", "--add", "--cacheinfo", f"100644,{blob},people.yaml")
+    merged = w.git("write-tree").strip()
+    w.move_main(w.plumb(merged, "HEAD", orphan, who=OUTSIDER))
+    return []
+
+
+@attack("a second root commit on a new branch", "BTI606", audited=False)
+def _second_root(w: World) -> list[str]:
+    root = w.plumb(w.git("rev-parse", "HEAD^{tree}").strip())
+    return [f"{root}:refs/heads/fresh"]
+
+
+@attack("bti.yaml deleted by a leader (no case rule would run)", "BTI022")
+def _delete_config(w: World) -> list[str]:
+    (w.clone / "bti.yaml").unlink()
+    w.commit(who=LEADER)
+    return []
+
+
+@attack("people.yaml emptied by a leader (reopening the bootstrap)", "BTI022")
+def _empty_people(w: World) -> list[str]:
+    (w.clone / "people.yaml").write_text("schema_version: 1\npeople: []\n")
+    w.commit(who=LEADER)
+    return []
+
+
+@attack("a two-parent merge whose tree drops a case", "BTI302")
+def _merge_drops_case(w: World) -> list[str]:
+    w.git("checkout", "-q", "-b", "side", "HEAD~1")
+    (w.clone / "README.md").write_text("Sidegren\n")
+    side = w.commit()
+    w.git("checkout", "-q", "main")
+    tree = _tree_without(w, f"cases/{w.case.name}")
+    w.move_main(w.plumb(tree, "HEAD", side))
+    return []
+
+
+@attack("a broken version, then a 'repair' with a forged holder", "BTI202")
+def _broken_then_forged(w: World) -> list[str]:
+    original = w.case.read_text()
+    w.case.write_text(original + "holder: [\n")
+    w.commit("broken")
+    w.case.write_text(original.replace(f"holder: {HOLDER}", f"holder: {OTHER}"))
+    w.commit("repaired")
+    return []
+
+
+@attack("entries appended after a quoted key the fast reader took for 'log:'", "BTI002")
+def _quoted_key(w: World) -> list[str]:
+    lines = w.case.read_text().splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.startswith("measures:"))
+    end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith(" "))
+    block = ['"measures":\n', *lines[start + 1 : end]]
+    w.case.write_text("".join([*lines[:start], *lines[end:], *block]))
+    w.commit("reordered")  # the same case, keys in another order: lawful
+    w.case.write_text(w.case.read_text() + _entry("2026-11-20T10:00:00+01:00"))
+    w.commit("entry")
+    return []
+
+
+@attack("a commit and an entry dated in the future", "BTI304")
+def _future(w: World) -> list[str]:
+    w.case.write_text(w.case.read_text() + _entry("2027-06-01T10:00:00+02:00"))
+    w.commit(env={"GIT_COMMITTER_DATE": "2027-06-01T10:00:00+02:00"})
+    return []
+
+
+@attack("an entry backdated before the case's newest", "BTI307")
+def _backdated(w: World) -> list[str]:
+    w.case.write_text(w.case.read_text() + _entry("2026-01-05T10:00:00+01:00"))
+    w.commit(env={"GIT_COMMITTER_DATE": "2026-01-05T10:00:00+01:00"})
+    return []
+
+
+@attack("an entry written in a colleague's name", "BTI308")
+def _forged_entry_author(w: World) -> list[str]:
+    w.case.write_text(w.case.read_text() + _entry("2026-11-20T10:00:00+01:00", author=NURSE))
+    w.commit()
+    return []
+
+
+@pytest.mark.parametrize(("name", "code", "audited", "build"), ATTACKS, ids=[a[0] for a in ATTACKS])
+def test_the_server_refuses_it_and_the_audit_names_it(
+    world: World, name: str, code: str, audited: bool, build: Attack
+) -> None:
+    before = world.server_refs()
+    refspecs = build(world)
+    status, err = world.push(*refspecs)
+    assert status != 0, f"{name}: the server accepted it"
+    assert f"{code} error" in err, err
+    assert "Traceback" not in err
+    assert FNR not in err.replace(f"{FNR[:6]}*****", "")
+    assert world.server_refs() == before
+    if audited:
+        result = Bti(world.clone)("audit", "verify", "--format", "json")
+        found = {v["code"] for v in json.loads(result.stdout or "[]")}
+        assert result.exit_code == 1 and code in found, result.output
+
+
+# -- old branches, old directories ---------------------------------------------------------------
+
+
+def _remove_former(w: World) -> str:
+    """The leader removes FORMER from the directory on main (lawfully); returns the old main."""
+    old = w.git("rev-parse", "HEAD").strip()
+    Bti(w.clone).ok("person", "add", FORMER, "--name", "Fride Tidligere", "--service", "skole",
+                    "--role", "reviewer")  # fmt: skip
+    text = (w.clone / "people.yaml").read_text()
+    start = text.index(f"  - email: {FORMER}")
+    end = text.find("\n  - ", start + 1)
+    (w.clone / "people.yaml").write_text(text[:start] + (text[end + 1 :] if end > 0 else ""))
+    w.commit("people.yaml: person removed", who=LEADER)
+    code, err = w.push(who=LEADER)
+    assert code == 0, err
+    return old
+
+
+def test_a_removed_person_cannot_act_through_a_branch_started_before(world: World) -> None:
+    old = _remove_former(world)
+    world.git("checkout", "-q", "-b", "old", old)
+    world.case.write_text(world.case.read_text() + _entry("2026-11-20T10:00:00+01:00", FORMER))
+    side = world.commit(who=FORMER)
+    world.git("checkout", "-q", "main")
+    world.git("merge", "-q", "--no-ff", "--no-verify", "-m", "merge", side, who=HOLDER)
+    before = world.server_refs()
+    status, err = world.push()
+    assert status != 0 and "BTI010 error" in err, err
+    assert world.server_refs() == before
+    result = Bti(world.clone)("audit", "verify", "--format", "json")
+    landed = json.loads(result.stdout or "[]")
+    assert any(v["code"] == "BTI010" and v["commit"] == side for v in landed), result.output
+
+
+def test_a_merge_cannot_bring_back_an_old_directory(world: World) -> None:
+    """The merge takes the old side's people.yaml (with the removed person) while main changed
+    it: a settings change against main's, by a holder, refused."""
+    old = _remove_former(world)
+    world.git("checkout", "-q", "-b", "old", old)
+    (world.clone / "README.md").write_text("Gammel gren\n")
+    side = world.commit()
+    world.git("checkout", "-q", "main")
+    tree = world.git("rev-parse", "HEAD^{tree}").strip()
+    world.git("read-tree", tree)
+    people = world.git("rev-parse", f"{side}:people.yaml").strip()
+    world.git("update-index", "--cacheinfo", f"100644,{people},people.yaml")
+    merged = world.git("write-tree").strip()
+    world.git("reset", "-q")
+    world.move_main(world.plumb(merged, "HEAD", side))
+    before = world.server_refs()
+    status, err = world.push()
+    assert status != 0 and "BTI009 error" in err, err
+    assert world.server_refs() == before
