@@ -172,7 +172,7 @@ class Basis(Model):
     the fact: it is judged by this, not by the case as it stands now."""
 
     kind: SubjectKind = Field(description="the subject's kind then")
-    age: int = Field(ge=0, le=150, description="the subject's age on the date given")
+    age: int = Field(ge=0, description="the subject's age on the date given")
     givers: list[Giver] = Field(min_length=1)
 
 

@@ -236,6 +236,22 @@ def test_bti108_a_correction_cannot_cure_a_consent_without_a_basis(
     words(v.message, "consent c1", "authority after the fact", "record a new consent")
 
 
+def test_withdrawn_first_the_correction_goes_through() -> None:
+    before = _legacy_unauthorised("subject")
+    before["consents"][0]["withdrawn"] = {"date": "2026-09-10", "by": HOLDER, "reason": "Ugyldig."}
+    after = edited(before, _set("subject.kind", "pregnant"), correction(["subject.kind"]))
+    clean(change(before, after))
+
+
+def test_odd_birth_dates_give_no_fault() -> None:
+    before = level0()
+    before["subject"]["born"] = "0001-01-01"
+    after = copy_of(before)
+    after["consents"] = [based(before, given_by=["subject"], given="2026-09-15")]
+    after["log"].append(correction(["subject.kind"]))
+    clean(change(before, after))
+
+
 def test_bti108_a_new_guardian_cannot_cure_a_consent_without_a_basis() -> None:
     before = _legacy_unauthorised("Mormor Testesen")
     after = copy_of(before)

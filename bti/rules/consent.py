@@ -289,7 +289,8 @@ def no_authority_after_the_fact(
                 ("consents", i, "given_by"),
                 f"consent {consent.id} was given by someone without authority, and this change "
                 "would give it authority after the fact — a consent is judged as it was given; "
-                "record a new consent from someone with authority",
+                "withdraw it with 'bti consent withdraw' first, and record a new consent from "
+                "someone with authority",
             )
 
 
