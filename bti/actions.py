@@ -131,6 +131,8 @@ def add_consent(
     given: dt.date,
     expires: dt.date | None,
 ) -> Change:
+    from bti.rules.consent import basis_of
+
     new = _copy(case)
     consent = Consent(
         id=next_id("c", [c.id for c in case.consents]),
@@ -140,6 +142,7 @@ def add_consent(
         given=given,
         expires=expires,
         recorded_by=act.email,
+        basis=basis_of(case, given_by, given),
     )
     new.consents.append(consent)
     _log(

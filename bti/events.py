@@ -25,6 +25,16 @@ EVENTS: dict[str, dict[str, str]] = {
         "nn": "Føresett registrert ({relation}{extra}).",
         "en": "Guardian recorded ({relation}{extra}).",
     },
+    "corrected": {
+        "nb": "Rettet {fields}: {reason}",
+        "nn": "Retta {fields}: {reason}",
+        "en": "Corrected {fields}: {reason}",
+    },
+    "guardian_removed": {
+        "nb": "Foresatt fjernet ({relation}): {reason}",
+        "nn": "Føresett fjerna ({relation}): {reason}",
+        "en": "Guardian removed ({relation}): {reason}",
+    },
     "no_responsibility": {
         "nb": ", uten foreldreansvar",
         "nn": ", utan foreldreansvar",

@@ -165,6 +165,25 @@ class Withdrawal(Model):
     reason: Text | None = None
 
 
+class Giver(Model):
+    """One giver of a consent as the case stood when the consent was recorded."""
+
+    name: Name = Field(description="as in given_by")
+    role: Literal["subject", "guardian", "other"]
+    relation: Name | None = Field(None, description="the guardian's relation then")
+    responsibility: bool | None = Field(None, description="the guardian's parental responsibility")
+
+
+class Basis(Model):
+    """Who could consent, recorded with the consent when it is given. Records are append-only, so
+    a later correction of the subject or the guardians cannot give the consent authority after
+    the fact: it is judged by this, not by the case as it stands now."""
+
+    kind: SubjectKind = Field(description="the subject's kind then")
+    age: int = Field(ge=0, description="the subject's age on the date given")
+    givers: list[Giver] = Field(min_length=1)
+
+
 class Consent(Model):
     id: Annotated[str, StringConstraints(pattern=r"^c[0-9]+$")]
     given_by: list[Name] = Field(
@@ -176,6 +195,9 @@ class Consent(Model):
     expires: dt.date | None = None
     recorded_by: Email
     withdrawn: Withdrawal | None = None
+    basis: Basis | None = Field(
+        None, description="who could consent when it was given (absent in older files)"
+    )
 
     def valid_on(self, day: dt.date) -> bool:
         if self.withdrawn is not None and self.withdrawn.date <= day:
@@ -237,6 +259,13 @@ class Meeting(Model):
     recorded_by: Email
 
 
+CORRECTED_FIELD_PATTERN = (
+    r"^(subject\.(name|born|kind|national_id)|owner_service"
+    r"|guardian\.[1-9][0-9]?(\.(name|relation|responsibility))?)$"
+)
+CorrectedField = Annotated[str, StringConstraints(pattern=CORRECTED_FIELD_PATTERN)]
+
+
 class Entry(Model):
     time: AwareDatetime
     author: Email
@@ -244,6 +273,11 @@ class Entry(Model):
     text: Text
     event: Annotated[str, StringConstraints(pattern=r"^[a-z]+(:[0-9a-z-]+)?$")] | None = Field(
         None, description="what a command did, for statistics: opened, closed, reopened, level:N"
+    )
+    corrects: list[CorrectedField] | None = Field(
+        None,
+        description="with event 'corrected': the fields this correction changed "
+        "(subject.born, owner_service, guardian.2.relation, guardian.2 for a removal …)",
     )
 
 

@@ -106,6 +106,16 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "the child's voice recorded",
     },
     "edited": {"nb": "endret: {fields}", "nn": "endra: {fields}", "en": "changed: {fields}"},
+    "corrected": {
+        "nb": "{fields} rettet: {reason}",
+        "nn": "{fields} retta: {reason}",
+        "en": "{fields} corrected: {reason}",
+    },
+    "guardian_removed": {
+        "nb": "foresatt fjernet ({relation}): {reason}",
+        "nn": "føresett fjerna ({relation}): {reason}",
+        "en": "guardian removed ({relation}): {reason}",
+    },
 }
 
 
@@ -180,14 +190,15 @@ def describe(before: Case | None, after: Case | None, lang: str = "en") -> list[
         for m in after.meetings
         if m.id not in known_meetings
     ]
-    known_guardians = {g.name for g in before.guardians}
+    # Guardians are added at the end; a changed name is a correction, told from its log entry.
     said += [
         _say("guardian", lang, relation=g.relation)
-        for g in after.guardians
-        if g.name not in known_guardians
+        for g in after.guardians[len(before.guardians) :]
     ]
     for entry in new_log:
-        if entry.kind == "voice":
+        if entry.event == "corrected" and entry.corrects:
+            said.append(_correction(entry.corrects, entry.text, before, lang))
+        elif entry.kind == "voice":
             said.append(_say("voice", lang))
         elif entry.kind != "event":
             said.append(_say("entry", lang, kind=entry.kind))
@@ -200,6 +211,19 @@ def describe(before: Case | None, after: Case | None, lang: str = "en") -> list[
         if fields:
             said.append(_say("edited", lang, fields=", ".join(fields)))
     return said
+
+
+def _correction(fields: list[str], text: str, before: Case, lang: str) -> str:
+    """A correction by the fields it names and its reason, never by the values: a national id
+    must not reach the story, and the old and new values are in the file for those who may read
+    it."""
+    reason = text.split(": ", 1)[-1]
+    removed = [f for f in fields if f.count(".") == 1 and f.startswith("guardian.")]
+    if len(removed) == 1 == len(fields):
+        index = int(removed[0].split(".")[1]) - 1
+        relation = before.guardians[index].relation if index < len(before.guardians) else "?"
+        return _say("guardian_removed", lang, relation=relation, reason=reason)
+    return _say("corrected", lang, fields=", ".join(fields), reason=reason)
 
 
 @dataclass(frozen=True)

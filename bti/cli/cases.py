@@ -207,6 +207,32 @@ def case_reopen(case_id: str, reason: str, no_commit: bool) -> None:
     change_case(case_id, actions.reopen, no_commit, reason=reason)
 
 
+@case.command("correct")
+@click.argument("case_id")
+@click.option(
+    "--field",
+    required=True,
+    help="What to correct: subject.name, subject.born, subject.kind, subject.national_id, "
+    "owner_service, or guardian.N.name / guardian.N.relation / guardian.N.responsibility "
+    "(N counts the guardians from 1, as 'bti case show' lists them).",
+)
+@click.option(
+    "--value",
+    required=True,
+    help="The right value: a date YYYY-MM-DD for subject.born, yes or no for responsibility; "
+    "an empty value removes a wrongly recorded national id.",
+)
+@click.option("--reason", required=True, help="Why the record was wrong (goes into the log).")
+@no_commit_option
+def case_correct(case_id: str, field: str, value: str, reason: str, no_commit: bool) -> None:
+    """Correct whom the case is about, a guardian, or the owner service. The holder or a leader
+    only; the log keeps who corrected what and why. A correction never gives a consent that was
+    already given an authority it did not have."""
+    from bti import corrections
+
+    change_case(case_id, corrections.correct, no_commit, field=field, value=value, reason=reason)
+
+
 @main.group()
 def guardian() -> None:
     """Guardians (foresatte) of the subject."""
@@ -236,6 +262,19 @@ def guardian_add(
         relation=relation,
         responsibility=not no_responsibility,
     )
+
+
+@guardian.command("remove")
+@click.argument("case_id")
+@click.argument("name")
+@click.option("--reason", required=True, help="Why the guardian was recorded by mistake.")
+@no_commit_option
+def guardian_remove(case_id: str, name: str, reason: str, no_commit: bool) -> None:
+    """Remove a guardian recorded by mistake. The holder or a leader only, with the reason.
+    Consents the guardian gave keep their record of who gave them."""
+    from bti import corrections
+
+    change_case(case_id, corrections.remove_guardian, no_commit, name=name, reason=reason)
 
 
 @main.group()

@@ -9,11 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from bti.clock import age
-from bti.models import Case, Consent
+from bti.clock import age, zone
+from bti.models import Basis, Case, Consent, Giver
 from bti.rules.core import Context, Finding, change_rule, state_rule
 
 SUBJECT = "subject"
+# The corrections a consent's authority rests on, by the role of its giver.
+RELIES_ON = {
+    "subject": ("subject.kind", "subject.born", "subject.name"),
+    "guardian": ("guardian.",),
+}
 
 
 def authority_problem(case: Case, giver: str, on: dt.date, self_age: int) -> str | None:
@@ -40,6 +45,53 @@ def authority_problem(case: Case, giver: str, on: dt.date, self_age: int) -> str
     return None
 
 
+def basis_of(case: Case, given_by: list[str], given: dt.date) -> Basis:
+    """Who could consent as the case stands: what a consent records when it is given, and what it
+    is judged by from then on (see `Basis`)."""
+    givers = []
+    for name in given_by:
+        guardian = next((g for g in case.guardians if g.name == name), None)
+        if name in (SUBJECT, case.subject.name):
+            givers.append(Giver(name=name, role="subject"))
+        elif guardian is not None:
+            givers.append(
+                Giver(
+                    name=name,
+                    role="guardian",
+                    relation=guardian.relation,
+                    responsibility=guardian.responsibility,
+                )
+            )
+        else:
+            givers.append(Giver(name=name, role="other"))
+    return Basis(kind=case.subject.kind, age=max(0, age(case.subject.born, given)), givers=givers)
+
+
+def giver_problem(case: Case, consent: Consent, giver: str, self_age: int) -> str | None:
+    """Why `giver` could not give `consent`, or None when they could: judged by the consent's
+    recorded basis, or, in files from before bases were recorded, by the case as it stands."""
+    basis = consent.basis
+    if basis is None:
+        return authority_problem(case, giver, consent.given, self_age)
+    entry = next((g for g in basis.givers if g.name == giver), None)
+    if entry is None or entry.role == "other":
+        return (
+            f"'{giver}' was not a guardian in this case when the consent was given — add them "
+            "with 'bti guardian add' and record a new consent, or name a guardian with parental "
+            "responsibility"
+        )
+    if entry.role == "guardian":
+        if entry.responsibility:
+            return None
+        return f"{giver} had no parental responsibility when the consent was given"
+    if basis.kind == "pregnant" or basis.age >= self_age:
+        return None
+    return (
+        f"the subject was {basis.age} on {consent.given.isoformat()}; young people consent on "
+        f"their own from {self_age} — before that the guardians with parental responsibility consent"
+    )
+
+
 def _in_force(consent: Consent, day: dt.date, *, honour_expiry: bool) -> bool:
     if consent.withdrawn is not None and consent.withdrawn.date <= day:
         return False
@@ -50,9 +102,7 @@ def _in_force(consent: Consent, day: dt.date, *, honour_expiry: bool) -> bool:
 
 def _authorised(case: Case, consent: Consent, ctx: Context) -> bool:
     age_limit = ctx.config.rules.self_consent_age
-    return all(
-        authority_problem(case, g, consent.given, age_limit) is None for g in consent.given_by
-    )
+    return all(giver_problem(case, consent, g, age_limit) is None for g in consent.given_by)
 
 
 def covering(case: Case, ctx: Context, *, honour_expiry: bool) -> list[Consent]:
@@ -90,9 +140,7 @@ def consent_authority(case: Case, ctx: Context) -> Iterator[Finding]:
         if consent.withdrawn is not None:
             continue
         for j, giver in enumerate(consent.given_by):
-            problem = authority_problem(
-                case, giver, consent.given, ctx.config.rules.self_consent_age
-            )
+            problem = giver_problem(case, consent, giver, ctx.config.rules.self_consent_age)
             if problem:
                 yield Finding(("consents", i, "given_by", j), f"consent {consent.id}: {problem}")
 
@@ -191,3 +239,75 @@ def expired_blocks_change(
             f"the consent covering '{service}' has expired — renew it with 'bti "
             "consent add', or remove the service in this change",
         )
+
+
+def _correction_relied_on(case: Case, consent: Consent) -> tuple[str, dt.date] | None:
+    """The latest correction, dated after the consent was given, of a fact the consent's givers
+    rely on (the subject's age or kind for the subject's own consent; the guardians for theirs)."""
+    basis = consent.basis or basis_of(case, consent.given_by, consent.given)
+    prefixes = tuple(p for g in basis.givers for p in RELIES_ON.get(g.role, ()))
+    latest: tuple[str, dt.date] | None = None
+    for entry in case.log:
+        if entry.event != "corrected" or not entry.corrects:
+            continue
+        day = entry.time.astimezone(zone()).date()
+        fields = [f for f in entry.corrects if f.startswith(prefixes)]
+        if fields and day > consent.given and (latest is None or day >= latest[1]):
+            latest = (", ".join(fields), day)
+    return latest
+
+
+@change_rule(
+    "BTI108",
+    "error",
+    "a correction or a new guardian gives a consent authority it did not have when it was given",
+)
+def no_authority_after_the_fact(
+    before: Case | None, after: Case | None, ctx: Context
+) -> Iterator[Finding]:
+    if before is None or after is None:
+        return
+    earlier = {c.id: c for c in before.consents}
+    for i, consent in enumerate(after.consents):
+        old = earlier.get(consent.id)
+        if old is None:
+            late = _correction_relied_on(after, consent)
+            if late is not None:
+                yield Finding(
+                    ("consents", i, "given"),
+                    f"consent {consent.id} is dated {consent.given.isoformat()}, before "
+                    f"{late[0]} was corrected on {late[1].isoformat()} — a correction cannot give "
+                    "authority to a consent given before it; ask again and record the consent "
+                    "with today's date",
+                )
+        elif (
+            consent.withdrawn is None
+            and not _authorised(before, old, ctx)
+            and _authorised(after, consent, ctx)
+        ):
+            yield Finding(
+                ("consents", i, "given_by"),
+                f"consent {consent.id} was given by someone without authority, and this change "
+                "would give it authority after the fact — a consent is judged as it was given; "
+                "withdraw it with 'bti consent withdraw' first, and record a new consent from "
+                "someone with authority",
+            )
+
+
+@change_rule(
+    "BTI109", "error", "a new consent's record of who could consent does not match the case"
+)
+def basis_matches(before: Case | None, after: Case | None, ctx: Context) -> Iterator[Finding]:
+    if after is None:
+        return
+    known = {c.id for c in before.consents} if before else set()
+    for i, consent in enumerate(after.consents):
+        if consent.id in known or consent.basis is None:
+            continue
+        if consent.basis != basis_of(after, consent.given_by, consent.given):
+            yield Finding(
+                ("consents", i, "basis"),
+                f"consent {consent.id}: its record of who could consent (basis) does not match "
+                "the subject and guardians in the case — record consents with 'bti consent add', "
+                "which writes it",
+            )
