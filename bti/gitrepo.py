@@ -314,6 +314,7 @@ class ObjectReader:
         )
         self._check: subprocess.Popen[bytes] | None = None
         self.extra: dict[str, bytes] = {}  # content not (yet) in git, by the id git would give it
+        self._info: dict[str, tuple[str, str, int]] = {}
 
     def provide(self, data: bytes) -> str:
         """Make `data` readable by its blob id, as if it were in git (a command's new version)."""
@@ -325,6 +326,8 @@ class ObjectReader:
         """The id, type (blob, tree, commit, tag) and size of object `name`, without its content."""
         if name in self.extra:
             return name, "blob", len(self.extra[name])
+        if name in self._info:
+            return self._info[name]
         if self._check is None:
             self._check = subprocess.Popen(
                 ["git", "cat-file", "--batch-check"],
@@ -339,7 +342,10 @@ class ObjectReader:
         parts = self._check.stdout.readline().split()
         if len(parts) != 3:
             return None
-        return parts[0].decode(), parts[1].decode(), int(parts[2])
+        found = parts[0].decode(), parts[1].decode(), int(parts[2])
+        if len(name) == 40 and len(self._info) < 65536:  # an object id names one object forever
+            self._info[name] = found
+        return found
 
     def lookup(self, name: str) -> tuple[str, bytes] | None:
         """The object id and content of `name` (an id, or `rev:path`), or None if there is none."""

@@ -254,6 +254,8 @@ class Judge:
         changes, references = self._changes(commit, diffs)
         own = self.settings(parent)
         after = self._after_settings(own, changes)
+        if commit.sha != gitrepo.ZERO and len(commit.parents) <= 1:
+            self._settings_at[commit.sha] = after  # the next commit's parent: no lookup needed
         found = self._settings_problems(after, changes)
         found += self._judge_under(commit, changes, references, own, after, pusher)
         if landing is not None and landing != parent:
