@@ -13,7 +13,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bti.checks import parse_appended, parse_case
-from tests.conftest import HOLDER, LEADER, NURSE, Bti, git, git_env, level1_case, new_case
+from tests.conftest import (
+    HOLDER,
+    LEADER,
+    NURSE,
+    PINNED_NOW,
+    Bti,
+    git,
+    git_env,
+    level1_case,
+    new_case,
+)
 
 FNR = "09821750056"  # synthetic
 
@@ -30,7 +40,7 @@ def _commit_raw(repo: Bti, message: str, who: str = HOLDER) -> str:
 
 
 def _entry(text: str, who: str = HOLDER) -> str:
-    return f"  - time: 2026-01-05T10:00:00+01:00\n    author: {who}\n    kind: note\n    text: {text}\n"
+    return f"  - time: {PINNED_NOW}\n    author: {who}\n    kind: note\n    text: {text}\n"
 
 
 def _level1(repo: Bti) -> str:
