@@ -180,11 +180,12 @@ def place(violations: Iterable[Violation], text: str | None, path: str) -> list[
     return [v.at(path, *locate(v.loc)) for v in violations]
 
 
-def parse_case(data: bytes | str, path: str) -> Parsed:
-    """Read one version of a case file. Never raises for bad content: problems are returned."""
+def parse_case(data: bytes | str, path: str, max_bytes: int | None = None) -> Parsed:
+    """Read one version of a case file. Never raises for bad content: problems are returned
+    (hostile input too: see yamlscan; `max_bytes` defaults to yamlscan.MAX_FILE_BYTES)."""
     try:
-        text = data if isinstance(data, str) else yamlio.decode(data, path)
-        raw = yamlio.load(text, path)
+        text = data if isinstance(data, str) else yamlio.decode(data, path, max_bytes)
+        raw = yamlio.load(text, path, max_bytes)
     except FileProblem as problem:
         return Parsed(path, None, None, [_as_violation(problem, path)])
     if not isinstance(raw, dict):
@@ -209,7 +210,9 @@ def parse_case(data: bytes | str, path: str) -> Parsed:
 _LOG_ENTRIES: Any = None
 
 
-def parse_appended(previous: Parsed, data: bytes, path: str) -> Parsed | None:
+def parse_appended(
+    previous: Parsed, data: bytes, path: str, max_bytes: int | None = None
+) -> Parsed | None:
     """The next version of a case that only appended log entries at the end of the file, read by
     parsing just the appended lines; None when the new version is anything else (then read it
     whole). The result equals a full parse: the appended lines continue the final `log:` list."""
@@ -217,6 +220,8 @@ def parse_appended(previous: Parsed, data: bytes, path: str) -> Parsed | None:
     old = previous.text
     if previous.case is None or old is None or not old.endswith("\n"):
         return None
+    if len(data) > (yamlio.MAX_FILE_BYTES if max_bytes is None else max_bytes):
+        return None  # too large: the full parse says so, as it would for any other version
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

@@ -47,6 +47,7 @@ HOSTILE: dict[str, tuple[str, str, int, int]] = {
     "yaml 1.2 octal": ("level: 0o" + "7" * 5_000 + "\n", "number", 1, 8),
     "binary integer": ("level: 0b" + "1" * 20_000 + "\n", "number", 1, 8),
     "sexagesimal": ("level: 1" + ":59" * 30_000 + "\n", "number", 1, 8),
+    "text in 1.1, a number in 1.2": ("text: 0" + "9" * 5_000 + "\n", "number", 1, 7),
     "long float": ("level: 1." + "1" * 5_000 + "e+10\n", "number", 1, 8),
     "python object tag": ("id: !!python/object/apply:os.system [ls]\n", "tag", 1, 5),
     "binary tag": ("id: !!binary " + "QUFB" * 1000 + "\n", "tag", 1, 5),
@@ -383,3 +384,33 @@ def test_audit_verify_names_the_commit_that_planted_it(repo: Bti) -> None:
     for commit, (_, words, line, _col) in planted.items():
         assert words in str(found[commit]["message"])
         assert found[commit]["line"] == line  # the audit's rows show the line, not the column
+
+
+def test_appending_past_the_size_limit_is_judged_like_a_whole_file() -> None:
+    from bti.checks import parse_appended
+
+    example = sorted((Path(__file__).resolve().parents[1] / "cases").glob("*.yaml"))[0]
+    text = example.read_text()
+    before = parse_case(text.encode(), f"cases/{example.name}")
+    assert before.case is not None and text.rstrip().splitlines()[-1].startswith("    ")
+    entry = f"  - time: 2026-01-05T10:00:00+01:00\n    author: {HOLDER}\n    kind: note\n"
+    data = (text + entry + "    text: " + "x" * 2_000 + "\n").encode()
+    limit = len(text) + 1_000
+    assert parse_appended(before, data, before.path, max_bytes=limit) is None
+    whole = parse_case(data, before.path, max_bytes=limit)
+    assert [v.code for v in whole.problems] == ["BTI001"]
+    assert parse_appended(before, data, before.path) is not None  # under the default limit
+
+
+def test_a_calendar_template_may_be_a_link_but_never_to_a_device(tmp_path: Path) -> None:
+    from bti.calendar import template
+
+    real = tmp_path / "real.yaml"
+    real.write_text(
+        "title: X\nyear: calendar\nmeetings:\n  - name: Fagdag\n    when: {date: 2027-01-04}\n"
+    )
+    (tmp_path / "link.yaml").symlink_to(real)
+    assert template.read(tmp_path / "link.yaml").title == "X"
+    (tmp_path / "zero.yaml").symlink_to("/dev/zero")
+    with pytest.raises(FileProblem, match="is a device"):
+        template.read(tmp_path / "zero.yaml")
