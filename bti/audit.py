@@ -32,7 +32,7 @@ _CODE = Path(__file__).resolve().parent
 def rules_digest() -> str:
     """Changes whenever the rules or the way files are read change: then everything is judged anew."""
     digest = hashlib.sha1(__version__.encode(), usedforsecurity=False)
-    names = ["checks.py", "models.py", "replay.py", "nationalid.py", "yamlio.py"]
+    names = ["checks.py", "models.py", "replay.py", "nationalid.py", "yamlio.py", "yamlscan.py"]
     for path in sorted([*_CODE.glob("rules/*.py"), *(_CODE / n for n in names)]):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
