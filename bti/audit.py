@@ -42,6 +42,7 @@ def rules_digest() -> str:
         "mergefile.py",
         "nationalid.py",
         "yamlio.py",
+        "yamlscan.py",
     ]
     for path in sorted([*_CODE.glob("rules/*.py"), *(_CODE / n for n in names)]):
         digest.update(path.read_bytes())

@@ -42,8 +42,58 @@ class Parsed:
     problems: list[Violation] = field(default_factory=list)
 
 
+SHOWN_CHARS = 60  # of a wrong value, in a message
+MAX_SCHEMA_PROBLEMS = 50  # per file: a file of 100,000 wrong keys gets 50 lines and a count
+
+
+def preview(value: Any, width: int = SHOWN_CHARS) -> str:
+    """A wrong value as a message shows it: at most `width` characters, made in time bounded by
+    `width` whatever the value (a million items, a 5,000-digit number, deep nesting): `repr`
+    of the whole value could take minutes, or fail."""
+    parts: list[str] = []
+    _preview(value, parts, width + 1, 0)
+    return "".join(parts)[:width]
+
+
+def _preview(value: Any, parts: list[str], room: int, depth: int) -> int:
+    """Append pieces of `value` to `parts` while there is room; the room left."""
+    if isinstance(value, dict):
+        items: Iterable[Any] = (pair for item in value.items() for pair in item)
+        opening, closing, seps = "{", "}", (": ", ", ")
+    elif isinstance(value, list | tuple | set | frozenset):
+        items = value
+        opening, closing, seps = "[", "]", (", ", ", ")
+    else:
+        if isinstance(value, str | bytes):
+            text = repr(value[: room + 2])
+        elif isinstance(value, int) and abs(value).bit_length() > 4 * SHOWN_CHARS:
+            text = f"a number of about {abs(value).bit_length() * 3 // 10:,} digits"
+        else:
+            text = repr(value)
+        parts.append(text[:room])
+        return room - len(parts[-1])
+    if depth > 3:
+        parts.append("...")
+        return room - 3
+    parts.append(opening)
+    room -= 1
+    for i, item in enumerate(items):
+        if room <= 0:
+            return room
+        if i:
+            parts.append(seps[i % 2 - 1])
+            room -= 2
+        room = _preview(item, parts, room, depth + 1)
+    parts.append(closing)
+    return room - 1
+
+
 def _field_name(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if not (isinstance(p, str) and "[" in p)]
+    parts = [
+        str(p)[:SHOWN_CHARS] + ("..." if len(str(p)) > SHOWN_CHARS else "")
+        for p in loc
+        if not (isinstance(p, str) and "[" in p)
+    ]
     out = ""
     for part in parts:
         out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
@@ -53,8 +103,8 @@ def _field_name(loc: tuple[Any, ...]) -> str:
 def schema_message(error: Any) -> str:
     loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p))
     kind, name = error["type"], _field_name(loc)
-    last = str(loc[-1]) if loc else ""
-    shown = repr(error.get("input"))[:60]
+    last = str(loc[-1])[:SHOWN_CHARS] if loc else ""
+    shown = preview(error.get("input"))
     if kind == "missing":
         return f"'{name}' is missing — add it"
     if kind == "extra_forbidden" and loc == ("merge_conflict",):
@@ -104,10 +154,19 @@ def schema_message(error: Any) -> str:
 def schema_problems(err: ValidationError, text: str, path: str) -> list[Violation]:
     locate = yamlio.locator(text)
     found = []
-    for error in err.errors(include_url=False):
+    errors = err.errors(include_url=False)
+    for error in errors[:MAX_SCHEMA_PROBLEMS]:
         loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p))
         line, col = locate(loc)
         found.append(SCHEMA.violation(schema_message(error), loc).at(path, line, col))
+    if len(errors) > MAX_SCHEMA_PROBLEMS:
+        more = len(errors) - MAX_SCHEMA_PROBLEMS
+        found.append(
+            SCHEMA.violation(
+                f"and {more:,} more problems like those above — correct those first, then "
+                "run 'bti validate' again"
+            ).at(path, 1, 1)
+        )
     return found
 
 
@@ -121,11 +180,12 @@ def place(violations: Iterable[Violation], text: str | None, path: str) -> list[
     return [v.at(path, *locate(v.loc)) for v in violations]
 
 
-def parse_case(data: bytes | str, path: str) -> Parsed:
-    """Read one version of a case file. Never raises for bad content: problems are returned."""
+def parse_case(data: bytes | str, path: str, max_bytes: int | None = None) -> Parsed:
+    """Read one version of a case file. Never raises for bad content: problems are returned
+    (hostile input too: see yamlscan; `max_bytes` defaults to yamlscan.MAX_FILE_BYTES)."""
     try:
-        text = data if isinstance(data, str) else yamlio.decode(data, path)
-        raw = yamlio.load(text, path)
+        text = data if isinstance(data, str) else yamlio.decode(data, path, max_bytes)
+        raw = yamlio.load(text, path, max_bytes)
     except FileProblem as problem:
         return Parsed(path, None, None, [_as_violation(problem, path)])
     if not isinstance(raw, dict):
@@ -153,7 +213,9 @@ _LOG_ENTRIES: Any = None
 _NOT_PLAIN = ("\t", "&", "*", "!", "---", "...", "{", "[", "\r", "\ufeff")
 
 
-def parse_appended(previous: Parsed, data: bytes, path: str) -> Parsed | None:
+def parse_appended(
+    previous: Parsed, data: bytes, path: str, max_bytes: int | None = None
+) -> Parsed | None:
     """The next version of a case that only appended log entries at the end of the file, read by
     parsing just the appended lines; None when the new version is anything else (then read it
     whole). The result equals a full parse: the appended lines continue the final `log:` list."""
@@ -161,6 +223,8 @@ def parse_appended(previous: Parsed, data: bytes, path: str) -> Parsed | None:
     old = previous.text
     if previous.case is None or old is None or not old.endswith("\n"):
         return None
+    if len(data) > (yamlio.MAX_FILE_BYTES if max_bytes is None else max_bytes):
+        return None  # too large: the full parse says so, as it would for any other version
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

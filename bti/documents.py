@@ -92,13 +92,12 @@ def case_document(
 
 def load_cases(repo: Repository) -> tuple[list[Case], list[str]]:
     """Every readable case, and a note for each file that cannot be read."""
-    from bti.checks import parse_case
 
     cases, notes = [], []
     for path in repo.case_files():
-        shown = repo.relative(path)
-        parsed = parse_case(path.read_bytes(), shown)
+        parsed = repo.parse_file(path)
         if parsed.case is None:
+            shown = parsed.path
             notes.append(f"{shown}: cannot be read, left out — run 'bti validate {shown}'")
             continue
         cases.append(parsed.case)

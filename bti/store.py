@@ -16,6 +16,7 @@ from bti import yamlio
 from bti.checks import Parsed, load_model, parse_case
 from bti.errors import FileProblem, InputError
 from bti.models import CASE_ID_RE, Case, Config, Directory, Model
+from bti.rules import Violation
 
 CONFIG = "bti.yaml"
 PEOPLE = "people.yaml"
@@ -106,7 +107,24 @@ class Repository:
     def case_files(self) -> list[Path]:
         if not self.cases_dir.is_dir():
             return []
-        return sorted(p for p in self.cases_dir.iterdir() if p.is_file() and p.suffix == ".yaml")
+        # Links, pipes and devices are listed too, so a command says it cannot read them
+        # (parse_file) instead of passing over them in silence.
+        return sorted(
+            p
+            for p in self.cases_dir.iterdir()
+            if p.suffix == ".yaml" and (p.is_symlink() or not p.is_dir())
+        )
+
+    def parse_file(self, path: Path) -> Parsed:
+        """A case file read from disk, never raising for its content: a link, a pipe or a device
+        is refused unread, a file over the size limit unread past the limit (yamlio.read_bytes)."""
+        shown = self.relative(path.parent) + "/" + path.name
+        try:
+            data = yamlio.read_bytes(path, shown)
+        except FileProblem as problem:
+            found = Violation("BTI001", "error", problem.detail, shown, problem.line, problem.col)
+            return Parsed(shown, None, None, [found])
+        return parse_case(data, shown)
 
     def load_case(self, case_id: str) -> LoadedCase:
         case_id = case_id.strip().upper()
@@ -122,7 +140,7 @@ class Repository:
                 hint="'bti case list' shows the cases",
             )
         shown = self.relative(path)
-        parsed = parse_case(path.read_bytes(), shown)
+        parsed = self.parse_file(path)
         if parsed.case is None:
             first = parsed.problems[0]
             raise FileProblem(

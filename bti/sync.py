@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bti import gitrepo, yamlio
-from bti.errors import InputError, Refused
+from bti.errors import FileProblem, InputError, Refused
 from bti.merge import CONFLICT_KEY
 from bti.mergefile import merge_texts
 from bti.replay import is_case_path
@@ -346,7 +346,12 @@ def continue_sync(start: Path, echo: Echo) -> None:
         if not file.exists():
             problems.append(f"{path}: the file is missing — restore it, a case is never deleted")
             continue
-        text = file.read_text("utf-8", errors="replace")
+        try:  # never read a pipe or /dev/zero behind a link: it would hang or fill memory
+            data = yamlio.read_bytes(file, path, follow=not is_case_path(path))
+        except FileProblem as problem:
+            problems.append(problem.message)
+            continue
+        text = data.decode("utf-8", errors="replace")
         if is_case_path(path):
             parsed = parse_case(text, path)
             problems += [v.render() for v in parsed.problems]

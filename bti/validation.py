@@ -16,9 +16,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bti import __version__, clock, gitrepo, nationalid
+from bti import __version__, clock, gitrepo, nationalid, yamlio
 from bti.checks import judge, parse_case, read_settings
-from bti.errors import InputError
+from bti.errors import FileProblem, InputError
 from bti.models import CASE_ID_RE, Config, Directory, Model
 from bti.rules import Context, Violation
 from bti.rules.file import STRAY, SYNTAX
@@ -46,7 +46,9 @@ class Report:
 
 def _code_digest() -> str:
     digest = hashlib.sha1(__version__.encode(), usedforsecurity=False)
-    for path in sorted([*_CODE.glob("rules/*.py"), _CODE / "checks.py", _CODE / "models.py"]):
+    # The readers too: a file judged before a reader learned to refuse it is judged again.
+    names = ["checks.py", "models.py", "yamlio.py", "yamlscan.py"]
+    for path in sorted([*_CODE.glob("rules/*.py"), *(_CODE / name for name in names)]):
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -57,9 +59,9 @@ def _settings(repo: Repository, report: Report) -> tuple[Config, Directory] | No
     for name, model in ((CONFIG, Config), (PEOPLE, Directory)):
         path = repo.root / name
         try:
-            data = path.read_bytes() if path.exists() else None
-        except OSError as err:
-            loaded.append([SYNTAX.violation(f"cannot be read: {err.strerror}").at(name, 1, 1)])
+            data = yamlio.read_bytes(path, name) if os.path.lexists(path) else None
+        except FileProblem as problem:
+            loaded.append([_problem(problem)])
             continue
         report.files += data is not None
         loaded.append(read_settings(data, name, model))
@@ -72,27 +74,51 @@ def _settings(repo: Repository, report: Report) -> tuple[Config, Directory] | No
     return None
 
 
+def _problem(problem: FileProblem) -> Violation:
+    return SYNTAX.violation(problem.detail).at(problem.path, problem.line, problem.col)
+
+
+def _walk(folder: Path) -> list[Path]:
+    """Every file under `folder` but hidden ones, sorted. A link is listed, never followed: a
+    link to a folder could lead anywhere, even in a circle."""
+    found: list[Path] = []
+    with os.scandir(folder) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            if entry.is_dir(follow_symlinks=False):
+                found.extend(_walk(Path(entry.path)))
+            elif not entry.name.startswith("."):
+                found.append(Path(entry.path))
+    return found
+
+
+def _shown(repo: Repository, path: Path) -> str:
+    """The path as the user knows it, relative to the repository; a link's own name, not its
+    target's."""
+    folder = repo.relative(path.parent)
+    return path.name if folder == "." else f"{folder}/{path.name}"
+
+
 def _case_files(
     repo: Repository, paths: Iterable[Path] | None
-) -> tuple[list[Path], list[Violation]]:
-    """The case files to judge, and the stray files found in cases/ on the way."""
+) -> tuple[list[tuple[Path, str]], list[Violation]]:
+    """The case files to judge with the names shown, and the stray files found in cases/ on the
+    way. Links, pipes and devices are listed too: reading them is refused, with a line each."""
     stray: list[Violation] = []
     if not paths:
         paths = [repo.root / CASES]
     files: list[Path] = []
     for path in paths:
-        path = path.resolve()
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and not child.name.startswith("."):
-                    files.append(child)
-        elif path.exists():
+        path = Path(os.path.abspath(path))  # not resolve(): a link is judged as a link
+        if path.is_dir() and not path.is_symlink():
+            files.extend(_walk(path))
+        elif os.path.lexists(path):
             files.append(path)
         else:
             raise InputError(f"{path} does not exist", hint="name case files or folders to check")
     cases = []
+    cases_dir = repo.root.resolve() / CASES
     for file in files:
-        shown = repo.relative(file)
+        shown = _shown(repo, file)
         if any(True for _ in nationalid.find(file.name)):
             stray.append(
                 FILE_NAME_HAS_ID.violation(
@@ -100,9 +126,9 @@ def _case_files(
                 ).at(shown, 1, 1)
             )
             continue
-        if file.name in (CONFIG, PEOPLE) and file.parent == repo.root:
+        if file.name in (CONFIG, PEOPLE) and file.parent.resolve() == repo.root.resolve():
             continue
-        in_cases = (repo.root / CASES) in file.parents
+        in_cases = cases_dir in file.parent.resolve().parents or file.parent.resolve() == cases_dir
         if in_cases and (file.suffix != ".yaml" or not CASE_ID_RE.match(file.stem)):
             stray.append(
                 STRAY.violation(
@@ -111,7 +137,7 @@ def _case_files(
                 ).at(shown, 1, 1)
             )
             continue
-        cases.append(file)
+        cases.append((file, shown))
     return cases, stray
 
 
@@ -191,12 +217,15 @@ def validate(
     ).hexdigest()
     cache = _Cache(repo, context_key) if use_cache else None
     todo: list[tuple[str, bytes, str]] = []
-    for file in cases:
-        shown = repo.relative(file)
-        data = file.read_bytes()
+    for file, shown in cases:
+        report.files += 1
+        try:
+            data = yamlio.read_bytes(file, shown)
+        except FileProblem as problem:
+            report.violations.append(_problem(problem))
+            continue
         key = f"{gitrepo.blob_id(data)} {shown}"
         hit = cache.get(key) if cache else None
-        report.files += 1
         if hit is not None:
             report.cached += 1
             report.violations.extend(hit)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -18,15 +19,46 @@ from typing import Any
 
 import yaml
 
+from bti import yamlscan
 from bti.errors import FileProblem
+from bti.yamlscan import MAX_FILE_BYTES
+
+__all__ = ["MAX_FILE_BYTES", "decode", "load", "read_bytes", "read_text", "rt_load"]
+
+
+class _NotUsed(yaml.constructor.ConstructorError):
+    """Valid YAML that bti files never use: said plainly, not as a syntax error."""
+
+
+class _AbsurdNumber(Exception):
+    """A plain value too long to be a number; where it is, the tokens tell (yamlscan)."""
 
 
 class _Loader(yaml.CSafeLoader):
     """The C loader, refusing duplicate keys (silently taking the last one could hide a change)."""
 
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        # Before the value is converted: int() of 5,000 digits fails, 1:2:3:... is quadratic.
+        if (
+            kind is yaml.ScalarNode
+            and implicit[0]
+            and len(value) > yamlscan.MAX_NUMBER_CHARS
+            and yamlscan.is_absurd_number(value)
+        ):
+            raise _AbsurdNumber
+        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _NotUsed(
+                    None,
+                    None,
+                    "a merge key '<<': bti files do not use them",
+                    key_node.start_mark,
+                    "write the fields out in full",
+                )
             key = self.construct_object(key_node, deep=deep)
             if isinstance(key, list | dict):
                 raise yaml.constructor.ConstructorError(
@@ -63,21 +95,79 @@ _Loader.add_constructor(
 )
 
 
-def read_text(path: Path, shown: str | None = None) -> str:
-    """The text of a file, or a FileProblem saying why it is not a readable text file."""
+_KINDS = {
+    stat.S_IFIFO: "a named pipe",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFDIR: "a folder",
+}
+
+
+def read_bytes(
+    path: Path, shown: str | None = None, *, max_bytes: int | None = None, follow: bool = False
+) -> bytes:
+    """The bytes of a regular file, or a FileProblem (BTI001). A symbolic link (unless `follow`),
+    a named pipe, a socket or a device is refused without being opened for reading (a pipe would
+    wait for ever, /dev/zero never ends), and a file over the size limit without being read."""
     name = shown or str(path)
     try:
-        data = path.read_bytes()
+        info = path.stat() if follow else path.lstat()
     except FileNotFoundError:
         raise FileProblem(name, 1, 1, "file not found", code="BTI001") from None
-    except IsADirectoryError:
-        raise FileProblem(name, 1, 1, "is a folder, not a file", code="BTI001") from None
     except OSError as err:
         raise FileProblem(name, 1, 1, f"cannot be read: {err.strerror}", code="BTI001") from None
-    return decode(data, name)
+    _check_kind(info.st_mode, name)
+    yamlscan.check_size(info.st_size, name, max_bytes)
+    # Opened without following a link and without waiting, then checked again: the file may
+    # have been swapped since lstat. Reading stops one byte past the limit whatever stat said.
+    flags = os.O_RDONLY | os.O_NONBLOCK | (0 if follow else os.O_NOFOLLOW)
+    limit = MAX_FILE_BYTES if max_bytes is None else max_bytes
+    try:
+        fd = os.open(path, flags)
+    except OSError as err:
+        raise FileProblem(name, 1, 1, f"cannot be read: {err.strerror}", code="BTI001") from None
+    with os.fdopen(fd, "rb") as handle:
+        _check_kind(os.fstat(fd).st_mode, name)
+        data = handle.read(limit + 1)
+    yamlscan.check_size(len(data), name, max_bytes)
+    return data
 
 
-def decode(data: bytes, name: str) -> str:
+def _check_kind(mode: int, name: str) -> None:
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISLNK(mode):
+        raise FileProblem(
+            name,
+            1,
+            1,
+            "is a symbolic link, not a file",
+            code="BTI001",
+            hint="bti files are never links; put the file itself here, or remove the link",
+        )
+    kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+    raise FileProblem(
+        name,
+        1,
+        1,
+        f"is {kind}, not a file",
+        code="BTI001",
+        hint="bti reads only plain text files; remove it",
+    )
+
+
+def read_text(
+    path: Path, shown: str | None = None, *, max_bytes: int | None = None, follow: bool = False
+) -> str:
+    """The text of a file, or a FileProblem saying why it is not a readable text file."""
+    name = shown or str(path)
+    return decode(read_bytes(path, name, max_bytes=max_bytes, follow=follow), name, max_bytes)
+
+
+def decode(data: bytes, name: str, max_bytes: int | None = None) -> str:
+    """UTF-8 text, or a FileProblem (BTI001) for a file over the size limit, binary or not UTF-8."""
+    yamlscan.check_size(len(data), name, max_bytes)
     if b"\x00" in data:
         raise FileProblem(
             name,
@@ -107,14 +197,18 @@ def position_of_offset(data: bytes | str, offset: int) -> tuple[int, int]:
     return text.count("\n") + 1, len(text) - (text.rfind("\n") + 1) + 1
 
 
-def load(text: str, name: str) -> Any:
-    """Parse YAML text with libyaml; a syntax error becomes a FileProblem with line and column."""
+def load(text: str, name: str, max_bytes: int | None = None) -> Any:
+    """Parse YAML text with libyaml; a syntax error becomes a FileProblem with line and column,
+    and so does anything the parser must never see (yamlscan.check: size, depth, aliases...)."""
+    yamlscan.check(text, name, max_bytes)
     try:
         return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = err.problem or err.context or "not valid YAML"
+        if isinstance(err, _NotUsed):
+            raise FileProblem(name, line, col, problem, code="BTI001", hint=err.note) from None
         hint = "check the indentation and the quotes on this line"
         if "'\\t'" in problem or "\t" in problem or "tab character" in problem:
             problem, hint = (
@@ -128,6 +222,9 @@ def load(text: str, name: str) -> Any:
         raise FileProblem(name, 1, 1, f"YAML syntax: {err}", code="BTI001") from None
     except RecursionError:
         raise FileProblem(name, 1, 1, "YAML nested too deeply", code="BTI001") from None
+    except _AbsurdNumber:
+        yamlscan.check(text, name, max_bytes, exact=True)  # raises, with the place
+        raise FileProblem(name, 1, 1, "a number of absurd length", code="BTI001") from None
     except (ValueError, TypeError, OverflowError) as err:
         raise FileProblem(name, 1, 1, f"a value cannot be read: {err}", code="BTI001") from None
 
@@ -136,9 +233,13 @@ def locator(text: str) -> Callable[[Sequence[str | int]], tuple[int, int]]:
     """A function giving the line and column (1-based) of the key or item at a path like
     ("consents", 2, "expires"), or of the nearest parent that exists. Composes the text once."""
     try:
+        yamlscan.check(text, "")
         root: yaml.Node | None = yaml.compose(text, Loader=yaml.CSafeLoader)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, FileProblem):
         root = None
+    # Keys of each mapping asked about, indexed once: a file of 100,000 unknown keys would
+    # otherwise take quadratic time to place its problems.
+    keys: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = {}
 
     def find(loc: Sequence[str | int]) -> tuple[int, int]:
         node = root
@@ -147,7 +248,12 @@ def locator(text: str) -> Callable[[Sequence[str | int]], tuple[int, int]]:
         mark = node.start_mark
         for part in loc:
             if isinstance(node, yaml.MappingNode):
-                match = next(((k, v) for k, v in node.value if str(k.value) == str(part)), None)
+                index = keys.get(id(node))
+                if index is None:
+                    index = keys[id(node)] = {}
+                    for k, v in node.value:
+                        index.setdefault(str(k.value), (k, v))
+                match = index.get(str(part))
                 if match is None:
                     break
                 mark, node = match[0].start_mark, match[1]
@@ -192,7 +298,9 @@ def _round_trip() -> Any:
     return rt
 
 
-def rt_load(text: str) -> Any:
+def rt_load(text: str, name: str = "the file") -> Any:
+    """The round-trip tree of a file about to be written; the same checks as `load` first."""
+    yamlscan.check(text, name, exact=True)  # ruamel is slow anyway: read the tokens
     return _round_trip().load(text)
 
 

@@ -76,7 +76,7 @@ class Template:
 
 def read(path: Path, shown: str | None = None) -> Template:
     name = shown or str(path)
-    return parse(yamlio.read_text(path, name), name)
+    return parse(yamlio.read_text(path, name, follow=True), name)  # a file the user named
 
 
 def parse(text: str, name: str) -> Template:

@@ -136,7 +136,6 @@ def audit_verify(since: str | None, until: str | None, fmt: str) -> None:
 def report(start: dt.date | None, end: dt.date | None, fmt: str) -> None:
     """Anonymised statistics for the evaluation forum: counts only, small counts shown as <5."""
     from bti import clock
-    from bti.checks import parse_case
     from bti.errors import InputError
     from bti.output import render_rows
     from bti.report import Period, compute
@@ -149,7 +148,7 @@ def report(start: dt.date | None, end: dt.date | None, fmt: str) -> None:
         raise InputError("--to is before --from", hint="give the first day, then the last")
     cases, unreadable = [], 0
     for path in repo.case_files():
-        parsed = parse_case(path.read_bytes(), repo.relative(path))
+        parsed = repo.parse_file(path)
         if parsed.case is None:
             unreadable += 1
         else:

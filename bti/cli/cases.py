@@ -114,16 +114,15 @@ def case_list(
     level: int | None, holder: str | None, service: str | None, status: str, names: bool, fmt: str
 ) -> None:
     """List cases, by id. Names are shown only with --names."""
-    from bti.checks import parse_case
     from bti.output import render_rows
     from bti.store import Repository
 
     repo = Repository.find()
     rows, broken = [], []
     for path in repo.case_files():
-        parsed = parse_case(path.read_bytes(), repo.relative(path))
+        parsed = repo.parse_file(path)
         if parsed.case is None:
-            broken.append(repo.relative(path))
+            broken.append(parsed.path)
             continue
         c = parsed.case
         if (
