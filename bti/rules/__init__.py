@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bti.models import Case
-from bti.rules import consent, file, history, holder, level, privacy, settings  # noqa: F401
+from bti.rules import (  # noqa: F401
+    consent,
+    file,
+    history,
+    holder,
+    level,
+    privacy,
+    settings,
+    templates,
+)
 from bti.rules.core import REGISTRY, Context, Rule, Violation, findings_to_violations
 
 __all__ = ["REGISTRY", "Context", "Rule", "Violation", "check_change", "check_state", "rules"]
