@@ -166,10 +166,10 @@ def places(path: Path) -> Places | None:
     return Places(Path(lines[0]), Path(lines[1]))
 
 
-def refuse_index_lock(path: Path) -> None:
+def refuse_index_lock(path: Path, known: Places | None = None) -> None:
     """Refuse plainly when git's own index lock is there: another git program is working in this
     clone, or one was stopped half-way and left it. Never deleted here: only a person can tell."""
-    found = places(path)
+    found = known or places(path)
     if found is None or not found.index_lock.exists():
         return
     raise Refused(

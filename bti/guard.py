@@ -8,7 +8,8 @@ lock (bti/lock.py):
 - when the commit fails for any reason — a stale `index.lock`, a hook that refuses, git failing,
   Ctrl-C, SIGTERM — the file gets its old bytes back (or is removed when it was new) and the index
   entry is put back, unless the commit did land;
-- Ctrl-C and SIGTERM wait until the file and the index agree again (a second one stops at once);
+- Ctrl-C and SIGTERM wait until the file and the index agree again (a second one stops at once):
+  a commit that lands meanwhile stands, one that does not is undone, then the command stops;
 - a journal, `.git/bti/pending`, says what was being written; a command that is killed outright
   (SIGKILL, power cut) leaves it, and the next command undoes the half-done write before it reads.
 """
@@ -84,11 +85,9 @@ def signals_deferred() -> Iterator[list[int]]:
 
 
 def _raise_for(came: list[int]) -> None:
-    if not came:
-        return
-    if came[0] == signal.SIGTERM:
-        raise SystemExit(128 + signal.SIGTERM)
-    raise KeyboardInterrupt
+    """Stop the way the held-back signal would have stopped the command."""
+    if came:  # SIGTERM too: the CLI says "interrupted; nothing was left half-written", exit 130
+        raise KeyboardInterrupt
 
 
 def write_and_commit(
@@ -100,8 +99,8 @@ def write_and_commit(
     if not commit:
         write_bytes(path, text.encode("utf-8"))
         return None
-    gitrepo.refuse_index_lock(root)  # before anything is written
     places = gitrepo.places(root)
+    gitrepo.refuse_index_lock(root, places)  # before anything is written
     old = path.read_bytes() if path.exists() else None
     entry = gitrepo.index_entry(root, path)
     head = gitrepo.rev(root, "HEAD")
@@ -118,10 +117,11 @@ def write_and_commit(
                 gitrepo.restore_index(root, path, entry)
             if journal is not None:
                 journal.unlink(missing_ok=True)
+            _raise_for(came)  # stopped by Ctrl-C or SIGTERM: say that, not what git said
             raise
         if journal is not None:
             journal.unlink(missing_ok=True)
-    _raise_for(came)
+    # A signal that came while the commit was landing is let go: the work is done and consistent.
     return sha
 
 
