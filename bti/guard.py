@@ -96,8 +96,10 @@ def write_and_commit(
     """Write `text` to `path`; with `commit`, commit it with `message` and return the commit id.
     When the commit does not land, the file and its index entry are as they were, and the error
     is raised again."""
+    from bti.yamlio import atomic_write
+
     if not commit:
-        write_bytes(path, text.encode("utf-8"))
+        atomic_write(path, text)
         return None
     places = gitrepo.places(root)
     gitrepo.refuse_index_lock(root, places)  # before anything is written
@@ -109,7 +111,7 @@ def write_and_commit(
         if journal is not None:
             _write_journal(journal, root, path, old, entry, text, command)
         try:
-            write_bytes(path, text.encode("utf-8"))
+            atomic_write(path, text)
             sha = gitrepo.commit(root, [path], message)
         except BaseException:
             if gitrepo.rev(root, "HEAD") == head:  # nothing landed: put everything back

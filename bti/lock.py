@@ -131,6 +131,7 @@ def _unlock(handle: IO[str]) -> None:
         handle.truncate()
         handle.flush()
     finally:
+        _unlock_os(handle)
         handle.close()  # closing releases the flock
 
 
@@ -179,6 +180,11 @@ if sys.platform == "win32":  # pragma: no cover — bti is also used on Windows 
             return False
         return True
 
+    def _unlock_os(handle: IO[str]) -> None:
+        with contextlib.suppress(OSError):
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+
 else:
     import fcntl
 
@@ -188,3 +194,6 @@ else:
         except OSError:
             return False
         return True
+
+    def _unlock_os(handle: IO[str]) -> None:
+        pass  # closing the file releases the flock
