@@ -107,6 +107,24 @@ def test_refused_commit_puts_file_and_index_back(repo: Bti) -> None:
     _clean(repo)
 
 
+def test_refused_commit_keeps_what_the_person_had_staged(repo: Bti) -> None:
+    """The index entry goes back to what it was, not to HEAD: a person's staged edit stays staged."""
+    case_id = new_case(repo, who=HOLDER)
+    path = _case_file(repo, case_id)
+    path.write_text(path.read_text("utf-8") + "# notert for hånd\n", "utf-8")
+    git(repo.cwd, "add", str(path))
+    staged = git(repo.cwd, "ls-files", "-s", str(path))
+    before = path.read_bytes()
+    _slow_hook(repo, 0, "exit 1")
+    try:
+        result = repo("log", "add", case_id, "Blir ikke med", who=HOLDER)
+    finally:
+        _restore_hook(repo)
+    assert result.exit_code == 1
+    assert path.read_bytes() == before
+    assert git(repo.cwd, "ls-files", "-s", str(path)) == staged
+
+
 def test_refused_commit_of_a_new_file_removes_it(repo: Bti) -> None:
     _slow_hook(repo, 0, "exit 1")
     try:
