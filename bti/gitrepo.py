@@ -123,9 +123,21 @@ def in_head(path: Path, name: str) -> bool:
 
 
 def commit(path: Path, files: Sequence[Path], message: str) -> str:
-    """Stage `files` and commit exactly them with `message`; return the new commit id."""
+    """Stage `files` and commit exactly them with `message`; return the new commit id.
+
+    A stale `index.lock` is refused before anything is staged, with what to do about it. The caller
+    undoes its own write when this raises (see session.py); this function stages nothing it does
+    not commit unless git itself fails half-way, and then `restore_index` puts the entries back."""
+    refuse_index_lock(path)
     names = [str(f) for f in files]
-    run(["add", "--", *names], path)
+    added = run(["add", "--", *names], path, check=False)
+    if added.returncode != 0:
+        refuse_index_lock(path)  # another git program took it between our check and our add
+        detail = (added.stderr or added.stdout).strip()
+        raise Refused(
+            f"git could not stage the change:\n{detail}",
+            hint="nothing was committed; fix what the message names and try again",
+        )
     result = run(["commit", "-q", "-m", message, "--", *names], path, check=False)
     if result.returncode != 0:
         detail = (result.stderr + result.stdout).strip()
@@ -134,6 +146,53 @@ def commit(path: Path, files: Sequence[Path], message: str) -> str:
             hint="nothing was committed; fix what the message names and try again",
         )
     return run(["rev-parse", "HEAD"], path).stdout.strip()
+
+
+@dataclass(frozen=True)
+class Places:
+    """Where git keeps a clone's own files: the common git dir (shared by worktrees) and this
+    worktree's index lock."""
+
+    common_dir: Path
+    index_lock: Path
+
+
+def places(path: Path) -> Places | None:
+    args = ["rev-parse", "--path-format=absolute", "--git-common-dir", "--git-path", "index.lock"]
+    result = run(args, path, check=False)
+    lines = result.stdout.splitlines()
+    if result.returncode != 0 or len(lines) != 2:
+        return None
+    return Places(Path(lines[0]), Path(lines[1]))
+
+
+def refuse_index_lock(path: Path, known: Places | None = None) -> None:
+    """Refuse plainly when git's own index lock is there: another git program is working in this
+    clone, or one was stopped half-way and left it. Never deleted here: only a person can tell."""
+    found = known or places(path)
+    if found is None or not found.index_lock.exists():
+        return
+    raise Refused(
+        f"git's lock file {found.index_lock} is there: another git program is working in this "
+        "clone, or one was stopped half-way and left it behind; nothing was changed",
+        hint="if no git or bti program is running (close git tools and editors that use git), "
+        f"delete it and run your command again: rm '{found.index_lock}'",
+    )
+
+
+def index_entry(path: Path, file: Path) -> str | None:
+    """The index's entry for `file` ("mode blob stage\tname" lines), or None when not in it."""
+    out = run(["ls-files", "-s", "--full-name", "--", str(file)], path, check=False).stdout
+    return out or None
+
+
+def restore_index(path: Path, file: Path, entry: str | None) -> bool:
+    """Put the index entry of `file` back to `entry` (from `index_entry`); True when done."""
+    if entry is None:
+        args = ["update-index", "--force-remove", "--", str(file)]
+        return run(args, path, check=False).returncode == 0
+    top = toplevel(path) or path
+    return run(["update-index", "--index-info"], top, input=entry, check=False).returncode == 0
 
 
 def unstage(path: Path, files: Sequence[Path]) -> None:

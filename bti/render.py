@@ -22,25 +22,30 @@ from bti.errors import InputError, Refused
 from bti.resources import builtin
 
 if TYPE_CHECKING:
-    from jinja2 import Environment
+    from bti.sandbox import BtiSandbox
 
 TEMPLATES = "templates"
 
 
-def environment(root: Path | None) -> Environment:
-    """Jinja's environment: `root`/templates first, then the built-in templates."""
-    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+def environment(root: Path | None) -> BtiSandbox:
+    """Jinja's sandboxed environment: `root`/templates first, then the built-in templates."""
+    from jinja2 import ChoiceLoader
 
-    folders = [root / TEMPLATES] if root is not None else []
-    folders.append(builtin(TEMPLATES))
-    return Environment(
-        loader=ChoiceLoader([FileSystemLoader(str(f)) for f in folders if f.is_dir()]),
-        undefined=StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    from bti.sandbox import FolderLoader
+    from bti.sandbox import environment as sandboxed
+
+    loaders = []
+    if root is not None and (root / TEMPLATES).is_dir():
+        # The repository's templates came from whoever pushed them: judged before they run.
+        loaders.append(FolderLoader(str(root / TEMPLATES), _problems, f"{TEMPLATES}/"))
+    loaders.append(FolderLoader(str(builtin(TEMPLATES))))
+    return sandboxed(ChoiceLoader(loaders))
+
+
+def _problems(path: str, data: bytes) -> list[str]:
+    from bti.rules.templates import template_problems
+
+    return [v.render() for v in template_problems(path, data) if v.is_error]
 
 
 def template_name(document: str, lang: str) -> str:
@@ -48,28 +53,63 @@ def template_name(document: str, lang: str) -> str:
 
 
 def render(root: Path | None, document: str, lang: str, data: Mapping[str, Any]) -> str:
-    """Render `document` in `lang` with `data`; a broken template is a clear input error."""
-    from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
+    """Render `document` in `lang` with `data`; a broken or unsafe template is a clear input error
+    that names the template's file and line, and nothing of it runs beyond the sandbox."""
+    from jinja2 import TemplateNotFound, TemplateSyntaxError
+    from jinja2.exceptions import SecurityError
+
+    from bti.sandbox import TemplateLimit, TemplateRefused, render_bounded
 
     name = template_name(document, lang)
     env = environment(root)
     try:
-        template = env.get_template(name)
-        text = template.render(**data)
-    except TemplateNotFound:
+        text = render_bounded(env, name, data)
+    except TemplateNotFound as err:
+        if err.name != name:
+            raise InputError(
+                f"{_place(root, err, name)}: the template uses '{err.name}', which is not a "
+                f"template in {TEMPLATES}/",
+                hint="a template may include only other templates in the same folder; correct "
+                "it, or delete it to use bti's built-in one",
+            ) from None
         raise InputError(
             f"there is no template {name}, neither in {TEMPLATES}/ nor among bti's own",
             hint="restore it from bti's templates, or choose another language with --lang",
         ) from None
     except TemplateSyntaxError as err:
-        where = err.filename or name
+        where = _shown(root, err.filename) if err.filename else name
         raise InputError(
             f"{where}:{err.lineno}: the template cannot be read: {err.message}",
             hint="correct the template, or delete it to use bti's built-in one",
         ) from None
-    except TemplateError as err:
+    except TemplateRefused as err:
         raise InputError(
-            f"the template {name} could not be filled in: {err}",
+            "a template in templates/ may not be used, so nothing was rendered:\n"
+            + "\n".join(err.problems),
+            hint="correct the template, or delete it to use bti's built-in one",
+        ) from None
+    except TemplateLimit as err:
+        raise InputError(
+            f"{_place(root, err, _file(env, name))}: the template was stopped: {err}; nothing of "
+            "it was written",
+            hint="correct the template, or delete it to use bti's built-in one",
+        ) from None
+    except SecurityError as err:
+        raise InputError(
+            f"{_place(root, err, name)}: the template was stopped: it reaches for something a "
+            f"template may not use ({err}); nothing of it was written",
+            hint="templates may use only the fields bti gives them (see templates/README.md); "
+            "correct the template, or delete it to use bti's built-in one",
+        ) from None
+    except (RecursionError, MemoryError):
+        raise InputError(
+            f"{_place(root, None, _file(env, name))}: the template was stopped: it calls "
+            "itself without end",
+            hint="correct the template, or delete it to use bti's built-in one",
+        ) from None
+    except Exception as err:  # the template's own fault: a wrong field, a type, a range too big
+        raise InputError(
+            f"{_place(root, err, name)}: the template {name} could not be filled in: {err}",
             hint="correct the template in templates/ (a field name may be misspelt), or delete "
             "it to use bti's built-in one",
         ) from None
@@ -80,6 +120,37 @@ def render(root: Path | None, document: str, lang: str, data: Mapping[str, Any])
         if line or (lines and lines[-1]):
             lines.append(line)
     return "\n".join(lines).strip("\n") + "\n"
+
+
+def _shown(root: Path | None, filename: str) -> str:
+    """A template's file as the user knows it: templates/x.j2 in the repository, or bti's own."""
+    path = Path(filename)
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return f"bti's built-in template {path.name}"
+
+
+def _file(env: BtiSandbox, name: str) -> str:
+    """The file the template `name` comes from, for messages (it parsed, or we would not be here)."""
+    try:
+        return env.get_template(name).filename or name
+    except Exception:
+        return name
+
+
+def _place(root: Path | None, err: BaseException | None, name: str) -> str:
+    """file:line of the template line that was running when `err` was raised (Jinja rewrites
+    its tracebacks so that a frame's file and line are the template's)."""
+    import traceback
+
+    if err is not None:
+        for frame in reversed(traceback.extract_tb(err.__traceback__)):
+            if frame.filename.endswith(".j2") and frame.lineno:
+                return f"{_shown(root, frame.filename)}:{frame.lineno}"
+    return _shown(root, name) if name.endswith(".j2") and Path(name).is_absolute() else name
 
 
 # -- privacy -------------------------------------------------------------------------------------

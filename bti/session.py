@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bti import clock, gitrepo, yamlio
+from bti import clock, gitrepo
 from bti.actions import Act, Change
 from bti.checks import Parsed, judge_change, parse_case
 from bti.errors import Refused
@@ -40,14 +40,47 @@ class Outcome:
 
 @dataclass
 class Session:
+    """One mutating command. It holds the clone's lock (bti/lock.py) from `start` — before anything
+    is read — until `close`, so that reading HEAD's version, writing and committing are one step
+    that no other bti command in this clone can interleave with. The CLI releases it at the end of
+    every command; Python callers use `with Session.start() as session:`."""
+
     repo: Repository
     actor: gitrepo.Ident
     time: dt.datetime
+    command: str = "bti"
+    lock: Path | None = None
+    recovered: list[str] = field(default_factory=list)
 
     @classmethod
-    def start(cls, start: Path | None = None) -> Session:
+    def start(cls, start: Path | None = None, *, command: str | None = None) -> Session:
+        from bti import guard
+        from bti import lock as clone_lock
+
         repo = Repository.find(start)
-        return cls(repo, gitrepo.author(repo.root), clock.now())
+        command = command or clone_lock.command_from_argv()
+        places = gitrepo.places(repo.root)
+        held = clone_lock.acquire(places.common_dir, command) if places else None
+        try:
+            recovered = guard.recover(repo.root) if places else []
+            return cls(repo, gitrepo.author(repo.root), clock.now(), command, held, recovered)
+        except BaseException:
+            if held is not None:
+                clone_lock.release(held)
+            raise
+
+    def close(self) -> None:
+        from bti import lock as clone_lock
+
+        if self.lock is not None:
+            clone_lock.release(self.lock)
+            self.lock = None
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     @property
     def email(self) -> str:
@@ -90,10 +123,8 @@ class Session:
         shown = self.repo.relative(path)
         text = self.repo.case_text(loaded, change.case)
         found = self.judge(shown, text, loaded.parsed if loaded else None)
-        old_text = loaded.parsed.text if loaded else None
         return self._write_and_commit(
             path,
-            old_text,
             text,
             f"{change.case.id}: {change.summary}",
             commit,
@@ -139,7 +170,7 @@ class Session:
             old_text, old if old_text else None, new, schema_header(name.removesuffix(".yaml"))
         )
         self.judge(name, text, None)
-        outcome = self._write_and_commit(path, old_text, text, f"{name}: {summary}", commit, [], [])
+        outcome = self._write_and_commit(path, text, f"{name}: {summary}", commit, [], [])
         self.repo.__dict__.pop("config", None)
         self.repo.__dict__.pop("people", None)
         return outcome
@@ -147,23 +178,15 @@ class Session:
     def _write_and_commit(
         self,
         path: Path,
-        old_text: str | None,
         text: str,
         message: str,
         commit: bool,
         warnings: list[Violation],
         notes: list[str],
     ) -> Outcome:
-        yamlio.atomic_write(path, text)
-        sha = None
-        if commit:
-            try:
-                sha = gitrepo.commit(self.repo.root, [path], message)
-            except Refused:
-                if old_text is None:
-                    path.unlink(missing_ok=True)  # our own uncommitted new file, nothing else
-                else:
-                    yamlio.atomic_write(path, old_text)
-                gitrepo.unstage(self.repo.root, [path])
-                raise
-        return Outcome(path, message, sha, warnings, notes)
+        from bti import guard
+
+        sha = guard.write_and_commit(
+            self.repo.root, path, text, message, self.command, commit=commit
+        )
+        return Outcome(path, message, sha, warnings, [*self.recovered, *notes])

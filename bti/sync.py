@@ -8,6 +8,7 @@ When something stops it, it says what, and how to go on or back (`--continue`, `
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,6 +88,20 @@ def clone(url: str, target: Path | None, echo: Echo) -> Path:
 # -- sync ---------------------------------------------------------------------------------------
 
 
+def _one_at_a_time(func: Callable[[Path, Echo], None]) -> Callable[[Path, Echo], None]:
+    """Sync holds the clone's lock like every command that commits (bti/lock.py); the merge
+    driver git runs during it is a hook and takes no lock."""
+
+    @functools.wraps(func)
+    def locked(start: Path, echo: Echo) -> None:
+        from bti.lock import locked as clone_locked
+
+        with clone_locked(_root(start)):
+            func(start, echo)
+
+    return locked
+
+
 def _root(start: Path) -> Path:
     root = gitrepo.toplevel(start)
     if root is None:
@@ -127,6 +142,7 @@ def _ensure_driver(root: Path, echo: Echo) -> None:
         echo("installed the case merge driver in this clone")
 
 
+@_one_at_a_time
 def sync(start: Path, echo: Echo) -> None:
     """Fetch, merge with the server (case files by meaning), judge, push."""
     root = _root(start)
@@ -326,6 +342,7 @@ def _merge_state_problems(
 # -- going on or back after a conflict ---------------------------------------------------------------
 
 
+@_one_at_a_time
 def continue_sync(start: Path, echo: Echo) -> None:
     """Finish a merge whose conflicts a person has resolved, then judge and push as sync does."""
     from bti.checks import parse_case
@@ -386,6 +403,7 @@ def continue_sync(start: Path, echo: Echo) -> None:
     )
 
 
+@_one_at_a_time
 def abort_sync(start: Path, echo: Echo) -> None:
     """Undo a sync that stopped at a conflict: back to your own commits, as before the sync."""
     root = _root(start)

@@ -7,6 +7,7 @@ so each command imports what it needs when it runs.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -72,6 +73,11 @@ class BtiGroup(click.Group):
                 err=True,
             )
             ctx.exit(1)
+        finally:
+            # A command's session holds the clone's lock until the command ends (bti/lock.py).
+            held = sys.modules.get("bti.lock")
+            if held is not None:
+                held.release_all()
 
 
 @click.group(cls=BtiGroup, context_settings={"help_option_names": ["-h", "--help"]})
