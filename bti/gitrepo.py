@@ -328,6 +328,12 @@ def history(path: Path, commits: Sequence[str]) -> list[tuple[Commit, list[list[
     return result
 
 
+def work_tree_files(path: Path) -> list[str]:
+    """Every file of the work tree that git tracks or would add (ignored files are not listed)."""
+    out = run(["ls-files", "-z", "--cached", "--others", "--exclude-standard"], path, check=False)
+    return sorted({name for name in out.stdout.split("\x00") if name})
+
+
 def has_refs(path: Path) -> bool:
     """The repository holds any branch or tag (a server that has received a push)."""
     out = run(["for-each-ref", "--count=1", "--format=%(refname)"], path, check=False).stdout

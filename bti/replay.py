@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bti import clock, gitrepo, nationalid
+from bti import clock, gitrepo, nationalid, yamlscan
 from bti.checks import Parsed, judge_change, parse_appended, parse_case, read_settings
 from bti.errors import FileProblem
 from bti.layout import CONFIG, PEOPLE, SETTINGS, is_case_path, leaders_only, path_problems
@@ -44,6 +44,7 @@ from bti.rules.settings import (
     author_known,
     settings_change,
 )
+from bti.rules.templates import template_problems
 from bti.shape import shape_problems
 
 __all__ = ["Judge", "Landed", "is_case_path", "message_problems"]
@@ -175,10 +176,12 @@ class Judge:
         return hit
 
     def _content(self, blob: str, path: str) -> bytes | Parsed:
-        """The bytes of a blob, or a refusal when it is too large to read at all."""
+        """The bytes of a blob, or a refusal when it is too large to read at all: the size is
+        asked of git first, so a huge blob is never read."""
         info = self.reader.info(blob)
-        if info is not None and info[2] > TEXT_SCAN_LIMIT:
-            problem = FileProblem(path, 1, 1, f"is {info[2] // 1024} KB, too large to read")
+        try:
+            yamlscan.check_size(info[2] if info else 0, path)
+        except FileProblem as problem:
             return Parsed(path, None, None, [_file_violation(problem, path)])
         return self.reader.read(blob) or b""
 
@@ -369,9 +372,10 @@ class Judge:
             size = info[2] if info else None
             problems = path_problems(change.path, change.new_mode, size, config)
             found += problems
-            if problems or is_case_path(change.path):
+            if problems or is_case_path(change.path) or (size or 0) > TEXT_SCAN_LIMIT:
                 continue
             data = self.reader.read(change.new) or b""
+            found += template_problems(change.path, data)
             text = data.decode("utf-8", "replace")
             for number in ids_in(text):
                 found.append(

@@ -11,18 +11,19 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bti import __version__, clock, gitrepo, nationalid, yamlio
+from bti import __version__, clock, gitrepo, yamlio
 from bti.checks import judge, parse_case, read_settings
 from bti.errors import FileProblem, InputError
-from bti.models import CASE_ID_RE, Config, Directory, Model
+from bti.layout import path_problems
+from bti.models import Config, Directory, Model
 from bti.rules import Context, Violation
-from bti.rules.file import STRAY, SYNTAX
-from bti.rules.privacy import FILE_NAME_HAS_ID
+from bti.rules.file import SYNTAX
 from bti.store import CASES, CONFIG, PEOPLE, Repository
 
 PARALLEL_FROM = 400  # below this, starting worker processes costs more than it saves
@@ -99,7 +100,7 @@ def _shown(repo: Repository, path: Path) -> str:
 
 
 def _case_files(
-    repo: Repository, paths: Iterable[Path] | None
+    repo: Repository, paths: Iterable[Path] | None, config: Config | None
 ) -> tuple[list[tuple[Path, str]], list[Violation]]:
     """The case files to judge with the names shown, and the stray files found in cases/ on the
     way. Links, pipes and devices are listed too: reading them is refused, with a line each."""
@@ -116,29 +117,37 @@ def _case_files(
         else:
             raise InputError(f"{path} does not exist", hint="name case files or folders to check")
     cases = []
-    cases_dir = repo.root.resolve() / CASES
+    root = repo.root.resolve()
     for file in files:
         shown = _shown(repo, file)
-        if any(True for _ in nationalid.find(file.name)):
-            stray.append(
-                FILE_NAME_HAS_ID.violation(
-                    "the file name contains a national id — rename it (cases are named by their id)"
-                ).at(shown, 1, 1)
-            )
+        if file.name in (CONFIG, PEOPLE) and file.parent.resolve() == root:
             continue
-        if file.name in (CONFIG, PEOPLE) and file.parent.resolve() == repo.root.resolve():
-            continue
-        in_cases = cases_dir in file.parent.resolve().parents or file.parent.resolve() == cases_dir
-        if in_cases and (file.suffix != ".yaml" or not CASE_ID_RE.match(file.stem)):
-            stray.append(
-                STRAY.violation(
-                    f"'{file.name}' is not a case file — case files are named <id>.yaml (like "
-                    "2026-7KQ3M.yaml); move other files out of cases/"
-                ).at(shown, 1, 1)
-            )
+        inside = root in file.parent.resolve().parents or file.parent.resolve() == root
+        # The same verdict on a path as the hooks and the server give (bti.layout); a file
+        # outside the repository named on the command line is simply read as a case.
+        problems = path_problems(shown, None, None, config) if inside else []
+        if problems:
+            stray.extend(v.at(v.path or shown, 1, 1) for v in problems)
             continue
         cases.append((file, shown))
     return cases, stray
+
+
+def _layout_problems(repo: Repository, config: Config | None) -> list[Violation]:
+    """Every file of the work tree outside cases/ that has no place in a case repository (the
+    files in cases/ are judged one by one)."""
+    found = []
+    for name in gitrepo.work_tree_files(repo.root):
+        if name.startswith(f"{CASES}/"):
+            continue
+        try:
+            info = (repo.root / name).lstat()
+        except OSError:
+            continue  # listed by git, gone from the disk: nothing to judge
+        mode = "120000" if stat.S_ISLNK(info.st_mode) else None
+        for violation in path_problems(name, mode, info.st_size, config):
+            found.append(violation.at(violation.path or name, 1, 1))
+    return found
 
 
 class _Cache:
@@ -203,7 +212,10 @@ def validate(
 ) -> Report:
     report = Report()
     settings = _settings(repo, report)
-    cases, stray = _case_files(repo, paths)
+    config = settings[0] if settings else None
+    cases, stray = _case_files(repo, paths, config)
+    if not paths and gitrepo.git_dir(repo.root) is not None:
+        stray += _layout_problems(repo, config)
     report.violations.extend(stray)
     report.files += len(stray)
     if settings is None:

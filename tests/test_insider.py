@@ -257,6 +257,29 @@ def _template_by_holder(w: World) -> list[str]:
     return []
 
 
+@attack("a template that does not parse, by a leader", "BTI011")
+def _broken_template(w: World) -> list[str]:
+    (w.clone / "templates" / "meeting-agenda.nb.md.j2").write_text("{% for x in %}\n")
+    w.commit(who=LEADER)
+    return []
+
+
+@attack("a template that reaches for Python's internals, by a leader", "BTI011")
+def _template_internals(w: World) -> list[str]:
+    payload = "{{ ''.__class__.__mro__[1].__subclasses__() }}\n"
+    (w.clone / "templates" / "meeting-agenda.nb.md.j2").write_text(payload)
+    w.commit(who=LEADER)
+    return []
+
+
+@attack("hostile YAML in a case (an alias bomb)", "BTI001")
+def _alias_bomb(w: World) -> list[str]:
+    bomb = "a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\nd: [*c, *c]\n"
+    w.case.write_text(w.case.read_text() + bomb)
+    w.commit()
+    return []
+
+
 @attack("a note pushed to refs/notes/commits", "BTI607", audited=False)
 def _notes_ref(w: World) -> list[str]:
     w.git("notes", "add", "-m", f"Fnr {FNR}", "HEAD")
