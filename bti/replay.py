@@ -16,16 +16,11 @@ from bti import gitrepo, nationalid
 from bti.checks import Parsed, judge_change, parse_appended, parse_case, read_settings
 from bti.errors import FileProblem
 from bti.models import CASE_ID_RE, Config, Directory, Model
-from bti.rules import Context, Violation
+from bti.names import NameIndex
+from bti.rules import Context, Violation, privacy
 from bti.rules.file import STRAY
 from bti.rules.holder import newly_accepted
-from bti.rules.privacy import (
-    FILE_NAME_HAS_ID,
-    MESSAGE_HAS_ID,
-    MESSAGE_NAMES_SUBJECT,
-    ids_in,
-    names_in,
-)
+from bti.rules.privacy import FILE_NAME_HAS_ID
 from bti.rules.settings import PUSHER_NOT_RECEIVER, author_known, settings_change
 from bti.store import CASES, CONFIG, PEOPLE
 
@@ -53,33 +48,13 @@ def watched(path: str) -> bool:
     return path in SETTINGS or is_case_path(path)
 
 
-def message_problems(message: str, subjects: Iterable[str], path: str = "") -> list[Violation]:
-    """A commit message may hold no national id and no name of a subject of the cases it changes."""
-    text = "\n".join(line for line in message.splitlines() if not line.startswith("#"))
-    found = []
-    for number in ids_in(text):
-        found.append(
-            MESSAGE_HAS_ID.violation(
-                f"the commit message contains a national id ({nationalid.mask(number)}) — write the "
-                "case id instead",
-                path=path,
-            )
-        )
-    names: list[str] = []
-    for name in subjects:
-        names.append(name)
-        first = name.split()[0] if name.split() else ""
-        if len(first) >= 3:
-            names.append(first)
-    for name in dict.fromkeys(names_in(text, names)):
-        found.append(
-            MESSAGE_NAMES_SUBJECT.violation(
-                f"the commit message names a case subject ('{name}') — describe the change by case "
-                "id only, e.g. '2026-7KQ3M: entry added'",
-                path=path,
-            )
-        )
-    return found
+def message_problems(
+    message: str, names: NameIndex | Iterable[str], path: str = ""
+) -> list[Violation]:
+    """See `bti.rules.privacy.message_problems`; also takes a plain list of names."""
+    if not isinstance(names, NameIndex):
+        names = NameIndex.build(names)
+    return privacy.message_problems(message, names, path)
 
 
 class Judge:
