@@ -224,25 +224,21 @@ def _add(result: HookResult, violations: Iterable[Violation]) -> None:
 
 
 def commit_msg(path: Path, message_file: Path) -> HookResult:
-    """The message may hold no national id, and no name of the subjects of the staged cases."""
-    from bti.replay import is_case_path, message_problems
+    """The message may hold no national id, in any disguise, and no name of any subject or
+    guardian of the repository (HEAD's cases and the staged ones), on any line, '#' lines too."""
+    from bti.namecache import repository_names
+    from bti.rules.privacy import message_problems
 
     root = gitrepo.toplevel(path) or path
     try:
         message = message_file.read_text("utf-8", errors="replace")
     except OSError as err:
         raise InputError(f"cannot read the commit message: {err}") from None
-    subjects = []
+    head = "HEAD" if gitrepo.has_head(root) else None
     with gitrepo.ObjectReader(root) as reader:
-        for change in gitrepo.staged_changes(root):
-            if not is_case_path(change.path):
-                continue
-            for blob in (change.old, change.new):
-                parsed = _parse(reader, blob, change.path)
-                if parsed is not None and parsed.case is not None:
-                    subjects.append(parsed.case.subject.name)
+        names = repository_names(root, head, reader, staged=True)
     result = HookResult()
-    _add(result, message_problems(message, subjects))
+    _add(result, message_problems(message, names))
     if result.code:
         result.lines.append(
             "the commit was stopped; your message is kept in "
