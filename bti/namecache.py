@@ -129,12 +129,19 @@ def repository_names(
 ) -> NameIndex:
     """The names of every case file of commit `rev` (and, when `staged`, of the index too: what a
     commit about to be made holds), read once per blob and remembered in the git directory."""
-    blobs: set[str] = set()
+    listed: dict[str, str] = {}
     if rev is not None:
-        blobs.update(gitrepo.tree_blobs(root, rev, CASES).values())
+        listed.update(gitrepo.tree_blobs(root, rev, CASES))
+    blobs = {blob for path, blob in listed.items() if is_case_file(path)}
     if staged:
-        blobs.update(gitrepo.index_blobs(root, CASES).values())
+        blobs.update(b for p, b in gitrepo.index_blobs(root, CASES).items() if is_case_file(p))
     return NameIndex.build(names_of_blobs(root, blobs, reader))
+
+
+def is_case_file(path: str) -> bool:
+    """A case file's path: cases/<id>.yaml, not a hidden file such as cases/.gitkeep."""
+    name = path.rpartition("/")[2]
+    return name.endswith(".yaml") and not name.startswith(".")
 
 
 def names_of_blobs(root: Path, blobs: Iterable[str], reader: gitrepo.ObjectReader) -> list[str]:
