@@ -20,12 +20,13 @@ import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from bti import gitrepo
-from bti.names import NameIndex
+from bti.names import NameIndex, parts
 from bti.store import CASES
 
-_VERSION = 1
+_VERSION = 2  # 2: each name kept as its folded words (names.parts)
 _TOP_KEY = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:(.*)")
 _NAME_KEY = re.compile(r"([ \t]*(?:- )?[ \t]*)name[ \t]*:[ \t]?(.*)")
 _PLAIN = re.compile(r"[^\s'\"\[\]{}#&*!|>%@`,?:-][^#]*")
@@ -128,35 +129,66 @@ def repository_names(
     root: Path, rev: str | None, reader: gitrepo.ObjectReader, *, staged: bool = False
 ) -> NameIndex:
     """The names of every case file of commit `rev` (and, when `staged`, of the index too: what a
-    commit about to be made holds), read once per blob and remembered in the git directory."""
-    listed: dict[str, str] = {}
-    if rev is not None:
-        listed.update(gitrepo.tree_blobs(root, rev, CASES))
-    blobs = {blob for path, blob in listed.items() if is_case_file(path)}
+    commit about to be made holds), read once per blob and remembered in the git directory.
+
+    The index built last time is kept with the blob ids it was built from; the versions since
+    (a commit's worth, usually) are read and added to it. Names of versions no longer in the tree
+    stay until the index is next rebuilt: they are names of the repository's people all the same."""
+    entries = list(gitrepo.tree_blobs(root, rev, CASES).items()) if rev is not None else []
     if staged:
-        blobs.update(b for p, b in gitrepo.index_blobs(root, CASES).items() if is_case_file(p))
-    return NameIndex.build(names_of_blobs(root, blobs, reader))
+        entries += gitrepo.index_blobs(root, CASES).items()
+    # case files only: cases/<id>.yaml, not a hidden file such as cases/.gitkeep
+    blobs = {blob for path, blob in entries if path.endswith(".yaml") and "/." not in path}
+    folder = gitrepo.git_dir(root)
+    cache = folder / "bti" if folder else None
+    built = _load_index(cache)
+    if built is not None:
+        seen, index = built
+        new = blobs - seen
+        if len(new) <= _MOST_ADDED:
+            for blob in new:
+                data = reader.read(blob)
+                for name in names_of(data) if data is not None else []:
+                    index.add(name)
+            return index
+    index = NameIndex()
+    for words in {tuple(words) for words in names_of_blobs(root, blobs, reader)}:
+        index.add_parts(words)
+    if cache is not None:
+        _save(cache / "names-index.json", {"blobs": sorted(blobs), **index.as_data()})
+    return index
 
 
-def is_case_file(path: str) -> bool:
-    """A case file's path: cases/<id>.yaml, not a hidden file such as cases/.gitkeep."""
-    name = path.rpartition("/")[2]
-    return name.endswith(".yaml") and not name.startswith(".")
+# Versions read on top of the kept index before it is built again from the whole tree.
+_MOST_ADDED = 200
 
 
-def names_of_blobs(root: Path, blobs: Iterable[str], reader: gitrepo.ObjectReader) -> list[str]:
-    """The names in the case-file versions `blobs`, from the cache where it has them."""
+def _load_index(cache: Path | None) -> tuple[set[str], NameIndex] | None:
+    data = _read_json(cache / "names-index.json") if cache else None
+    if data is None:
+        return None
+    try:
+        return set(data["blobs"]), NameIndex.from_data(data)
+    except (KeyError, TypeError):
+        return None
+
+
+def names_of_blobs(
+    root: Path, blobs: Iterable[str], reader: gitrepo.ObjectReader
+) -> list[list[str]]:
+    """The names in the case-file versions `blobs`, each as its folded words (`names.parts`),
+    from the cache where it has them."""
     folder = gitrepo.git_dir(root)
     cache_file = folder / "bti" / "names.json" if folder else None
     known = _load(cache_file)
     wanted = set(blobs)
     fresh = False
-    names: list[str] = []
+    names: list[list[str]] = []
     for blob in wanted:
         found = known.get(blob)
         if found is None:
             data = reader.read(blob)
-            found = names_of(data) if data is not None else []
+            found = [list(parts(name)) for name in names_of(data)] if data is not None else []
             known[blob] = found
             fresh = True
         names.extend(found)
@@ -164,24 +196,28 @@ def names_of_blobs(root: Path, blobs: Iterable[str], reader: gitrepo.ObjectReade
         if len(known) > 2 * len(wanted) + 1000:
             # versions no longer in the trees asked about drop out
             known = {blob: known[blob] for blob in wanted}
-        _save(cache_file, known)
+        _save(cache_file, {"blobs": known})
     return names
 
 
-def _load(cache_file: Path | None) -> dict[str, list[str]]:
-    if cache_file is None:
-        return {}
+def _read_json(path: Path) -> dict[str, Any] | None:
+    """A cache file this version wrote, or None (missing, unreadable, another version)."""
     try:
-        data = json.loads(cache_file.read_bytes())
+        data = json.loads(path.read_bytes())
     except (OSError, ValueError):
-        return {}
+        return None
     if not isinstance(data, dict) or data.get("version") != _VERSION:
-        return {}
-    blobs = data.get("blobs")
+        return None
+    return data
+
+
+def _load(cache_file: Path | None) -> dict[str, list[list[str]]]:
+    data = _read_json(cache_file) if cache_file else None
+    blobs = data.get("blobs") if data else None
     return blobs if isinstance(blobs, dict) else {}
 
 
-def _save(cache_file: Path, blobs: dict[str, list[str]]) -> None:
+def _save(cache_file: Path, data: dict[str, Any]) -> None:
     """Written atomically and readable by the owner only; a cache that cannot be written is
     simply not kept."""
     with contextlib.suppress(OSError):
@@ -189,7 +225,7 @@ def _save(cache_file: Path, blobs: dict[str, list[str]]) -> None:
         handle, temp = tempfile.mkstemp(dir=cache_file.parent, prefix=".names-")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump({"version": _VERSION, "blobs": blobs}, out, ensure_ascii=False)
+                json.dump({"version": _VERSION, **data}, out, ensure_ascii=False)
             os.replace(temp, cache_file)
         finally:
             with contextlib.suppress(FileNotFoundError):

@@ -27,10 +27,17 @@ def _dropped(char: str) -> bool:
 
 def fold(text: str) -> str:
     """`text` as compared: NFKC, without format characters or leftover combining marks, casefolded."""
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKC", text)
     if not text.isascii():
         text = "".join(c for c in text if not _dropped(c))
     return unicodedata.normalize("NFKC", text.casefold())
+
+
+def parts(name: str) -> tuple[str, ...]:
+    """A name as the index keeps it: its words, folded."""
+    return tuple(word for _, _, word in _folded_words(name))
 
 
 def _folded_words(text: str) -> Iterator[tuple[int, int, str]]:
@@ -38,6 +45,11 @@ def _folded_words(text: str) -> Iterator[tuple[int, int, str]]:
 
     Folding is done word by word on the original text so that offsets stay true; format characters
     and combining marks inside a word are skipped rather than ending it ("O\u200bla" is one word)."""
+    if text.isascii() or not any(_dropped(c) for c in text if not c.isascii()):
+        # nothing to skip inside a word: words are \w runs, found at C speed
+        for match in _WORD.finditer(text):
+            yield match.start(), match.end(), fold(match.group())
+        return
     n = len(text)
     i = 0
     while i < n:
@@ -75,13 +87,30 @@ class NameIndex:
         return index
 
     def add(self, name: str) -> None:
-        parts = tuple(word for _, _, word in _folded_words(name))
+        self.add_parts(parts(name))
+
+    def add_parts(self, parts: Iterable[str]) -> None:
+        """Add a name already split into folded words (see `parts`), as a cache keeps them."""
+        parts = tuple(parts)
         if not parts:
             return
         self.words.update(p for p in parts if len(p) >= MIN_PART and not p.isdigit())
         if len(parts) > 1:
             self.words.add("".join(parts))
             self.phrases.setdefault(parts[0], set()).add(parts)
+
+    def as_data(self) -> dict[str, list[str] | list[list[str]]]:
+        """The index as JSON-ready data (see `from_data`)."""
+        phrases = sorted(list(p) for group in self.phrases.values() for p in group)
+        return {"words": sorted(self.words), "phrases": phrases}
+
+    @classmethod
+    def from_data(cls, data: dict[str, list[str] | list[list[str]]]) -> NameIndex:
+        index = cls(words=set(data["words"]))  # type: ignore[arg-type]
+        for phrase in data["phrases"]:
+            if isinstance(phrase, list) and phrase:
+                index.phrases.setdefault(phrase[0], set()).add(tuple(phrase))
+        return index
 
     def __len__(self) -> int:
         return len(self.words) + sum(len(p) for p in self.phrases.values())

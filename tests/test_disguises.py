@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import subprocess
 import sys
 import unicodedata
@@ -287,7 +288,7 @@ def test_repository_names_are_read_once_per_blob(repo: Bti) -> None:
     level1_case(repo, guardian=("Randi Brennhaug", "mor"), name="Ola Testesen")
     new_case(repo, name="Åse Lund")
     root = repo.cwd
-    (root / ".git" / "bti" / "names.json").unlink()  # the commits' hooks have filled it
+    shutil.rmtree(root / ".git" / "bti")  # the commits' hooks have filled it
     CountingReader.reads = 0
     with CountingReader(root) as reader:
         first = repository_names(root, "HEAD", reader)
@@ -298,6 +299,12 @@ def test_repository_names_are_read_once_per_blob(repo: Bti) -> None:
     with CountingReader(root) as reader:
         again = repository_names(root, "HEAD", reader)
     assert CountingReader.reads == 0 and again.words == first.words
+    case_id = new_case(repo, name="Per Nyhus")  # a new version: read on top of the kept index
+    CountingReader.reads = 0
+    with CountingReader(root) as reader:
+        third = repository_names(root, "HEAD", reader)
+    assert CountingReader.reads == 1 and third.find("Nyhus") and third.find("Testesen")
+    assert case_id
 
 
 def _commit(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
