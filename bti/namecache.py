@@ -152,7 +152,7 @@ def repository_names(
                     index.add(name)
             return index
     index = NameIndex()
-    for words in {tuple(words) for words in names_of_blobs(root, blobs, reader)}:
+    for words in {tuple(words) for words in names_of_blobs(cache, blobs, reader)}:
         index.add_parts(words)
     if cache is not None:
         _save(cache / "names-index.json", {"blobs": sorted(blobs), **index.as_data()})
@@ -174,12 +174,11 @@ def _load_index(cache: Path | None) -> tuple[set[str], NameIndex] | None:
 
 
 def names_of_blobs(
-    root: Path, blobs: Iterable[str], reader: gitrepo.ObjectReader
+    cache: Path | None, blobs: Iterable[str], reader: gitrepo.ObjectReader
 ) -> list[list[str]]:
     """The names in the case-file versions `blobs`, each as its folded words (`names.parts`),
-    from the cache where it has them."""
-    folder = gitrepo.git_dir(root)
-    cache_file = folder / "bti" / "names.json" if folder else None
+    from the cache folder `cache` where it has them."""
+    cache_file = cache / "names.json" if cache else None
     known = _load(cache_file)
     wanted = set(blobs)
     fresh = False

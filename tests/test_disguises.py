@@ -397,3 +397,10 @@ def test_calendar_csv_quotes_a_meeting_named_like_a_formula(tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     assert "'=HYPERLINK" in result.stdout and "'@Fagdag" in result.stdout
     assert "\n=" not in result.stdout and ",=" not in result.stdout and ",@" not in result.stdout
+
+
+def test_case_list_csv_quotes_a_name_that_would_start_a_formula(repo: Bti) -> None:
+    case_id = new_case(repo, name="=HYPERLINK(Ola)")
+    out = repo.ok("case", "list", "--names", "--format", "csv").output
+    row = next(line for line in out.splitlines() if line.startswith(case_id))
+    assert row.endswith(",'=HYPERLINK(Ola)")
