@@ -192,6 +192,23 @@ def test_text_violations_say_bti501_with_a_place_and_never_the_number() -> None:
     assert ID not in rendered and N not in rendered
 
 
+def test_a_case_files_comments_are_scanned_on_top_of_its_values() -> None:
+    from bti.checks import judge, parse_case
+    from bti.rules.privacy import case_text_violations
+    from tests.rulekit import ctx
+
+    text = (Path(__file__).parents[1] / "cases" / "2026-1FD8G.yaml").read_text("utf-8")
+    text += "  - time: 2026-10-07T10:00:00+02:00\n    author: eva.barnehage@fjordvik.example\n"
+    text += f"    kind: note\n    text: Fnr {D}{M}{Y}{ZWSP}{N}  # og {ID[:6]} {N}\n# {ID}\n"
+    path = "cases/2026-1FD8G.yaml"
+    parsed = parse_case(text, path)
+    found = judge(parsed, ctx(path=path))
+    line = text[: text.index("text: Fnr")].count("\n") + 1
+    assert [v.line for v in found if v.code == "BTI501"] == [line]  # the value, from the model
+    extra = case_text_violations(text, path, None, found)
+    assert [(v.code, v.line) for v in extra] == [("BTI501", line + 1)]  # the comment line
+
+
 # -- names ---------------------------------------------------------------------------------------
 
 NAMES = NameIndex.build(["Ola Testesen", "Åse Brennhaug", "Bo Li", "Mia Lund"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from bti import nationalid
@@ -104,6 +104,16 @@ def text_id_violations(text: str, path: str, own: str | None = None) -> list[Vio
         rule.violation(id_message(number)).at(path, line, col)
         for line, col, number in _id_places(text, own)
     ]
+
+
+def case_text_violations(
+    text: str, path: str, own: str | None, found: Iterable[Violation]
+) -> list[Violation]:
+    """BTI501 for the ids of a case file's text that the model-level BTI501 in `found` has not
+    already reported on the same line: mostly ids in comments, which the model never sees. Both
+    are needed: a YAML escape ("\\x30…") hides an id from the text but not from the model."""
+    reported = {v.line for v in found if v.code == NATIONAL_ID_IN_TEXT and v.path == path}
+    return [v for v in text_id_violations(text, path, own or "") if v.line not in reported]
 
 
 def _id_places(text: str, own: str | None) -> list[tuple[int, int, str]]:
