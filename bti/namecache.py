@@ -160,7 +160,7 @@ def repository_names(
 
 
 # Versions read on top of the kept index before it is built again from the whole tree.
-_MOST_ADDED = 200
+_MOST_ADDED = 64
 
 
 def _load_index(cache: Path | None) -> tuple[set[str], NameIndex] | None:
