@@ -18,6 +18,7 @@ from bti.errors import FileProblem, InputError
 from bti.models import Case, Config, Directory, Model
 from bti.rules import Context, Violation, check_change, check_state
 from bti.rules.file import SCHEMA, SYNTAX
+from bti.rules.privacy import case_text_violations
 
 M = TypeVar("M", bound=Model)
 
@@ -279,7 +280,16 @@ def judge(parsed: Parsed, ctx: Context) -> list[Violation]:
     """Everything `bti validate` says about one file."""
     if parsed.case is None:
         return parsed.problems
-    return place(check_state(parsed.case, ctx), parsed.text, parsed.path)
+    found = place(check_state(parsed.case, ctx), parsed.text, parsed.path)
+    return found + _text_ids(parsed, found)
+
+
+def _text_ids(parsed: Parsed, found: list[Violation]) -> list[Violation]:
+    """National ids in the file's text that the model cannot see (comments), as BTI501."""
+    if parsed.text is None or parsed.case is None:
+        return []
+    own = parsed.case.subject.national_id
+    return case_text_violations(parsed.text, parsed.path, own, found)
 
 
 def judge_change(before: Parsed | None, after: Parsed | None, ctx: Context) -> list[Violation]:
@@ -296,7 +306,11 @@ def judge_change(before: Parsed | None, after: Parsed | None, ctx: Context) -> l
         known = {(v.code, v.loc, v.message) for v in check_state(old, ctx)}
         found = [v for v in found if (v.code, v.loc, v.message) not in known]
     text = after.text if after is not None else (before.text if before else None)
-    return place(found, text, ctx.path)
+    found = place(found, text, ctx.path)
+    if after is not None:  # ids in comments: blamed on the change that wrote them
+        old_ids = {v.message for v in _text_ids(before, [])} if before is not None else set()
+        found += [v for v in _text_ids(after, found) if v.message not in old_ids]
+    return found
 
 
 def _as_violation(problem: FileProblem, path: str) -> Violation:

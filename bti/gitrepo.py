@@ -564,3 +564,31 @@ def merge_commit_preview(path: Path, files: Sequence[str], message: str) -> str:
     tree = run(["write-tree"], path).stdout.strip()
     args = ["commit-tree", tree, "-p", "HEAD", "-p", "MERGE_HEAD", "-m", message]
     return run(args, path).stdout.strip()
+
+
+# -- trees --------------------------------------------------------------------------------------
+
+
+def _blob_entries(out: str, id_field: int) -> dict[str, str]:
+    """path → object id from NUL-separated `<fields>\t<path>` entries (ls-tree: mode, type, id;
+    ls-files -s: mode, id, stage); submodules (mode 160000) have no blob and are left out."""
+    found = {}
+    for entry in out.split("\x00"):
+        meta, tab, name = entry.partition("\t")
+        parts = meta.split()
+        if tab and len(parts) >= 3 and parts[0] != "160000":
+            found[name] = parts[id_field]
+    return found
+
+
+def tree_blobs(path: Path, rev: str, under: str) -> dict[str, str]:
+    """path → blob id of every file below the folder `under` in commit `rev` (none when `rev`
+    or the folder does not exist)."""
+    result = run(["ls-tree", "-r", "-z", "--full-tree", rev, "--", f"{under}/"], path, check=False)
+    return _blob_entries(result.stdout, 2) if result.returncode == 0 else {}
+
+
+def index_blobs(path: Path, under: str) -> dict[str, str]:
+    """path → blob id of every file below `under` in the index: what the next commit will hold."""
+    result = run(["ls-files", "-s", "-z", "--", f"{under}/"], path, check=False)
+    return _blob_entries(result.stdout, 1) if result.returncode == 0 else {}

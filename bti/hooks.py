@@ -25,6 +25,7 @@ from bti.rules.settings import BRANCH_DELETED, FOREIGN_REF, NON_FAST_FORWARD
 from bti.store import CONFIG
 
 if TYPE_CHECKING:
+    from bti.names import NameIndex
     from bti.replay import Judge
 
 MARKER = "# bti-hook: installed by bti"
@@ -193,25 +194,21 @@ def _add(result: HookResult, violations: Iterable[Violation]) -> None:
 
 
 def commit_msg(path: Path, message_file: Path) -> HookResult:
-    """The message may hold no national id, and no name of the subjects of the staged cases."""
-    from bti.replay import is_case_path, message_problems
+    """The message may hold no national id, in any disguise, and no name of any subject or
+    guardian of the repository (HEAD's cases and the staged ones), on any line, '#' lines too."""
+    from bti.namecache import repository_names
+    from bti.rules.privacy import message_problems
 
     root = gitrepo.toplevel(path) or path
     try:
         message = message_file.read_text("utf-8", errors="replace")
     except OSError as err:
         raise InputError(f"cannot read the commit message: {err}") from None
-    subjects = []
+    head = "HEAD" if gitrepo.has_head(root) else None
     with gitrepo.ObjectReader(root) as reader:
-        for change in gitrepo.staged_changes(root):
-            if not is_case_path(change.path):
-                continue
-            for blob in (change.old, change.new):
-                parsed = _parse(reader, blob, change.path)
-                if parsed is not None and parsed.case is not None:
-                    subjects.append(parsed.case.subject.name)
+        names = repository_names(root, head, reader, staged=True)
     result = HookResult()
-    _add(result, message_problems(message, subjects))
+    _add(result, message_problems(message, names))
     if result.code:
         result.lines.append(
             "the commit was stopped; your message is kept in "
@@ -268,9 +265,20 @@ def pre_receive(path: Path, lines: Iterable[str]) -> HookResult:
     main_tip = gitrepo.rev(root, "refs/heads/main") or gitrepo.rev(root, "HEAD")
     judged: set[tuple[str, str | None]] = set()
     with gitrepo.ObjectReader(root) as reader:
-        judge = Judge(root, reader, now=clock.now(), first_root_allowed=not gitrepo.has_refs(root))
+        from bti.namecache import repository_names
+
+        # The names of every subject and guardian the server holds, read once per push; the
+        # judge adds those of every pushed case version it reads.
+        names = repository_names(root, main_tip, reader)
+        judge = Judge(
+            root,
+            reader,
+            now=clock.now(),
+            first_root_allowed=not gitrepo.has_refs(root),
+            names=names,
+        )
         for old, new, ref in updates:
-            target = _target(result, reader, old, new, ref, protected)
+            target = _target(result, reader, old, new, ref, protected, judge.names)
             if target is None:
                 continue
             landing = old if old != gitrepo.ZERO and ref.startswith("refs/heads/") else main_tip
@@ -297,6 +305,7 @@ def _target(
     new: str,
     ref: str,
     protected: set[str],
+    names: NameIndex,
 ) -> str | None:
     """The commit a ref update brings, or None when there is nothing to judge (a deletion) or the
     update is refused outright (refused updates are added to `result`)."""
@@ -336,7 +345,7 @@ def _target(
         if kind != "tag" or not ref.startswith("refs/tags/"):
             break
         data = reader.read(target) or b""
-        for violation in tag_problems(data):
+        for violation in tag_problems(data, names):
             _refuse(result, violation.at(ref, 1, 1))
         target = data.split(b"\n", 1)[0].removeprefix(b"object ").decode("ascii", "replace")
     _refuse(

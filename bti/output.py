@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -31,6 +32,25 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection): a case text
+# or meeting name such as '=HYPERLINK(...)' must arrive as text. The fullwidth forms too, which some
+# spreadsheets fold to the ASCII ones.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+
+
+def csv_cell(value: Any) -> str:
+    """A value as a CSV cell a spreadsheet shows and never runs: a leading ' (the OWASP advice)
+    before text that would start a formula; numbers, negative ones too, stay numbers."""
+    text = _cell(value)
+    formula = text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text)
+    if "\r" in text:
+        # the writer quotes a cell holding its line terminator (\n) but not a bare \r, which a
+        # spreadsheet may read as a new row: one that could start with a formula
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "'" + text if formula else text
+
+
 def render_rows(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], fmt: str) -> str:
     """Render rows (mappings) in `fmt`; `columns` fixes the order and the table's headings."""
     rows = list(rows)
@@ -41,9 +61,9 @@ def render_rows(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], fmt: 
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(columns)
+        writer.writerow([csv_cell(c) for c in columns])
         for row in rows:
-            writer.writerow([_cell(row.get(c)) for c in columns])
+            writer.writerow([csv_cell(row.get(c)) for c in columns])
         return out.getvalue().rstrip("\n")
     from tabulate import tabulate
 

@@ -24,26 +24,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bti import clock, gitrepo, nationalid, yamlscan
+from bti import clock, gitrepo, yamlscan
 from bti.checks import Parsed, judge_change, parse_appended, parse_case, read_settings
 from bti.errors import FileProblem
 from bti.layout import CONFIG, PEOPLE, SETTINGS, is_case_path, leaders_only, path_problems
 from bti.models import Config, Directory, Model
-from bti.rules import Context, Violation
+from bti.names import NameIndex
+from bti.rules import Context, Violation, privacy
 from bti.rules.file import SETTINGS_REMOVED
 from bti.rules.history import CLOCK_SKEW
 from bti.rules.holder import newly_accepted
-from bti.rules.privacy import (
-    MESSAGE_HAS_ID,
-    MESSAGE_NAMES_SUBJECT,
-    ids_in,
-    names_in,
-)
-from bti.rules.settings import (
-    PUSHER_NOT_RECEIVER,
-    author_known,
-    settings_change,
-)
+from bti.rules.settings import PUSHER_NOT_RECEIVER, author_known, settings_change
 from bti.rules.templates import template_problems
 from bti.shape import shape_problems
 
@@ -64,33 +55,13 @@ class Landed:
         return f"{self.commit.sha[:8]} {self.commit.author_email} {date}: {self.violation.render()}"
 
 
-def message_problems(message: str, subjects: Iterable[str], path: str = "") -> list[Violation]:
-    """A commit message may hold no national id and no name of a subject of the cases it changes."""
-    text = "\n".join(line for line in message.splitlines() if not line.startswith("#"))
-    found = []
-    for number in ids_in(text):
-        found.append(
-            MESSAGE_HAS_ID.violation(
-                f"the commit message contains a national id ({nationalid.mask(number)}) — write the "
-                "case id instead",
-                path=path,
-            )
-        )
-    names: list[str] = []
-    for name in subjects:
-        names.append(name)
-        first = name.split()[0] if name.split() else ""
-        if len(first) >= 3:
-            names.append(first)
-    for name in dict.fromkeys(names_in(text, names)):
-        found.append(
-            MESSAGE_NAMES_SUBJECT.violation(
-                f"the commit message names a case subject ('{name}') — describe the change by case "
-                "id only, e.g. '2026-7KQ3M: entry added'",
-                path=path,
-            )
-        )
-    return found
+def message_problems(
+    message: str, names: NameIndex | Iterable[str], path: str = ""
+) -> list[Violation]:
+    """See `bti.rules.privacy.message_problems`; also takes a plain list of names."""
+    if not isinstance(names, NameIndex):
+        names = NameIndex.build(names)
+    return privacy.message_problems(message, names, path)
 
 
 @dataclass
@@ -122,8 +93,13 @@ class Judge:
         *,
         now: dt.datetime | None = None,
         first_root_allowed: bool = False,
+        names: NameIndex | None = None,
     ) -> None:
         self.root = root
+        # Every subject's and guardian's name known so far: the repository's (when the caller
+        # read them) and those of every case version this judge reads. Messages are checked
+        # against all of them, not only the cases a commit touches.
+        self.names = names if names is not None else NameIndex()
         self.reader = reader
         self.now = now
         self.root_allowed = first_root_allowed
@@ -173,7 +149,14 @@ class Judge:
         self._latest[path] = (blob, hit)
         if hit.case is not None:
             self._good[path] = hit
+            self._learn_names(hit)
         return hit
+
+    def _learn_names(self, version: Parsed) -> None:
+        assert version.case is not None
+        self.names.add(version.case.subject.name)
+        for guardian in version.case.guardians:
+            self.names.add(guardian.name)
 
     def _content(self, blob: str, path: str) -> bytes | Parsed:
         """The bytes of a blob, or a refusal when it is too large to read at all: the size is
@@ -267,7 +250,7 @@ class Judge:
                 tip_after = self._after_settings(tip, changes)
                 found += self._judge_under(commit, changes, references, tip, tip_after, None)
         found += self._text_problems(changes, after.config)
-        found += self._message_problems(commit, changes, references)
+        found += self._message_problems(commit)
         unique = {(v.code, v.path, v.loc, v.message): v for v in found}
         return [Landed(commit, v) for v in unique.values()]
 
@@ -376,39 +359,17 @@ class Judge:
                 continue
             data = self.reader.read(change.new) or b""
             found += template_problems(change.path, data)
-            text = data.decode("utf-8", "replace")
-            for number in ids_in(text):
-                found.append(
-                    MESSAGE_HAS_ID.violation(
-                        f"{change.path} contains a national id ({nationalid.mask(number)}) — "
-                        "remove it; a national id belongs only in a case's subject.national_id",
-                        path=change.path,
-                    )
-                )
+            found += privacy.text_id_violations(data.decode("utf-8", "replace"), change.path)
         return found
 
-    def _message_problems(
-        self,
-        commit: gitrepo.Commit,
-        changes: list[gitrepo.FileChange],
-        references: dict[str, Parsed],
-    ) -> list[Violation]:
-        subjects: list[str] = []
-        for change in changes:
-            if not is_case_path(change.path):
-                continue
-            for blob in (change.old, change.new):
-                version = self.parsed(blob, change.path) if blob else None
-                if version is not None and version.case is not None:
-                    subjects.append(version.case.subject.name)
-        found: list[Violation] = []
-        if commit.sha != gitrepo.ZERO:
-            message = self.reader.read(commit.sha)
-            if message is not None:
-                head, _, body = message.decode("utf-8", "replace").partition("\n\n")
-                found += message_problems(body, subjects)
-                found += _ident_problems(head)
-        return found
+    def _message_problems(self, commit: gitrepo.Commit) -> list[Violation]:
+        """What the person wrote in the commit object: message, author and committer lines."""
+        if commit.sha == gitrepo.ZERO:
+            return []  # not yet written: the commit-msg hook judges the message
+        raw = self.reader.read(commit.sha)
+        if raw is None:
+            return []
+        return privacy.object_problems(raw.decode("utf-8", "replace"), self.names)
 
     def _changes(
         self, commit: gitrepo.Commit, diffs: list[list[gitrepo.FileChange]]
@@ -464,10 +425,9 @@ class Judge:
         return found[0], found[1].decode("utf-8", "replace")
 
 
-def tag_problems(data: bytes) -> list[Violation]:
-    """An annotated tag's message and tagger hold no national id and no subject's name."""
-    head, _, body = data.decode("utf-8", "replace").partition("\n\n")
-    return message_problems(body, []) + _ident_problems(head)
+def tag_problems(data: bytes, names: NameIndex | None = None) -> list[Violation]:
+    """An annotated tag's message, name and tagger hold no national id and no subject's name."""
+    return privacy.object_problems(data.decode("utf-8", "replace"), names or NameIndex())
 
 
 def _pusher_problems(old: Parsed, new: Parsed, pusher: str, path: str) -> list[Violation]:
@@ -481,22 +441,6 @@ def _pusher_problems(old: Parsed, new: Parsed, pusher: str, path: str) -> list[V
         for handover in newly_accepted(old.case, new.case)
         if handover.to != pusher.lower()
     ]
-
-
-def _ident_problems(head: str) -> list[Violation]:
-    """No national id in the author or committer line of a commit (or the tagger of a tag)."""
-    found = []
-    for line in head.splitlines():
-        if line.startswith(("author ", "committer ", "tagger ")):
-            ident = line.split(" ", 1)[1].rsplit(">", 1)[0]
-            for number in ids_in(ident):
-                found.append(
-                    MESSAGE_HAS_ID.violation(
-                        f"the {line.split(' ', 1)[0]} of the commit contains a national id "
-                        f"({nationalid.mask(number)}) — set your git name to your own name",
-                    )
-                )
-    return found
 
 
 def _file_violation(problem: FileProblem, path: str) -> Violation:

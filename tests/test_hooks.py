@@ -121,7 +121,9 @@ def test_commit_msg_refuses_a_name_or_a_national_id(repo: Bti) -> None:
     )
     git(repo.cwd, "add", "-A")
     named = commit(repo.cwd, "samtale med mathea i dag")
-    assert named.returncode != 0 and "BTI502" in named.stderr and "Mathea" in named.stderr
+    assert named.returncode != 0 and "BTI502" in named.stderr
+    assert "line 1, column 13" in named.stderr
+    assert "athea" not in named.stderr  # the place is shown, never the name
     numbered = commit(repo.cwd, f"{case_id}: fnr 09821750056")
     assert numbered.returncode != 0 and "BTI503" in numbered.stderr
     assert "09821750056" not in numbered.stderr

@@ -199,7 +199,7 @@ def _notes(w: World) -> list[str]:
     return []
 
 
-@attack("a README with a national id", "BTI503")
+@attack("a README with a national id", "BTI501")
 def _readme_with_id(w: World) -> list[str]:
     (w.clone / "README.md").write_text(f"Kontakt: {FNR[:6]} {FNR[6:]}\n")
     w.commit()
