@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bti import clock, gitrepo
+from bti import clock, gitrepo, nationalid
 from bti.checks import Parsed, load_model, parse_case
 from bti.errors import FileProblem, InputError
 from bti.models import Config
@@ -309,7 +309,7 @@ def _target(
 ) -> str | None:
     """The commit a ref update brings, or None when there is nothing to judge (a deletion) or the
     update is refused outright (refused updates are added to `result`)."""
-    from bti.replay import tag_problems
+    from bti.replay import message_problems, tag_problems
 
     if not ref.startswith(("refs/heads/", "refs/tags/")):
         _refuse(
@@ -320,6 +320,9 @@ def _target(
             ),
         )
         return None
+    short = ref.split("/", 2)[2]
+    for violation in message_problems(short.replace("/", " ").replace("-", " "), names):
+        _refuse(result, violation.at(nationalid.masked(ref), 1, 1))  # named after a child
     if new == gitrepo.ZERO:
         if ref in protected:
             _refuse(

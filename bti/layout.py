@@ -70,11 +70,8 @@ def path_problems(
     """Everything wrong with a file of the repository before its content is read: its place, its
     name, what kind of entry it is and how large. The same line from validate, the hooks, the
     server and the audit."""
-    numbers = [number for _, number in nationalid.find(path)]
-    if numbers:
-        shown = path
-        for number in numbers:  # the refusal must not print what it refuses
-            shown = shown.replace(number, nationalid.mask(number))
+    if any(True for _ in nationalid.find(path)):
+        shown = nationalid.masked(path)  # the refusal must not print what it refuses
         return [
             FILE_NAME_HAS_ID.violation(
                 "the file name contains a national id — rename it; cases are named by their id",

@@ -149,3 +149,11 @@ def make_synthetic(born: dt.date, individual: int, *, offset: int = 80) -> str |
     if k2 == 10:
         return None
     return partial + str(k2)
+
+
+def masked(text: str) -> str:
+    """`text` with every national id in it shown as its mask (a path or a ref name in a refusal
+    must not print what it refuses)."""
+    for start, end, number in sorted(spans(text), reverse=True):
+        text = text[:start] + mask(number) + text[end:]
+    return text

@@ -26,7 +26,7 @@ from bti.rules.privacy import (
     object_problems,
     text_id_violations,
 )
-from tests.conftest import HOLDER, Bti, git, git_env, level1_case, new_case
+from tests.conftest import HOLDER, PINNED_NOW, Bti, git, git_env, level1_case, new_case
 
 ID = nationalid.make_synthetic(dt.date(2015, 3, 2), 101) or ""  # month + 80: synthetic
 OTHER_ID = nationalid.make_synthetic(dt.date(2012, 11, 30), 121) or ""
@@ -204,9 +204,13 @@ def test_a_case_files_comments_are_scanned_on_top_of_its_values() -> None:
     parsed = parse_case(text, path)
     found = judge(parsed, ctx(path=path))
     line = text[: text.index("text: Fnr")].count("\n") + 1
-    assert [v.line for v in found if v.code == "BTI501"] == [line]  # the value, from the model
-    extra = case_text_violations(text, path, None, found)
+    # validate's judgment holds both: the value (from the model) and the comment line (from the
+    # text), each once
+    assert [v.line for v in found if v.code == "BTI501"] == [line, line + 1]
+    model_only = [v for v in found if v.line == line]
+    extra = case_text_violations(text, path, None, model_only)
     assert [(v.code, v.line) for v in extra] == [("BTI501", line + 1)]  # the comment line
+    assert case_text_violations(text, path, None, found) == []
 
 
 # -- names ---------------------------------------------------------------------------------------
@@ -337,7 +341,7 @@ def _commit(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def _append_entry(repo: Bti, case_id: str) -> None:
     path = repo.cwd / "cases" / f"{case_id}.yaml"
     path.write_text(
-        path.read_text() + f"  - time: 2026-11-20T09:00:00+01:00\n    author: {HOLDER}\n"
+        path.read_text() + f"  - time: {PINNED_NOW}\n    author: {HOLDER}\n"
         "    kind: note\n    text: Samtale.\n"
     )
     git(repo.cwd, "add", "-A")
@@ -374,7 +378,7 @@ def test_pre_commit_refuses_an_id_hidden_by_a_zero_width_space(repo: Bti) -> Non
     case_id = new_case(repo)
     path = repo.cwd / "cases" / f"{case_id}.yaml"
     path.write_text(
-        path.read_text() + f"  - time: 2026-11-20T09:00:00+01:00\n    author: {HOLDER}\n"
+        path.read_text() + f"  - time: {PINNED_NOW}\n    author: {HOLDER}\n"
         f"    kind: note\n    text: 'Fnr {D}{M}{Y}{ZWSP}{N}'\n"
     )
     git(repo.cwd, "add", "-A")

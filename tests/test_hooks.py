@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from bti.hooks import MARKER, hooks_dir
-from tests.conftest import HOLDER, NURSE, Bti, git, git_env, new_case
+from tests.conftest import HOLDER, NURSE, PINNED_NOW, Bti, git, git_env, new_case
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -81,7 +81,7 @@ def test_pre_commit_judges_the_staged_version_not_the_worktree(repo: Bti) -> Non
     path = repo.cwd / "cases" / f"{case_id}.yaml"
     good = path.read_text()
     path.write_text(
-        good + f"  - time: 2026-01-05T10:00:00+01:00\n    author: {HOLDER}\n"
+        good + f"  - time: {PINNED_NOW}\n    author: {HOLDER}\n"
         "    kind: note\n    text: Ny samtale.\n"
     )
     git(repo.cwd, "add", "-A")
@@ -116,7 +116,7 @@ def test_commit_msg_refuses_a_name_or_a_national_id(repo: Bti) -> None:
     case_id = new_case(repo, who=HOLDER, name="Mathea Lund")
     path = repo.cwd / "cases" / f"{case_id}.yaml"
     path.write_text(
-        path.read_text() + f"  - time: 2026-01-05T10:00:00+01:00\n    author: {HOLDER}\n"
+        path.read_text() + f"  - time: {PINNED_NOW}\n    author: {HOLDER}\n"
         "    kind: note\n    text: Samtale.\n"
     )
     git(repo.cwd, "add", "-A")
@@ -161,7 +161,7 @@ def test_someone_outside_the_directory_cannot_commit_a_case_change(repo: Bti) ->
     case_id = new_case(repo, who=HOLDER)
     path = repo.cwd / "cases" / f"{case_id}.yaml"
     path.write_text(
-        path.read_text() + "  - time: 2026-01-05T10:00:00+01:00\n"
+        path.read_text() + f"  - time: {PINNED_NOW}\n"
         "    author: ukjent@fjordvik.example\n    kind: note\n    text: Hei.\n"
     )
     git(repo.cwd, "add", "-A")

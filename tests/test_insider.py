@@ -292,6 +292,17 @@ def _tag_message(w: World) -> list[str]:
     return ["refs/tags/v1"]
 
 
+@attack("a branch named after the child", "BTI502", audited=False)
+def _branch_named_after_child(w: World) -> list[str]:
+    return ["HEAD:refs/heads/mathea-lund"]
+
+
+@attack("a tag named by a national id", "BTI503", audited=False)
+def _tag_named_by_id(w: World) -> list[str]:
+    w.git("tag", f"sak-{FNR}")
+    return [f"refs/tags/sak-{FNR}"]
+
+
 @attack("a tag of a blob (content outside any commit)", "BTI607", audited=False)
 def _tag_of_blob(w: World) -> list[str]:
     blob = subprocess.run(
@@ -430,7 +441,8 @@ def test_the_server_refuses_it_and_the_audit_names_it(
     assert status != 0, f"{name}: the server accepted it"
     assert f"{code} error" in err, err
     assert "Traceback" not in err
-    assert FNR not in err.replace(f"{FNR[:6]}*****", "")
+    said = "\n".join(line for line in err.splitlines() if line.startswith("remote:"))
+    assert FNR not in said.replace(f"{FNR[:6]}*****", "")  # what the server says, masked
     assert world.server_refs() == before
     if audited:
         result = Bti(world.clone)("audit", "verify", "--format", "json")
