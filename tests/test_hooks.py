@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -95,6 +96,10 @@ def test_same_violation_same_text_from_validate_hook_and_server(repo: Bti, tmp_p
     path = repo.cwd / "cases" / f"{case_id}.yaml"
     path.write_text(path.read_text().replace("level: 0", "level: 2"))
     validate_line = next(line for line in repo("validate").stdout.splitlines() if "BTI101" in line)
+    refused = repo("log", "add", case_id, "Samtale", who=HOLDER)  # the command judges first
+    assert refused.exit_code == 1
+    command_line = next(line for line in refused.output.splitlines() if "BTI101" in line)
+    assert command_line.strip() == validate_line
     git(repo.cwd, "add", "-A")
     hook = commit(repo.cwd, f"{case_id}: level")
     hook_line = next(line for line in hook.stderr.splitlines() if "BTI101" in line)
@@ -110,6 +115,12 @@ def test_same_violation_same_text_from_validate_hook_and_server(repo: Bti, tmp_p
     assert pushed.returncode != 0
     server_line = next(line for line in pushed.stderr.splitlines() if "BTI101" in line)
     assert server_line.rstrip().endswith(validate_line)
+    audit = json.loads(repo("audit", "verify", "--format", "json").stdout)
+    landed = next(v for v in audit if v["code"] == "BTI101")
+    assert validate_line == (
+        f"{landed['file']}:{landed['line']}:{validate_line.split(':')[2]}: BTI101 error: "
+        f"{landed['message']}"
+    )
 
 
 def test_commit_msg_refuses_a_name_or_a_national_id(repo: Bti) -> None:
