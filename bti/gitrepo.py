@@ -195,11 +195,6 @@ def restore_index(path: Path, file: Path, entry: str | None) -> bool:
     return run(["update-index", "--index-info"], top, input=entry, check=False).returncode == 0
 
 
-def unstage(path: Path, files: Sequence[Path]) -> None:
-    """Put the index entries of `files` back to HEAD (after a refused commit); history is untouched."""
-    run(["reset", "-q", "--", *[str(f) for f in files]], path, check=False)
-
-
 def blob_id(data: bytes) -> str:
     """The id git gives this content as a blob: the key for every cached judgment."""
     import hashlib

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bti import clock, gitrepo, nationalid
-from bti.checks import Parsed, load_model, parse_case
+from bti.checks import load_model
 from bti.errors import FileProblem, InputError
 from bti.models import Config
 from bti.rules import Violation
@@ -178,12 +178,6 @@ def _is_case_repository(judge: Judge, head: str | None, changes: list[gitrepo.Fi
     return judge.settings(head).blobs[CONFIG] is not None or any(
         c.path == CONFIG and c.new for c in changes
     )
-
-
-def _parse(reader: gitrepo.ObjectReader, blob: str | None, path: str) -> Parsed | None:
-    if blob is None:
-        return None
-    return parse_case(reader.read(blob) or b"", path)
 
 
 def _add(result: HookResult, violations: Iterable[Violation]) -> None:

@@ -166,7 +166,8 @@ class Subject:
 
 def check_document(text: str, what: str, subjects: Sequence[Subject] = ()) -> None:
     """Refuse (BTI505) a document holding a national id, or any of `subjects`' names."""
-    from bti.rules.privacy import DOCUMENT_LEAK, ids_in, names_in
+    from bti.names import NameIndex
+    from bti.rules.privacy import DOCUMENT_LEAK, ids_in
 
     numbers = ids_in(text)
     if numbers:
@@ -180,8 +181,9 @@ def check_document(text: str, what: str, subjects: Sequence[Subject] = ()) -> No
         )
     if not subjects:
         return
-    found = set(names_in(text, [s.name for s in subjects]))
-    cases = sorted({s.case_id for s in subjects if s.name in found})
+    # The same matching as for commit messages: any case, spacing or invisible characters, the
+    # surname alone, the genitive.
+    cases = sorted({s.case_id for s in subjects if NameIndex.build([s.name]).find(text)})
     if cases:
         raise Refused(
             DOCUMENT_LEAK.violation(
