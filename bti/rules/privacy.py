@@ -57,15 +57,6 @@ def national_id_in_text(case: Case, ctx: Context) -> Iterator[Finding]:
             yield Finding(loc, id_message(number))
 
 
-def names_in(text: str, names: list[str]) -> list[str]:
-    """The subject names that appear in `text`, as whole words, ignoring case."""
-    found = []
-    for name in names:
-        if name and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE):
-            found.append(name)
-    return found
-
-
 # -- text as written: comments, any file, messages ---------------------------------------------
 #
 # BTI501 over the model sees values only. The scans below read the text itself, so they also see
