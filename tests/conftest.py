@@ -109,6 +109,49 @@ class Bti:
         return result
 
 
+# The staff of the invented Fjordvik kommune that most server tests start from.
+STAFF = [
+    (LEADER, "Kari Fjellstad", "skole", "leader,holder"),
+    (HOLDER, "Ingrid Strandli", "skole", "holder"),
+    (NURSE, "Nils Bakkevik", "helsestasjon", "holder"),
+]
+
+
+def push(
+    clone: Path, *refspecs: str, who: str = LEADER, env: dict[str, str] | None = None
+) -> tuple[int, str]:
+    """`git push origin REFSPECS` (default HEAD:main) as `who`; the exit code and what git said."""
+    result = subprocess.run(
+        ["git", "push", "origin", *(refspecs or ("HEAD:main",))],
+        cwd=clone,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **git_env(who), **(env or {})},
+    )
+    return result.returncode, result.stderr
+
+
+def server_with_clone(
+    base: Path,
+    people: list[tuple[str, str, str, str]] = STAFF,
+    clone_name: str = "clone",
+) -> tuple[Path, Path]:
+    """A bare server with bti's pre-receive hook, and a clone of it made a case repository with
+    `people` (email, name, service, roles) and pushed. Call inside `isolated_environment`."""
+    server = base / "server.git"
+    git(base, "init", "-q", "--bare", "-b", "main", str(server))
+    Bti(base).ok("hooks", "install", "--server", str(server))
+    clone = base / clone_name
+    git(base, "clone", "-q", str(server), str(clone))
+    bti = Bti(clone)
+    bti.ok("init", "--municipality", "Fjordvik kommune")
+    for email, name, service, roles in people:
+        bti.ok("person", "add", email, "--name", name, "--service", service, "--role", roles)
+    code, err = push(clone)
+    assert code == 0, err
+    return server, clone
+
+
 @pytest.fixture
 def git_repo(tmp_path: Path) -> Path:
     git(tmp_path, "init", "-q", "-b", "main")

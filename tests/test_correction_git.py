@@ -21,6 +21,8 @@ from tests.conftest import (
     git_env,
     isolated_environment,
     level1_case,
+    push,
+    server_with_clone,
 )
 
 FNR = "09821750056"  # synthetic (month + 80)
@@ -142,38 +144,16 @@ def test_audit_verify_names_a_hand_edit_planted_without_hooks(repo: Bti) -> None
 # -- the server --------------------------------------------------------------------------------------
 
 
-def _push(clone: Path, who: str = HOLDER) -> tuple[int, str]:
-    result = subprocess.run(
-        ["git", "push", "origin", "HEAD:main"],
-        cwd=clone,
-        capture_output=True,
-        text=True,
-        env={**os.environ, **git_env(who)},
-    )
-    return result.returncode, result.stderr
-
-
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """A bare server with the pre-receive hook, and a school clone with a case at level 1."""
     base = tmp_path_factory.mktemp("correction-world")
     home = tmp_path_factory.mktemp("correction-home")
     with isolated_environment(home):
-        server = base / "server.git"
-        git(base, "init", "-q", "--bare", "-b", "main", str(server))
-        Bti(base).ok("hooks", "install", "--server", str(server))
-        school = base / "school"
-        git(base, "clone", "-q", str(server), str(school))
+        server, school = server_with_clone(base, clone_name="school")
         bti = Bti(school)
-        bti.ok("init", "--municipality", "Fjordvik kommune")
-        for email, name, service, roles in [
-            (LEADER, "Kari Fjellstad", "skole", "leader,holder"),
-            (HOLDER, "Ingrid Strandli", "skole", "holder"),
-            (NURSE, "Nils Bakkevik", "helsestasjon", "holder"),
-        ]:
-            bti.ok("person", "add", email, "--name", name, "--service", service, "--role", roles)
         case_id = level1_case(bti)
-        assert _push(school)[0] == 0
+        assert push(school, who=HOLDER)[0] == 0
     return {"server": server, "school": school, "case": Path(case_id)}
 
 
@@ -183,7 +163,7 @@ def _attack(world: dict[str, Path], old: str, new: str, who: str = HOLDER) -> tu
     path = school / "cases" / f"{world['case']}.yaml"
     path.write_text(path.read_text().replace(old, new, 1))
     git(school, "commit", "-qam", f"{world['case']}: edit", "--no-verify", env=git_env(who))
-    code, err = _push(school, who)
+    code, err = push(school, who=who)
     git(school, "reset", "-q", "--hard", head)
     return code, err
 
@@ -220,7 +200,7 @@ def test_the_server_refuses_a_correction_written_by_a_nurse(world: dict[str, Pat
     path = school / "cases" / f"{world['case']}.yaml"
     path.write_text(path.read_text().replace("kind: child", "kind: pregnant") + entry)
     git(school, "commit", "-qam", f"{world['case']}: edit", "--no-verify", env=git_env(NURSE))
-    code, err = _push(school, NURSE)
+    code, err = push(school, who=NURSE)
     git(school, "reset", "-q", "--hard", head)
     assert code != 0 and "BTI306" in err and "BTI305" not in err, err
     assert _refs(world["server"]) == before
@@ -232,5 +212,5 @@ def test_the_server_takes_a_correction_by_the_holder(world: dict[str, Path]) -> 
         "case", "correct", str(world["case"]), "--field", "guardian.1.relation", "--value",
         "verge", "--reason", "Er oppnevnt verge.", who=HOLDER,
     )  # fmt: skip
-    code, err = _push(world["school"])
+    code, err = push(world["school"], who=HOLDER)
     assert code == 0, err

@@ -18,7 +18,16 @@ from hypothesis import strategies as st
 from bti import yamlio, yamlscan
 from bti.checks import parse_case, preview, schema_message
 from bti.errors import FileProblem
-from tests.conftest import HOLDER, LEADER, Bti, git, git_env, isolated_environment
+from tests.conftest import (
+    HOLDER,
+    STAFF,
+    Bti,
+    git,
+    git_env,
+    isolated_environment,
+    push,
+    server_with_clone,
+)
 
 CASE = "cases/2026-AAAAA.yaml"
 FAST = 2.0  # seconds: generous on a shared machine; the bugs this guards against took minutes
@@ -324,18 +333,7 @@ def test_pre_commit_refuses_with_bti001(repo: Bti, name: str) -> None:
 def server(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("hostile-server")
     with isolated_environment(tmp_path_factory.mktemp("hostile-home")):
-        bare = base / "server.git"
-        git(base, "init", "-q", "--bare", "-b", "main", str(bare))
-        Bti(base).ok("hooks", "install", "--server", str(bare))
-        clone = base / "clone"
-        git(base, "clone", "-q", str(bare), str(clone))
-        bti = Bti(clone)
-        bti.ok("init", "--municipality", "Fjordvik kommune")
-        bti.ok("person", "add", LEADER, "--name", "Kari Fjellstad", "--service", "skole",
-               "--role", "leader,holder")  # fmt: skip
-        bti.ok("person", "add", HOLDER, "--name", "Ingrid Strandli", "--service", "skole",
-               "--role", "holder")  # fmt: skip
-        git(clone, "push", "-q", "origin", "HEAD:main")
+        bare, clone = server_with_clone(base, STAFF[:2])
     return {"server": bare, "clone": clone}
 
 
@@ -350,19 +348,13 @@ def test_the_server_refuses_a_hostile_push_with_bti001(server: dict[str, Path], 
     git(clone, "commit", "-q", "--no-verify", "-m", "2026-AAAAA: opened", env=git_env(HOLDER))
     try:
         start = time.perf_counter()
-        pushed = subprocess.run(
-            ["git", "push", "origin", "HEAD:main"],
-            cwd=clone,
-            capture_output=True,
-            text=True,
-            env={**os.environ, **git_env(HOLDER)},
-        )
+        code, said = push(clone, who=HOLDER)
         assert time.perf_counter() - start < 5 * FAST
     finally:
         git(clone, "reset", "-q", "--hard", head)
-    assert pushed.returncode != 0
-    assert f"{CASE}:{line}:{col}: BTI001 error" in pushed.stderr, pushed.stderr
-    assert "Traceback" not in pushed.stderr
+    assert code != 0
+    assert f"{CASE}:{line}:{col}: BTI001 error" in said, said
+    assert "Traceback" not in said
     assert git(bare, "show-ref") == refs
 
 

@@ -19,7 +19,19 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import HOLDER, LEADER, NURSE, OUTSIDER, Bti, git, git_env, isolated_environment
+from tests.conftest import (
+    HOLDER,
+    LEADER,
+    NURSE,
+    OUTSIDER,
+    STAFF,
+    Bti,
+    git,
+    git_env,
+    isolated_environment,
+    push,
+    server_with_clone,
+)
 
 OTHER = "per.barnevern@fjordvik.example"
 FORMER = "fride.tidligere@fjordvik.example"
@@ -57,35 +69,20 @@ class World:
         self.git("reset", "-q", "--hard", sha)
 
     def push(self, *refspecs: str, who: str = HOLDER) -> tuple[int, str]:
-        result = subprocess.run(
-            ["git", "push", "origin", *(refspecs or ("HEAD:main",))],
-            cwd=self.clone,
-            capture_output=True,
-            text=True,
-            env={**os.environ, **git_env(who)},
-        )
-        return result.returncode, result.stderr
+        return push(self.clone, *refspecs, who=who)
 
     def server_refs(self) -> str:
         return git(self.server, "for-each-ref", "--format=%(refname) %(objectname)")
 
 
 def _build_world(base: Path) -> World:
-    server = base / "server.git"
-    git(base, "init", "-q", "--bare", "-b", "main", str(server))
-    Bti(base).ok("hooks", "install", "--server", str(server))
-    clone = base / "desk"
-    git(base, "clone", "-q", str(server), str(clone))
-    bti = Bti(clone)
-    bti.ok("init", "--municipality", "Fjordvik kommune")
-    for email, name, service, roles in [
-        (LEADER, "Kari Fjellstad", "skole", "leader,holder"),
-        (HOLDER, "Ingrid Strandli", "skole", "holder"),
-        (NURSE, "Nils Bakkevik", "helsestasjon", "holder"),
+    staff = [
+        *STAFF,
         (OTHER, "Per Lyngmo", "barnevern", "holder"),
         (FORMER, "Fride Tidligere", "skole", "holder"),
-    ]:
-        bti.ok("person", "add", email, "--name", name, "--service", service, "--role", roles)
+    ]
+    server, clone = server_with_clone(base, staff, "desk")
+    bti = Bti(clone)
     case_id = bti.ok(
         "case", "new", "--service", "skole", "--name", "Mathea Lund", "--born", "2014-11-30",
         "--concern", "Spiser lite i skolen.", who=HOLDER,

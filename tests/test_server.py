@@ -3,34 +3,26 @@ the whole story of a case, then the attacks — each committed with --no-verify 
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.conftest import HOLDER, LEADER, NURSE, Bti, git, git_env, isolated_environment
+from tests.conftest import (
+    HOLDER,
+    LEADER,
+    NURSE,
+    STAFF,
+    Bti,
+    git,
+    git_env,
+    isolated_environment,
+    push,
+    server_with_clone,
+)
 
 OTHER = "per.barnevern@fjordvik.example"
 FNR = "09821750056"  # synthetic
-
-
-def push(
-    clone: Path,
-    *args: str,
-    who: str = LEADER,
-    env: dict[str, str] | None = None,
-) -> tuple[int, str]:
-    import os
-
-    result = subprocess.run(
-        ["git", "push", "origin", *(args or ("HEAD:main",))],
-        cwd=clone,
-        capture_output=True,
-        text=True,
-        env={**os.environ, **git_env(who), **(env or {})},
-    )
-    return result.returncode, result.stderr
 
 
 def pull(clone: Path) -> None:
@@ -49,22 +41,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("world")
     home = tmp_path_factory.mktemp("world-home")
     with isolated_environment(home):
-        server = base / "server.git"
-        git(base, "init", "-q", "--bare", "-b", "main", str(server))
-        Bti(base).ok("hooks", "install", "--server", str(server))
-        school, health = base / "school", base / "health"
-        git(base, "clone", "-q", str(server), str(school))
+        staff = [*STAFF, (OTHER, "Per Lyngmo", "barnevern", "holder")]
+        server, school = server_with_clone(base, staff, "school")
+        health = base / "health"
         a = Bti(school)
-        a.ok("init", "--municipality", "Fjordvik kommune")
-        for email, name, service in [
-            (LEADER, "Kari Fjellstad", "skole"),
-            (HOLDER, "Ingrid Strandli", "skole"),
-            (NURSE, "Nils Bakkevik", "helsestasjon"),
-            (OTHER, "Per Lyngmo", "barnevern"),
-        ]:
-            roles = "leader,holder" if email == LEADER else "holder"
-            a.ok("person", "add", email, "--name", name, "--service", service, "--role", roles)
-        assert push(school)[0] == 0
         git(base, "clone", "-q", str(server), str(health))
         b = Bti(health)
         b.ok("hooks", "install")
