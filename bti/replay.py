@@ -300,15 +300,22 @@ class Judge:
         """The commit's changes under one directory: who may change what, and the case rules."""
         found: list[Violation] = []
         author = commit.author_email
-        people = before.people or self._readable_people(commit.parents[:1])
-        if people is not None and people.people:  # an empty directory: anyone adds the first
+        parents = commit.parents[:1]
+        people = before.people or self._readable(PEOPLE, parents)
+        if (
+            isinstance(people, Directory) and people.people
+        ):  # an empty directory: anyone adds the first
             touched = [c.path for c in changes]
             if touched:
                 found += author_known(people, author, touched[0])
             guarded = [p for p in touched if leaders_only(p)]
             if guarded:
                 found += settings_change(people, author, guarded)
-        if after.config is None or after.people is None:
+        # Settings that cannot be read (the commit that broke them is refused on its own) do
+        # not switch the case rules off: the last readable ones hold.
+        config = after.config or self._readable(CONFIG, parents)
+        directory = after.people or self._readable(PEOPLE, parents)
+        if not isinstance(config, Config) or not isinstance(directory, Directory):
             return found
         for change in changes:
             if not is_case_path(change.path):
@@ -317,19 +324,21 @@ class Judge:
             old = references.get(change.path) or self._base(change.old, change.path, parent)
             new = self.parsed(change.new, change.path, previous=change.old)
             time = self._time(commit, old)
-            ctx = Context(after.config, after.people, time, author, change.path)
+            ctx = Context(config, directory, time, author, change.path)
             found += judge_change(old, new, ctx)
             if pusher and old and new and old.case and new.case:
                 found += _pusher_problems(old, new, pusher, change.path)
         return found
 
-    def _readable_people(self, parents: tuple[str, ...]) -> Directory | None:
-        """The newest people.yaml before `parents` that could be read: an unreadable directory
-        is judged by the last one that held, never as an empty one (that would be the bootstrap)."""
+    def _readable(self, name: str, parents: tuple[str, ...]) -> Config | Directory | None:
+        """The newest readable version of a settings file before `parents`: an unreadable
+        directory is judged by the last one that held, never as an empty one (that would be the
+        bootstrap), and unreadable settings never switch a rule off."""
         if not parents:
             return None
-        for sha in gitrepo.path_versions(self.root, parents[0], PEOPLE):
-            found = self.settings(sha).people
+        for sha in gitrepo.path_versions(self.root, parents[0], name):
+            held = self.settings(sha)
+            found = held.config if name == CONFIG else held.people
             if found is not None:
                 return found
         return None

@@ -394,6 +394,16 @@ def _broken_then_forged(w: World) -> list[str]:
     return []
 
 
+@attack("a broken bti.yaml (no rule would run), then a forged holder", "BTI202")
+def _broken_settings_then_forged(w: World) -> list[str]:
+    config = w.clone / "bti.yaml"
+    config.write_text(config.read_text() + "rules: [\n")
+    w.commit("bti.yaml", who=LEADER)
+    _case_edit(w, f"holder: {HOLDER}", f"holder: {OTHER}")
+    w.commit("holder")
+    return []
+
+
 @attack("entries appended after a quoted key the fast reader took for 'log:'", "BTI002")
 def _quoted_key(w: World) -> list[str]:
     lines = w.case.read_text().splitlines(keepends=True)
