@@ -300,6 +300,37 @@ def _tag_named_by_id(w: World) -> list[str]:
     return [f"refs/tags/sak-{FNR}"]
 
 
+@attack("an annotated tag whose message names the child", "BTI502", audited=False)
+def _tag_names_child(w: World) -> list[str]:
+    w.git("tag", "-a", "v2", "-m", "Avsluttet for Mathea")
+    return ["refs/tags/v2"]
+
+
+@attack("the bootstrap reopened on a branch from before the first person", "BTI009")
+def _bootstrap_on_old_branch(w: World) -> list[str]:
+    first = w.git("rev-list", "--max-parents=0", "HEAD").strip()  # `bti init`: nobody yet
+    w.git("checkout", "-q", "-b", "early", first)
+    people = f"people:\n  - {{email: {OUTSIDER}, name: Ukjent, service: skole, roles: [leader]}}\n"
+    (w.clone / "people.yaml").write_text(people)
+    side = w.commit("people.yaml: person added", who=OUTSIDER)
+    w.git("checkout", "-q", "main")
+    w.git("merge", "-q", "--no-ff", "--no-verify", "-X", "theirs", "-m", "merge", side)
+    return []
+
+
+@attack("a backdated commit adds a service under a consent that has expired", "BTI107")
+def _expired_consent_backdated(w: World) -> list[str]:
+    consent = (
+        "  - id: c2\n    given_by:\n      - Anders Lund\n    services:\n      - ppt\n"
+        "    purpose: Utredning\n    given: 2026-10-01\n    expires: 2026-11-10\n"
+        f"    recorded_by: {HOLDER}\n"
+    )
+    _case_edit(w, "handovers:", consent.rstrip("\n") + "\nhandovers:")
+    _case_edit(w, "  - helsestasjon\nholder:", "  - helsestasjon\n  - ppt\nholder:")
+    w.commit(env={"GIT_COMMITTER_DATE": "2026-11-05T10:00:00+01:00"})
+    return []
+
+
 @attack("a tag of a blob (content outside any commit)", "BTI607", audited=False)
 def _tag_of_blob(w: World) -> list[str]:
     blob = subprocess.run(
