@@ -41,6 +41,9 @@ class Parsed:
     text: str | None
     case: Case | None
     problems: list[Violation] = field(default_factory=list)
+    # National ids in the text (BTI501 with a place), found once: a version is judged as a
+    # commit's result and then again as the next commit's starting point.
+    text_ids: list[Violation] | None = None
 
 
 SHOWN_CHARS = 60  # of a wrong value, in a message
@@ -285,11 +288,15 @@ def judge(parsed: Parsed, ctx: Context) -> list[Violation]:
 
 
 def _text_ids(parsed: Parsed, found: list[Violation]) -> list[Violation]:
-    """National ids in the file's text that the model cannot see (comments), as BTI501."""
+    """National ids in the file's text that the model cannot see (comments), as BTI501: those
+    on lines the model-level rule in `found` has not already reported."""
     if parsed.text is None or parsed.case is None:
         return []
-    own = parsed.case.subject.national_id
-    return case_text_violations(parsed.text, parsed.path, own, found)
+    if parsed.text_ids is None:
+        own = parsed.case.subject.national_id
+        parsed.text_ids = case_text_violations(parsed.text, parsed.path, own, [])
+    reported = {v.line for v in found if v.code == "BTI501" and v.path == parsed.path}
+    return [v for v in parsed.text_ids if v.line not in reported]
 
 
 def judge_change(before: Parsed | None, after: Parsed | None, ctx: Context) -> list[Violation]:
