@@ -95,12 +95,12 @@ def test_each_hostile_shape_is_one_placed_bti001(name: str) -> None:
         assert rendered[0].startswith(f"{CASE}:{line}:{col}: BTI001 error: ")
 
 
-@pytest.mark.parametrize("name", list(HOSTILE))
+# A merge key is valid YAML to ruamel: the libyaml reader refuses it, and every text is read with
+# libyaml before a command writes it, so the round-trip reader never sees one.
+@pytest.mark.parametrize("name", [name for name in HOSTILE if name != "merge key"])
 def test_the_round_trip_reader_refuses_the_same(name: str) -> None:
     """ruamel.yaml (pure Python, used when a command writes) gets the same checks first."""
     text, _, line, col = HOSTILE[name]
-    if name == "merge key":
-        pytest.skip("valid YAML: the libyaml reader refuses it, and every text is read first")
     with pytest.raises(FileProblem) as caught:
         yamlio.rt_load(text, CASE)
     assert (caught.value.line, caught.value.col) == (line, col)
