@@ -10,7 +10,15 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 from bti import nationalid
 
@@ -64,6 +72,11 @@ class Service(Model):
     external: bool = Field(False, description="outside the municipality (BUP, specialist health)")
 
 
+def _switch(value: object) -> object:
+    """YAML 1.1 reads a bare `off` as false: a person who wrote `off` meant off."""
+    return "off" if value is False else value
+
+
 class RuleSettings(Model):
     self_consent_age: int = Field(
         15, ge=12, le=18, description="from this age the young person consents on their own"
@@ -75,7 +88,7 @@ class RuleSettings(Model):
         default_factory=lambda: ["GITEA_PUSHER_EMAIL", "GL_USER_EMAIL", "BTI_PUSHER_EMAIL"],
         description="environment variables in which the git server names the pushing person",
     )
-    signatures: Literal["required", "warn", "off"] = Field(
+    signatures: Annotated[Literal["required", "warn", "off"], BeforeValidator(_switch)] = Field(
         "off",
         description="every commit is signed by its author's key in people.yaml: required refuses "
         "one that is not, warn only says so; a repository without the setting predates it (off)",

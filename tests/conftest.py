@@ -63,6 +63,7 @@ def git_env(email: str, *, signed: bool = True) -> dict[str, str]:
         "GIT_COMMITTER_NAME": "bti test",
         "GIT_COMMITTER_EMAIL": "test@fjordvik.example",
     }
+    env["GIT_CONFIG_COUNT"] = "0"  # unsigned: no signing from the surrounding environment
     if signed:
         config = {
             "gpg.format": "ssh",
