@@ -108,7 +108,9 @@ def signature_problems(
             f"— it signs nothing any more; sign with the registered key ({FIX})"
         )
         return _as(setting, [_bad(FORMER_KEY, message, path)])
-    if person is not None and person.key is None:
+    if person is None:
+        return []  # BTI010: outside the directory nobody changes anything, signed or not
+    if person.key is None:
         message = f"{author} has no key in people.yaml, so their commits cannot be trusted — "
         return _as(setting, [_bad(NO_KEY, message + _register_hint(author), path)])
     message = (
