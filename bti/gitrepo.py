@@ -12,8 +12,12 @@ import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bti.errors import InputError, Refused
+
+if TYPE_CHECKING:
+    from bti.signatures import SigningSetup
 
 
 class GitError(InputError):
@@ -471,6 +475,46 @@ def config_get(path: Path, key: str) -> str | None:
     return result.stdout.strip() if result.returncode == 0 else None
 
 
+def signing_setup(path: Path) -> SigningSetup:
+    """How git signs commits here, in every scope git reads (so `-c`, GIT_CONFIG_COUNT and the
+    user's global settings count), with the public key `user.signingkey` stands for: the key
+    itself (`key::ssh-ed25519 …`), or a key file (its `.pub` beside it, or the file itself)."""
+    from bti.signatures import SignatureError, SigningSetup, normalise_key
+
+    pattern = r"^(commit\.gpgsign|gpg\.format|user\.signingkey)$"
+    out = run(["config", "--get-regexp", pattern], path, check=False).stdout
+    values: dict[str, str] = {}
+    for line in out.splitlines():
+        name, _, value = line.partition(" ")
+        values[name.lower()] = value.strip()
+    gpgsign = values.get("commit.gpgsign", "").lower() in ("true", "yes", "on", "1")
+    fmt = values.get("gpg.format")
+    where = values.get("user.signingkey")
+    key, problem = None, ""
+    if where:
+        text = where.removeprefix("key::") if where.startswith("key::") else None
+        if text is None:
+            file = Path(os.path.expanduser(where))
+            if not file.is_absolute():
+                file = path / file
+            for candidate in (file.with_name(file.name + ".pub"), file):
+                try:
+                    text = candidate.read_text("utf-8", errors="replace")
+                except OSError:
+                    continue
+                if text.startswith("ssh-"):
+                    break
+                text = None
+            if text is None:
+                problem = f"git's signing key {where} cannot be read (no public key beside it)"
+        if text is not None:
+            try:
+                key = normalise_key(text)
+            except SignatureError as err:
+                problem = f"git's signing key {where} is not usable: {err}"
+    return SigningSetup(gpgsign, fmt, where, key, problem)
+
+
 def config_set(path: Path, key: str, value: str) -> None:
     run(["config", "--local", key, value], path)
 
@@ -558,6 +602,8 @@ def merge_commit_preview(path: Path, files: Sequence[str], message: str) -> str:
     run(["add", "--", *files], path)
     tree = run(["write-tree"], path).stdout.strip()
     args = ["commit-tree", tree, "-p", "HEAD", "-p", "MERGE_HEAD", "-m", message]
+    if signing_setup(path).gpgsign:
+        args.append("-S")  # commit-tree ignores commit.gpgsign; the preview is judged signed
     return run(args, path).stdout.strip()
 
 

@@ -164,7 +164,7 @@ def pre_commit(path: Path) -> HookResult:
     result = HookResult()
     with gitrepo.ObjectReader(root) as reader:
         first = head is None and not gitrepo.has_refs(root)
-        judge = Judge(root, reader, now=now, first_root_allowed=first)
+        judge = Judge(root, reader, now=now, first_root_allowed=first, check_signing=True)
         if not _is_case_repository(judge, head, changes):
             return result  # not a bti repository: nothing of ours to judge
         _add(result, [landed.violation for landed in judge.judge(commit, diffs)])

@@ -10,7 +10,15 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 from bti import nationalid
 
@@ -64,6 +72,11 @@ class Service(Model):
     external: bool = Field(False, description="outside the municipality (BUP, specialist health)")
 
 
+def _switch(value: object) -> object:
+    """YAML 1.1 reads a bare `off` as false: a person who wrote `off` meant off."""
+    return "off" if value is False else value
+
+
 class RuleSettings(Model):
     self_consent_age: int = Field(
         15, ge=12, le=18, description="from this age the young person consents on their own"
@@ -74,6 +87,11 @@ class RuleSettings(Model):
     pusher_env: list[str] = Field(
         default_factory=lambda: ["GITEA_PUSHER_EMAIL", "GL_USER_EMAIL", "BTI_PUSHER_EMAIL"],
         description="environment variables in which the git server names the pushing person",
+    )
+    signatures: Annotated[Literal["required", "warn", "off"], BeforeValidator(_switch)] = Field(
+        "off",
+        description="every commit is signed by its author's key in people.yaml: required refuses "
+        "one that is not, warn only says so; a repository without the setting predates it (off)",
     )
     handover_pending_days: int = Field(7, ge=1, description="an offer older than this is overdue")
     level0_days: int = Field(14, ge=1, description="a level-0 concern older than this is overdue")
@@ -119,11 +137,36 @@ class Config(Model):
 # -- people.yaml ---------------------------------------------------------------------------------
 
 
+def _ssh_key(value: str) -> str:
+    from bti.signatures import SignatureError, normalise_key
+
+    try:
+        return normalise_key(value)
+    except SignatureError as err:
+        raise ValueError(str(err)) from None
+
+
+SshKey = Annotated[str, AfterValidator(_ssh_key)]
+
+
+class FormerKey(Model):
+    """A key a person signed with before a rotation. Kept so the story stays readable: which key
+    signed the old commits, and when it stopped being theirs. It verifies nothing new (the
+    directory in force at a commit's parent decides, see bti.rules.signature)."""
+
+    key: SshKey
+    replaced: dt.date
+
+
 class Person(Model):
     email: Email
     name: Name
     service: ServiceId
     roles: list[Role] = Field(default_factory=list)
+    key: SshKey | None = Field(None, description="public SSH key that signs this person's commits")
+    former_keys: list[FormerKey] = Field(
+        default_factory=list, description="keys replaced by a rotation, with the date"
+    )
 
 
 class Directory(Model):

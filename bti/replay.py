@@ -35,8 +35,10 @@ from bti.rules.file import SETTINGS_REMOVED
 from bti.rules.history import CLOCK_SKEW
 from bti.rules.holder import newly_accepted
 from bti.rules.settings import PUSHER_NOT_RECEIVER, author_known, settings_change
+from bti.rules.signature import setup_problems, signature_problems
 from bti.rules.templates import template_problems
 from bti.shape import shape_problems
+from bti.signatures import SigningSetup
 
 __all__ = ["Judge", "Landed", "is_case_path", "message_problems"]
 
@@ -94,8 +96,13 @@ class Judge:
         now: dt.datetime | None = None,
         first_root_allowed: bool = False,
         names: NameIndex | None = None,
+        check_signing: bool = False,
     ) -> None:
         self.root = root
+        # Before a commit exists (commands, pre-commit) there is no signature to verify: with
+        # `check_signing` the judge asks instead whether git here will sign with the right key.
+        self.check_signing = check_signing
+        self._signing: SigningSetup | None = None
         # Every subject's and guardian's name known so far: the repository's (when the caller
         # read them) and those of every case version this judge reads. Messages are checked
         # against all of them, not only the cases a commit touches.
@@ -249,8 +256,14 @@ class Judge:
             if tip.blobs != own.blobs and tip.readable:
                 tip_after = self._after_settings(tip, changes)
                 found += self._judge_under(commit, changes, references, tip, tip_after, None)
+        raw = self.reader.read(commit.sha) if commit.sha != gitrepo.ZERO else None
+        found += self._signature_problems(commit, raw, own, after)
+        if landing is not None and landing != parent:
+            tip = self.settings(landing)
+            if tip.blobs != own.blobs and tip.readable:
+                found += self._signature_problems(commit, raw, tip, tip)
         found += self._text_problems(changes, after.config)
-        found += self._message_problems(commit)
+        found += self._message_problems(raw)
         unique = {(v.code, v.path, v.loc, v.message): v for v in found}
         return [Landed(commit, v) for v in unique.values()]
 
@@ -371,14 +384,34 @@ class Judge:
             found += privacy.text_id_violations(data.decode("utf-8", "replace"), change.path)
         return found
 
-    def _message_problems(self, commit: gitrepo.Commit) -> list[Violation]:
+    def _message_problems(self, raw: bytes | None) -> list[Violation]:
         """What the person wrote in the commit object: message, author and committer lines."""
-        if commit.sha == gitrepo.ZERO:
-            return []  # not yet written: the commit-msg hook judges the message
-        raw = self.reader.read(commit.sha)
         if raw is None:
-            return []
+            return []  # not yet written: the commit-msg hook judges the message
         return privacy.object_problems(raw.decode("utf-8", "replace"), self.names)
+
+    def _signature_problems(
+        self, commit: gitrepo.Commit, raw: bytes | None, before: _Settings, after: _Settings
+    ) -> list[Violation]:
+        """The commit is signed by its author's key, under the setting and directory in force at
+        its parent (the switch-on commit itself is not judged: its parent's setting is off). A
+        root commit is judged under its own settings: a repository created with signatures on."""
+        parents = commit.parents[:1]
+        if parents:
+            config = before.config or self._readable(CONFIG, parents)
+            people = before.people or self._readable(PEOPLE, parents)
+        else:
+            config, people = after.config, after.people
+        if not isinstance(config, Config) or not isinstance(people, Directory):
+            return []
+        setting = config.rules.signatures
+        if raw is not None:
+            return signature_problems(raw, commit.author_email, people, setting)
+        if commit.sha != gitrepo.ZERO or not self.check_signing or setting == "off":
+            return []
+        if self._signing is None:
+            self._signing = gitrepo.signing_setup(self.root)
+        return setup_problems(self._signing, commit.author_email, people, setting)
 
     def _changes(
         self, commit: gitrepo.Commit, diffs: list[list[gitrepo.FileChange]]

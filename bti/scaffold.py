@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from bti import yamlio
-from bti.models import SCHEMAS, Config, Directory, Service
+from bti.models import SCHEMAS, Config, Directory, RuleSettings, Service
 from bti.resources import builtin
 from bti.store import CONFIG, PEOPLE, schema_header
 
@@ -92,10 +92,12 @@ def create(root: Path, municipality: str, lang: str) -> list[Path]:
     commit. Files already there are kept: an `init` that stopped half way is finished, never
     overwritten (the caller refuses a repository whose first commit was made)."""
     root.mkdir(parents=True, exist_ok=True)
+    # A new repository trusts signatures, not author lines, from its first commit.
     config = Config(
         municipality=municipality,
         language=lang,
         services=default_services(lang),
+        rules=RuleSettings(signatures="required"),
     )
     written = []
     for name, model, header in (

@@ -154,7 +154,7 @@ class Session:
                 commit = gitrepo.Commit(
                     gitrepo.ZERO, (head,), self.actor.name, self.email, self.time.isoformat()
                 )
-                judge = Judge(root, reader, now=self.time)
+                judge = Judge(root, reader, now=self.time, check_signing=True)
                 found = [landed.violation for landed in judge.judge(commit, [[change]])]
         errors = [v for v in found if v.is_error]
         if errors:

@@ -4,6 +4,7 @@ import contextlib
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,13 +28,53 @@ def clock_env(now: str = PINNED_NOW) -> dict[str, str]:
     return {"BTI_NOW": now, "GIT_AUTHOR_DATE": now, "GIT_COMMITTER_DATE": now}
 
 
-def git_env(email: str) -> dict[str, str]:
-    return {
+_KEYS: dict[str, Path] = {}
+_KEY_DIR: list[Path] = []
+
+
+def key_file(email: str) -> Path:
+    """`email`'s private ed25519 key, made with ssh-keygen the first time a test asks (~10 ms),
+    kept for the session: every test person has their own real key."""
+    email = email.lower()
+    if email not in _KEYS:
+        if not _KEY_DIR:
+            _KEY_DIR.append(Path(tempfile.mkdtemp(prefix="bti-test-keys-")))
+        path = _KEY_DIR[0] / email
+        subprocess.run(
+            ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", email, "-f", str(path)],
+            check=True,
+            capture_output=True,
+        )
+        _KEYS[email] = path
+    return _KEYS[email]
+
+
+def public_key(email: str) -> str:
+    path = key_file(email)
+    return path.with_name(path.name + ".pub").read_text().strip()
+
+
+def git_env(email: str, *, signed: bool = True) -> dict[str, str]:
+    """`email` as git's author; with `signed`, every commit git makes is signed with their key
+    (through GIT_CONFIG_COUNT, so bti, raw git and the hooks all see it)."""
+    env = {
         "GIT_AUTHOR_NAME": email.split("@")[0],
         "GIT_AUTHOR_EMAIL": email,
         "GIT_COMMITTER_NAME": "bti test",
         "GIT_COMMITTER_EMAIL": "test@fjordvik.example",
     }
+    env["GIT_CONFIG_COUNT"] = "0"  # unsigned: no signing from the surrounding environment
+    if signed:
+        config = {
+            "gpg.format": "ssh",
+            "user.signingkey": str(key_file(email)),
+            "commit.gpgsign": "true",
+        }
+        env["GIT_CONFIG_COUNT"] = str(len(config))
+        for i, (key, value) in enumerate(config.items()):
+            env[f"GIT_CONFIG_KEY_{i}"] = key
+            env[f"GIT_CONFIG_VALUE_{i}"] = value
+    return env
 
 
 @contextlib.contextmanager
@@ -94,6 +135,9 @@ class Bti:
         env = git_env(who)
         if now:
             env.update(clock_env(now))
+        if args[:2] == ("person", "add") and "--key" not in args and "@" in "".join(args[2:3]):
+            # Every test person has a real key: added as if they had run "bti key init".
+            args = (*args, "--key", public_key(args[2]))
         old = Path.cwd()
         os.chdir(self.cwd)
         try:

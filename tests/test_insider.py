@@ -469,6 +469,60 @@ def _forged_entry_author(w: World) -> list[str]:
     return []
 
 
+# -- identity is a signature (BTI03x) -------------------------------------------------------------
+
+
+def _as_author(email: str) -> dict[str, str]:
+    """Only the author line changed: the commit is still signed with the signer's own key."""
+    return {"GIT_AUTHOR_EMAIL": email, "GIT_AUTHOR_NAME": email.split("@")[0]}
+
+
+@attack("a commit claiming a colleague's email, signed with one's own key", "BTI031")
+def _colleagues_email(w: World) -> list[str]:
+    w.case.write_text(w.case.read_text() + _entry("2026-11-20T10:00:00+01:00", author=NURSE))
+    w.commit(who=HOLDER, env=_as_author(NURSE))
+    return []
+
+
+@attack("an unsigned commit after signatures were switched on", "BTI030")
+def _unsigned(w: World) -> list[str]:
+    w.case.write_text(w.case.read_text() + _entry("2026-11-20T10:00:00+01:00"))
+    w.commit(env={"GIT_CONFIG_COUNT": "0"})
+    return []
+
+
+@attack("a commit signed with a key the leader has replaced", "BTI032")
+def _replaced_key(w: World) -> list[str]:
+    new_key = w.base / "holder-new-key"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(new_key)], check=True)
+    public = new_key.with_name(new_key.name + ".pub").read_text()
+    Bti(w.clone).ok("person", "set", HOLDER, "--key", public, who=LEADER)
+    w.case.write_text(w.case.read_text() + _entry("2026-11-20T10:00:00+01:00"))
+    w.commit(who=HOLDER)  # still signed with the old key
+    return []
+
+
+@attack("a removed person signs a commit authored as a colleague", "BTI031")
+def _removed_persons_key(w: World) -> list[str]:
+    text = (w.clone / "people.yaml").read_text()
+    start = text.index(f"  - email: {FORMER}")
+    end = text.find("\n  - ", start + 1)
+    (w.clone / "people.yaml").write_text(text[:start] + (text[end + 1 :] if end > 0 else ""))
+    w.commit("people.yaml: person removed", who=LEADER)
+    w.case.write_text(w.case.read_text() + _entry("2026-11-20T10:00:00+01:00"))
+    w.commit(who=FORMER, env=_as_author(HOLDER))
+    return []
+
+
+@attack("a handover acceptance authored as the receiver, signed by the offerer", "BTI031")
+def _forged_acceptance(w: World) -> list[str]:
+    bti = Bti(w.clone)
+    bti.ok("handover", "offer", w.case_id, "--to", NURSE, who=HOLDER)
+    bti.ok("handover", "accept", w.case_id, "--no-commit", who=NURSE)
+    w.commit(who=HOLDER, env=_as_author(NURSE))
+    return []
+
+
 @pytest.mark.parametrize(("name", "code", "audited", "build"), ATTACKS, ids=[a[0] for a in ATTACKS])
 def test_the_server_refuses_it_and_the_audit_names_it(
     world: World, name: str, code: str, audited: bool, build: Attack

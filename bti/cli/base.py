@@ -20,6 +20,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 COMMAND_ORDER = [
     "init",
     "person",
+    "key",
     "service",
     "case",
     "guardian",

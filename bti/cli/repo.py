@@ -85,12 +85,20 @@ def person() -> None:
     show_default=True,
     help="Comma-separated roles: holder, leader, coordinator, reviewer.",
 )
+@click.option(
+    "--key", default=None, help="The person's public SSH key (what 'bti key init' printed)."
+)
 @no_commit_option
-def person_add(email: str, name: str, service: str, roles: str, no_commit: bool) -> None:
+def person_add(
+    email: str, name: str, service: str, roles: str, key: str | None, no_commit: bool
+) -> None:
     """Add a person to people.yaml, or update them. Only a leader may (anyone adds the first)."""
     from bti.errors import InputError
+    from bti.keys import parse_key, with_key
     from bti.models import Person
     from bti.session import Session
+
+    public = parse_key(key) if key is not None else None
 
     wanted = split_list(roles)
     unknown = [r for r in wanted if r not in ROLES]
@@ -107,10 +115,49 @@ def person_add(email: str, name: str, service: str, roles: str, no_commit: bool)
     except ValueError as err:
         raise InputError(f"'{email}' cannot be added: {_first_error(err)}") from None
     old = repo.people
-    existed = old.get(new_person.email) is not None
+    current = old.get(new_person.email)
+    if current is not None:  # an update keeps the keys unless a new one is given
+        new_person = new_person.model_copy(
+            update={"key": current.key, "former_keys": current.former_keys}
+        )
     people = [new_person if p.email == new_person.email else p for p in old.people]
-    updated = old.model_copy(update={"people": people if existed else [*people, new_person]})
+    updated = old.model_copy(update={"people": people if current else [*people, new_person]})
+    if public is not None:
+        updated = with_key(updated, new_person.email, public, session.time.date())
+    existed = current is not None
     summary = f"person {'updated' if existed else 'added'} ({service}: {', '.join(wanted)})"
+    show_outcome(session.save_settings("people.yaml", old, updated, summary, commit=not no_commit))
+
+
+@person.command("set")
+@click.argument("email")
+@click.option(
+    "--key", required=True, help="The person's public SSH key (what 'bti key init' printed)."
+)
+@no_commit_option
+def person_set(email: str, key: str, no_commit: bool) -> None:
+    """Register or rotate a person's signing key. Only a leader may. A replaced key is kept
+    under former_keys with the date: it signs nothing new, and old commits stay readable."""
+    from bti.errors import InputError
+    from bti.keys import describe, parse_key, with_key
+    from bti.session import Session
+
+    public = parse_key(key)
+    session = Session.start()
+    session.leader()
+    old = session.repo.people
+    found = old.get(email)
+    if found is None:
+        raise InputError(
+            f"{email} is not in people.yaml",
+            hint=f"add them with their key: bti person add {email} --name NAME --service S "
+            "--key 'ssh-ed25519 …'",
+        )
+    if found.key == public:
+        echo_out(f"{found.email} already has this key ({describe(public)}); nothing changed")
+        return
+    updated = with_key(old, found.email, public, session.time.date())
+    summary = f"key {'replaced' if found.key else 'registered'} ({describe(public)})"
     show_outcome(session.save_settings("people.yaml", old, updated, summary, commit=not no_commit))
 
 

@@ -14,6 +14,7 @@ from bti.rules import (  # noqa: F401
     level,
     privacy,
     settings,
+    signature,
     templates,
 )
 from bti.rules.core import REGISTRY, Context, Rule, Violation, findings_to_violations
