@@ -1,6 +1,6 @@
 """What signing costs: a mutating command signed and unsigned, and pre-receive of N signed commits.
 
-    python scripts/bench_signing.py [N]
+    .venv/bin/python tests/bench/bench_signing.py [N]
 
 Budgets (DESIGN §6 and issue 11): signing adds under 50 ms to a command; pre-receive of 1,000
 commits stays under 3 s. Everything runs in a temporary folder with its own HOME and keys.
