@@ -523,6 +523,41 @@ def _forged_acceptance(w: World) -> list[str]:
     return []
 
 
+# A forged author for every kind of change a commit can make: the forger (the holder) signs with
+# their own key and claims the leader, who may make every one of these changes.
+FORGED_CHANGES: dict[str, Callable[[World], None]] = {
+    "a log entry": lambda w: w.case.write_text(
+        w.case.read_text() + _entry("2026-11-20T10:00:00+01:00", author=LEADER)
+    ),
+    "the level": lambda w: _case_edit(w, "\nlevel: 1\n", "\nlevel: 0\n"),
+    "people.yaml": lambda w: (w.clone / "people.yaml").write_text(
+        (w.clone / "people.yaml")
+        .read_text()
+        .replace("roles:\n      - holder", "roles:\n      - leader", 1)
+    ),
+    "bti.yaml": lambda w: (w.clone / "bti.yaml").write_text(
+        (w.clone / "bti.yaml").read_text().replace("self_consent_age: 15", "self_consent_age: 12")
+    ),
+    "a template": lambda w: (w.clone / "templates" / "meeting-agenda.nb.md.j2").write_text(
+        "Ny mal\n"
+    ),
+    "a README": lambda w: (w.clone / "README.md").write_text("Ny tekst\n"),
+}
+
+
+def _forged(edit: Callable[[World], None]) -> Attack:
+    def build(w: World) -> list[str]:
+        edit(w)
+        w.commit(who=HOLDER, env=_as_author(LEADER))
+        return []
+
+    return build
+
+
+for _kind, _edit in FORGED_CHANGES.items():
+    attack(f"a forged author for {_kind}, signed with one's own key", "BTI031")(_forged(_edit))
+
+
 @pytest.mark.parametrize(("name", "code", "audited", "build"), ATTACKS, ids=[a[0] for a in ATTACKS])
 def test_the_server_refuses_it_and_the_audit_names_it(
     world: World, name: str, code: str, audited: bool, build: Attack
