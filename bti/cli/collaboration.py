@@ -82,6 +82,9 @@ def consent_withdraw(case_id: str, consent_id: str, reason: str | None, no_commi
             loaded.case, session.act, consent_id.lower(), reason, still_covered=False
         )
     )
+    from bti.rules.permissions import may_hold
+
+    change = actions.cancel_offers(change, session.act, lambda to: may_hold(change.case, to, ctx))
     show_outcome(session.apply(loaded, change, commit=not no_commit))
 
 
