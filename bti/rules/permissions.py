@@ -79,7 +79,9 @@ def coordination_actions(before: Case, after: Case) -> list[tuple[tuple[str | in
             found.append((("consents", i), f"record consent {consent.id}"))
         elif old.withdrawn is None and consent.withdrawn is not None:
             found.append((("consents", i, "withdrawn"), f"withdraw consent {consent.id}"))
-    if before.services != after.services:
+    # A correction of the owner service renames it in `services` too: that is the correction's.
+    kept = [after.owner_service if s == before.owner_service else s for s in before.services]
+    if after.services != kept:
         found.append((("services",), "add or remove a service"))
     if before.level != after.level or before.step != after.step:
         found.append((("level",), "set the level or step"))
@@ -237,7 +239,13 @@ def holder_may_work(before: Case | None, after: Case | None, ctx: Context) -> It
     )
     # A withdrawal is never refused for the holder's sake (the guardians decide); any other
     # change that leaves the holder outside the case must hand the baton over first.
-    lost = not withdrawn and may_hold(before, after.holder, ctx)
+    moved = before.services != after.services or before.level != after.level
+    lost = (
+        moved
+        and not withdrawn
+        and before.owner_service == after.owner_service  # a correction is BTI305/BTI306's
+        and may_hold(before, after.holder, ctx)
+    )
     if changed or lost:
         yield Finding(
             ("holder",),
