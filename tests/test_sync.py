@@ -84,6 +84,8 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]
         seed.ok(
             "level", "set", case_id, "1", "--reason", "Far samtykker", who=HOLDER, now=at(8, 13)
         )
+        for service in ("helsestasjon", "barnevern"):  # the nurse and child welfare work in it
+            seed.ok("service", "add", case_id, service, who=HOLDER, now=at(8, 13))
         seed.ok("sync", who=HOLDER, now=at(8, 14))
         yield {"server": server, "case": Path(case_id)}
 
@@ -201,7 +203,7 @@ def test_concurrent_consents_get_distinct_ids_and_both_are_kept(team: dict[str, 
         "helsestasjon",
         "--purpose",
         "Samtaler",
-        who=NURSE,
+        who=LEADER,  # the holder's leader records it on the nurse's computer
         now=at(9, 5),
     )
     health.ok("log", "add", case_id, "Samtale med far", who=NURSE, now=at(9, 6))

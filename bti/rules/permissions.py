@@ -22,7 +22,7 @@ from bti.models import Case, Directory
 from bti.rules.consent import covering
 from bti.rules.core import Context, Finding, change_rule
 from bti.rules.correction import may_correct
-from bti.rules.holder import may_offer
+from bti.rules.holder import may_offer, newly_accepted
 
 
 def working_services(case: Case, ctx: Context) -> list[str]:
@@ -52,6 +52,11 @@ def may_coordinate(case: Case, who: str | None, people: Directory) -> bool:
 
 def _same(a: str | None, b: str | None) -> bool:
     return a is not None and b is not None and a.lower() == b.lower()
+
+
+def _acting(ctx: Context) -> bool:
+    """Whether there is an author in the directory to judge: one outside it is BTI010's."""
+    return ctx.people.get(ctx.author) is not None
 
 
 def _holder(case: Case) -> str:
@@ -142,7 +147,7 @@ def opened_by_holder(before: Case | None, after: Case | None, ctx: Context) -> I
 def written_by_staff_of_case(
     before: Case | None, after: Case | None, ctx: Context
 ) -> Iterator[Finding]:
-    if before is None or after is None or not ctx.author or not _only_log(before, after):
+    if before is None or after is None or not _acting(ctx) or not _only_log(before, after):
         return
     if may_write(before, ctx.author, ctx):
         return
@@ -165,7 +170,7 @@ def written_by_staff_of_case(
 def coordinated_by_holder(
     before: Case | None, after: Case | None, ctx: Context
 ) -> Iterator[Finding]:
-    if before is None or after is None or not ctx.author:
+    if before is None or after is None or not _acting(ctx):
         return
     if may_coordinate(before, ctx.author, ctx.people):
         return
@@ -185,7 +190,7 @@ def coordinated_by_holder(
 def evaluated_by_responsible(
     before: Case | None, after: Case | None, ctx: Context
 ) -> Iterator[Finding]:
-    if before is None or after is None or not ctx.author or _same(ctx.author, before.holder):
+    if before is None or after is None or not _acting(ctx) or _same(ctx.author, before.holder):
         return
     earlier = {m.id: m for m in before.measures}
     for i, measure in enumerate(after.measures):
@@ -209,9 +214,9 @@ def evaluated_by_responsible(
     "service",
 )
 def closed_by_holder(before: Case | None, after: Case | None, ctx: Context) -> Iterator[Finding]:
-    if before is None or after is None or before.status == after.status or not ctx.author:
+    if before is None or after is None or before.status == after.status or not _acting(ctx):
         return
-    if may_correct(before, ctx.author.lower(), ctx.people):
+    if may_correct(before, (ctx.author or "").lower(), ctx.people):
         return
     verb = "close" if after.status == "closed" else "reopen"
     yield Finding(
@@ -232,7 +237,12 @@ def holder_may_work(before: Case | None, after: Case | None, ctx: Context) -> It
         return
     if may_hold(after, after.holder, ctx):
         return
-    changed = not _same(before.holder, after.holder)
+    # A holder changed without an accepted handover is BTI202's; judged here is the one who
+    # takes the baton lawfully, or takes up an unheld concern.
+    changed = not _same(before.holder, after.holder) and (
+        before.holder is None
+        or any(_same(h.to, after.holder) for h in newly_accepted(before, after))
+    )
     withdrawn = any(
         c.withdrawn is not None and (old := before.consent(c.id)) and old.withdrawn is None
         for c in after.consents
