@@ -593,6 +593,21 @@ def _accepted_for_another(w: World) -> list[str]:
     return []
 
 
+@attack("a merge that brings new work into a case closed on the other side", "BTI303")
+def _work_into_closed_case(w: World) -> list[str]:
+    start = w.git("rev-parse", "HEAD").strip()
+    closed = _act(w, HOLDER, ("status: open\n", "status: closed\n"), text="Avsluttet.")
+    closed_text = w.case.read_text()
+    w.move_main(start)
+    work = _act(w, NURSE, text="Samtale med eleven.")
+    w.move_main(closed)
+    w.case.write_text(closed_text + _entry(NOW, NURSE, "Samtale med eleven."))
+    w.git("add", "-A")
+    tree = w.git("write-tree").strip()
+    w.move_main(w.plumb(tree, closed, work, message="merge"))
+    return []
+
+
 @pytest.mark.parametrize(("name", "code", "audited", "build"), ATTACKS, ids=[a[0] for a in ATTACKS])
 def test_the_server_refuses_it_and_the_audit_names_it(
     world: World, name: str, code: str, audited: bool, build: Attack

@@ -458,3 +458,20 @@ def test_an_empty_server_and_a_fresh_clone(tmp_path: Path) -> None:
     Bti(tmp_path).ok("clone", str(server), "first")
     result = Bti(tmp_path / "first").ok("sync")
     assert "nothing to send" in result.output
+
+
+def test_new_work_in_a_case_closed_on_the_server_is_a_conflict_sync_explains(
+    team: dict[str, Path],
+) -> None:
+    case_id = str(team["case"])
+    school, health = Bti(team["school"]), Bti(team["health"])
+    school.ok("case", "close", case_id, "--reason", "Målene er nådd", who=HOLDER, now=at(9))
+    school.ok("sync", who=HOLDER, now=at(9, 5))
+    health.ok("log", "add", case_id, "Samtale med eleven", who=NURSE, now=at(9, 10))
+    result = health("sync", who=NURSE, now=at(10))
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert f"case {case_id}: the case was closed on the server" in result.output
+    assert f"bti case reopen {case_id}" in result.output and "drop the new records" in result.output
+    assert server_case(team)["status"] == "closed"
+    assert "Samtale med eleven" not in log_texts(server_case(team))
+    health.ok("sync", "--abort", who=NURSE)
