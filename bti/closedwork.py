@@ -51,8 +51,9 @@ def note(case_id: str, closer: Side, incoming: str) -> str:
     where = "by you" if closer == "ours" else incoming
     other = incoming if closer == "ours" else "by you"
     return (
-        f"the case was closed {where} while new records were added {other} — keep them by "
-        f"reopening it ('bti case reopen {case_id} --reason …' after 'bti sync --abort', or a "
-        "reopening log entry with the reason in the merge), or drop the new records to keep it "
-        "closed"
+        f"the case was closed {where} while new records were added {other} — to keep them, set "
+        "'status: open' in the file, remove the merge_conflict block, add a log entry with the "
+        "reason for reopening the case, and run 'bti sync --continue' (the holder or a leader "
+        f"reopens: 'bti case reopen {case_id}' says who); to keep it closed, drop the new "
+        "records ('bti sync --abort', then ask the holder)"
     )
