@@ -235,21 +235,21 @@ def closed_by_holder(before: Case | None, after: Case | None, ctx: Context) -> I
 def holder_may_work(before: Case | None, after: Case | None, ctx: Context) -> Iterator[Finding]:
     if before is None or after is None or after.status != "open" or after.holder is None:
         return
-    if may_hold(after, after.holder, ctx):
-        return
     # A holder changed without an accepted handover is BTI202's; judged here is the one who
     # takes the baton lawfully, or takes up an unheld concern.
     changed = not _same(before.holder, after.holder) and (
         before.holder is None
         or any(_same(h.to, after.holder) for h in newly_accepted(before, after))
     )
+    moved = before.services != after.services or before.level != after.level
+    if not (changed or moved) or may_hold(after, after.holder, ctx):
+        return  # most changes: nothing that moves the baton or the case's services
     withdrawn = any(
         c.withdrawn is not None and (old := before.consent(c.id)) and old.withdrawn is None
         for c in after.consents
     )
     # A withdrawal is never refused for the holder's sake (the guardians decide); any other
     # change that leaves the holder outside the case must hand the baton over first.
-    moved = before.services != after.services or before.level != after.level
     lost = (
         moved
         and not withdrawn
