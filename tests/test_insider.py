@@ -680,3 +680,35 @@ def test_a_merge_cannot_bring_back_an_old_directory(world: World) -> None:
     status, err = world.push()
     assert status != 0 and "BTI009 error" in err, err
     assert world.server_refs() == before
+
+
+def _closed_and_worked(w: World, merger: str) -> tuple[str, str, str]:
+    """The case closed on main and an entry added on a side branch; the merged text reopens it
+    with the merger's reason. Returns the two parents and the merged text."""
+    start = w.git("rev-parse", "HEAD").strip()
+    closed = _act(w, HOLDER, ("status: open\n", "status: closed\n"), text="Avsluttet.")
+    closed_text = w.case.read_text()
+    w.move_main(start)
+    work = _act(w, NURSE, text="Samtale med eleven.")
+    w.move_main(closed)
+    merged = closed_text.replace("status: closed\n", "status: open\n")
+    merged += _entry(NOW, NURSE, "Samtale med eleven.") + _entry(
+        NOW, merger, "Gjenåpnet, ny samtale."
+    )
+    return closed, work, merged
+
+
+@pytest.mark.parametrize(("merger", "code"), [(HOLDER, None), (FORMER, "BTI214")])
+def test_a_merge_that_keeps_new_work_reopens_the_case_by_someone_who_may(
+    world: World, merger: str, code: str | None
+) -> None:
+    closed, work, merged = _closed_and_worked(world, merger)
+    world.case.write_text(merged)
+    world.git("add", "-A")
+    tree = world.git("write-tree").strip()
+    world.move_main(world.plumb(tree, closed, work, who=merger, message="merge"))
+    status, err = world.push(who=merger)
+    if code is None:
+        assert status == 0, err
+    else:
+        assert status != 0 and f"{code} error" in err, err
