@@ -8,6 +8,7 @@ log entry and names the change for the commit message, which never carries a nam
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bti import events
@@ -182,6 +183,26 @@ def withdraw_consent(
     text = events.text("withdrawn", act.lang, id=consent_id, reason=shown, effect=effect)
     _log(new, act, text, event="level:0" if effect else None)
     return Change(new, f"consent {consent_id} withdrawn" + ("; level 0" if effect else ""), notes)
+
+
+def cancel_offers(change: Change, act: Act, may_receive: Callable[[str], bool]) -> Change:
+    """Take back, in the same change, a pending offer to someone who may no longer receive the
+    baton (a consent was withdrawn and their service is no longer covered)."""
+    new = change.case
+    notes = list(change.notes)
+    for handover in new.handovers:
+        if handover.status != "offered" or may_receive(handover.to):
+            continue
+        handover.status = "declined"
+        handover.answered = act.time
+        handover.answer_note = events.text("offer_cancelled", act.lang)
+        reason = f" {handover.answer_note}"
+        _log(new, act, events.text("retracted", act.lang, to=handover.to, reason=reason))
+        notes.append(
+            f"the offer {handover.id} to {handover.to} is cancelled: their service is no longer "
+            "covered by consent"
+        )
+    return Change(new, change.summary, notes)
 
 
 def add_service(case: Case, act: Act, service: str) -> Change:

@@ -95,6 +95,11 @@ EVENTS: dict[str, dict[str, str]] = {
         "nn": "{to} har teke imot stafettpinnen og er ny stafetthaldar.",
         "en": "{to} has accepted the baton and is the new holder.",
     },
+    "offer_cancelled": {
+        "nb": "Samtykket dekker ikke lenger tjenesten til mottakeren.",
+        "nn": "Samtykket dekkjer ikkje lenger tenesta til mottakaren.",
+        "en": "The consent no longer covers the receiver's service.",
+    },
     "retracted": {
         "nb": "Tilbudet om stafettpinnen til {to} er trukket tilbake.{reason}",
         "nn": "Tilbodet om stafettpinnen til {to} er trekt tilbake.{reason}",

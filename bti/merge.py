@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bti import yamlio
+from bti.closedwork import Side, closing_side, note
 from bti.errors import FileProblem
 
 RECORDS = {"consents": "c", "handovers": "h", "measures": "m", "meetings": "mt"}
@@ -65,6 +66,7 @@ class Conflict:
     base: Any
     ours: Any
     theirs: Any
+    closed_by: Side | None = None  # "ours" | "theirs": closed there, new records on the other side
 
     @property
     def label(self) -> str:
@@ -100,8 +102,13 @@ class MergeResult:
             return [f"{path}: {self.problem}"]
         where = incoming if incoming.startswith("on ") else "on the other side"
         lines = [
-            f"{path}: case {self.case_id}: {c.label} was changed on both sides — yours: "
-            f"{show(c.ours)}; {incoming}: {show(c.theirs)}"
+            f"{path}: case {self.case_id}: "
+            + (
+                note(self.case_id, c.closed_by, where)
+                if c.closed_by
+                else f"{c.label} was changed on both sides — yours: {show(c.ours)}; "
+                f"{incoming}: {show(c.theirs)}"
+            )
             for c in self.conflicts
         ]
         lines += [
@@ -298,6 +305,10 @@ def merge_data(base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any
             value = merger.value((str(key),), b, o, t)
             if value is not MISSING:
                 data[key] = value
+    closer = closing_side(base, ours, theirs)
+    if closer is not None:
+        status = (ours.get("status", "open"), theirs.get("status", "open"))
+        merger.conflicts.append(Conflict(("status",), "open", *status, closed_by=closer))
     merged = Merged(data, merger.conflicts, {}, plans)
     _renumber(merged, merger.collisions, base, ours, theirs)
     return merged
@@ -397,4 +408,11 @@ def reference(
     for conflict in merged.conflicts:
         if get_at(result, conflict.loc) == conflict.theirs:
             set_at(data, conflict.loc, conflict.theirs)
+    closer = next((c.closed_by for c in merged.conflicts if c.closed_by), None)
+    if closer is not None:
+        # Closed on one side, new records on the other: kept closed, the lawful merge is the
+        # closing side alone; reopened, it is everything, closed, and the merge must reopen it.
+        if result.get("status") == "closed":
+            return copy.deepcopy(ours if closer == "ours" else theirs)
+        data["status"] = "closed"
     return data

@@ -286,6 +286,7 @@ def test_young_child_needs_no_voice(repo: Bti) -> None:
 def test_handover_offer_accept_decline(repo: Bti) -> None:
     case_id = _level1(repo)
     _refused(repo, "BTI203", "handover", "offer", case_id, "--to", LEADER, who=NURSE)
+    repo.ok("service", "add", case_id, "helsestasjon", who=HOLDER)  # the nurse's service joins
     repo.ok("handover", "offer", case_id, "--to", NURSE, "--reason", "Helse", who=HOLDER)
     assert _data(repo, case_id)["holder"] == HOLDER
     _refused(repo, "BTI204", "handover", "accept", case_id, who=LEADER)

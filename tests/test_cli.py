@@ -232,11 +232,15 @@ def test_no_commit_only_writes(repo: Bti) -> None:
 
 def test_case_list_formats_and_filters(repo: Bti) -> None:
     first = new_case(repo, name="Ola Testesen")
-    second = new_case(repo, service="barnehage", name="Kari Testesen", born="2021-01-01")
+    second = new_case(
+        repo, who=NURSE, service="helsestasjon", name="Kari Testesen", born="2021-01-01"
+    )
     table = repo.ok("case", "list").output
     assert first in table and second in table and "Testesen" not in table
     assert "Ola Testesen" in repo.ok("case", "list", "--names").output
-    rows = json.loads(repo.ok("case", "list", "--format", "json", "--service", "barnehage").output)
+    rows = json.loads(
+        repo.ok("case", "list", "--format", "json", "--service", "helsestasjon").output
+    )
     assert [r["id"] for r in rows] == [second]
     csv_out = repo.ok("case", "list", "--format", "csv").output.splitlines()
     assert csv_out[0].startswith("id,status,level")

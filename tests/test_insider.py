@@ -556,6 +556,143 @@ def _forged(edit: Callable[[World], None]) -> Attack:
 
 for _kind, _edit in FORGED_CHANGES.items():
     attack(f"a forged author for {_kind}, signed with one's own key", "BTI031")(_forged(_edit))
+# -- who may write (issue 11): one attack per row of the table ----------------------------------
+
+NOW = "2026-11-20T10:00:00+01:00"
+
+
+def _act(w: World, who: str, *edits: tuple[str, str], text: str = "Endret.") -> str:
+    """Edit the case as `who` would by hand, with their own log entry, and commit it."""
+    for old, new in edits:
+        _case_edit(w, old, new)
+    w.case.write_text(w.case.read_text() + _entry(NOW, who, text))
+    return w.commit(who=who)
+
+
+def _offer(to: str, by: str = HOLDER) -> tuple[str, str]:
+    return (
+        "handovers: []\n",
+        f"handovers:\n  - id: h1\n    to: {to}\n    offered_by: {by}\n    offered: {NOW}\n"
+        "    status: offered\n",
+    )
+
+
+def _accept(to: str) -> list[tuple[str, str]]:
+    return [
+        ("    status: offered\n", f"    status: accepted\n    answered: {NOW}\n"),
+        (f"holder: {HOLDER}", f"holder: {to}"),
+    ]
+
+
+@attack("a child-welfare colleague opens a case for the school", "BTI210")
+def _open_for_another_service(w: World) -> list[str]:
+    text = w.case.read_text()
+    start = text.index("log:\n")
+    case = text[:start].replace(w.case_id, "2026-ZZZZ1").replace(HOLDER, OTHER)
+    case = case.replace("level: 1", "level: 0").replace("  - helsestasjon\n", "", 1)
+    case = case[: case.index("consents:")] + (
+        "consents: []\nhandovers: []\nmeasures: []\nmeetings: []\nlog:\n"
+    )
+    (w.clone / "cases" / "2026-ZZZZ1.yaml").write_text(case + _entry(NOW, OTHER, "Opprettet."))
+    w.commit(who=OTHER)
+    return []
+
+
+@attack("a colleague from a service outside the case writes in its log", "BTI211")
+def _outsider_writes(w: World) -> list[str]:
+    w.case.write_text(w.case.read_text() + _entry(NOW, OTHER))
+    w.commit(who=OTHER)
+    return []
+
+
+@attack("a colleague from a service no consent covers sets level 2", "BTI212")
+def _outsider_sets_level(w: World) -> list[str]:
+    _act(w, OTHER, ("level: 1\n", "level: 2\n"))
+    return []
+
+
+@attack("a colleague evaluates a measure someone else is responsible for", "BTI213")
+def _evaluated_by_another(w: World) -> list[str]:
+    block = (
+        "    evaluations:\n      - date: 2026-11-20\n        outcome: continue\n"
+        f"        note: Går bra.\n        next_by: 2027-01-15\n        by: {LEADER}\n"
+    )
+    _act(w, LEADER, ("    evaluations: []\n", block))
+    return []
+
+
+@attack("a former holder closes the case under the holder's feet", "BTI214")
+def _former_closes(w: World) -> list[str]:
+    _act(w, FORMER, ("status: open\n", "status: closed\n"))
+    return []
+
+
+@attack(
+    "a child-welfare colleague accepts the baton in a case the consent keeps them out of", "BTI215"
+)
+def _accepted_outside(w: World) -> list[str]:
+    _act(w, HOLDER, _offer(OTHER))
+    _act(w, OTHER, *_accept(OTHER))
+    return []
+
+
+@attack("the baton offered to a service outside the case", "BTI216")
+def _offered_outside(w: World) -> list[str]:
+    _act(w, HOLDER, _offer(OTHER))
+    return []
+
+
+@attack("a withdrawal that leaves an offer to the nurse pending", "BTI217")
+def _offer_survives_withdrawal(w: World) -> list[str]:
+    _act(w, HOLDER, _offer(NURSE))
+    withdrawn = f"    withdrawn:\n      date: 2026-11-20\n      by: {HOLDER}\n    basis:"
+    _act(
+        w,
+        HOLDER,
+        ("    basis:", withdrawn),
+        ("level: 1\n", "level: 0\n"),
+        ("services:\n  - skole\n  - helsestasjon\n", "services:\n  - skole\n"),
+    )
+    return []
+
+
+@attack("a measure given to someone outside the case", "BTI218")
+def _measure_outside(w: World) -> list[str]:
+    measure = (
+        "  - id: m2\n    text: Hjemmebesøk\n    service: skole\n"
+        f"    responsible: {OTHER}\n    start: 2026-11-20\n    evaluate_by: 2027-01-15\n"
+        f"    added_by: {HOLDER}\n    evaluations: []\nmeetings: []\n"
+    )
+    _act(w, HOLDER, ("meetings: []\n", measure))
+    return []
+
+
+@attack("a former holder offers the baton", "BTI203")
+def _former_offers(w: World) -> list[str]:
+    _act(w, FORMER, _offer(NURSE, by=FORMER))
+    return []
+
+
+@attack("a colleague accepts the baton on the receiver's behalf", "BTI204")
+def _accepted_for_another(w: World) -> list[str]:
+    _act(w, HOLDER, _offer(NURSE))
+    _act(w, FORMER, *_accept(NURSE))
+    return []
+
+
+@attack("a merge that brings new work into a case closed on the other side", "BTI303")
+def _work_into_closed_case(w: World) -> list[str]:
+    start = w.git("rev-parse", "HEAD").strip()
+    closed = _act(w, HOLDER, ("status: open\n", "status: closed\n"), text="Avsluttet.")
+    closed_text = w.case.read_text()
+    w.move_main(start)
+    work = _act(w, NURSE, text="Samtale med eleven.")
+    w.move_main(closed)
+    w.case.write_text(closed_text + _entry(NOW, NURSE, "Samtale med eleven."))
+    w.git("add", "-A")
+    tree = w.git("write-tree").strip()
+    w.move_main(w.plumb(tree, closed, work, message="merge"))
+    return []
 
 
 @pytest.mark.parametrize(("name", "code", "audited", "build"), ATTACKS, ids=[a[0] for a in ATTACKS])
@@ -630,3 +767,35 @@ def test_a_merge_cannot_bring_back_an_old_directory(world: World) -> None:
     status, err = world.push()
     assert status != 0 and "BTI009 error" in err, err
     assert world.server_refs() == before
+
+
+def _closed_and_worked(w: World, merger: str) -> tuple[str, str, str]:
+    """The case closed on main and an entry added on a side branch; the merged text reopens it
+    with the merger's reason. Returns the two parents and the merged text."""
+    start = w.git("rev-parse", "HEAD").strip()
+    closed = _act(w, HOLDER, ("status: open\n", "status: closed\n"), text="Avsluttet.")
+    closed_text = w.case.read_text()
+    w.move_main(start)
+    work = _act(w, NURSE, text="Samtale med eleven.")
+    w.move_main(closed)
+    merged = closed_text.replace("status: closed\n", "status: open\n")
+    merged += _entry(NOW, NURSE, "Samtale med eleven.") + _entry(
+        NOW, merger, "Gjenåpnet, ny samtale."
+    )
+    return closed, work, merged
+
+
+@pytest.mark.parametrize(("merger", "code"), [(HOLDER, None), (FORMER, "BTI214")])
+def test_a_merge_that_keeps_new_work_reopens_the_case_by_someone_who_may(
+    world: World, merger: str, code: str | None
+) -> None:
+    closed, work, merged = _closed_and_worked(world, merger)
+    world.case.write_text(merged)
+    world.git("add", "-A")
+    tree = world.git("write-tree").strip()
+    world.move_main(world.plumb(tree, closed, work, who=merger, message="merge"))
+    status, err = world.push(who=merger)
+    if code is None:
+        assert status == 0, err
+    else:
+        assert status != 0 and f"{code} error" in err, err

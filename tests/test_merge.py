@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 from typing import Any
 
 import yaml
@@ -253,3 +254,37 @@ def test_any_three_versions_merge_without_a_traceback(versions: list[dict[str, A
     result = merge_texts(base, ours, theirs, PATH)
     assert "<<<<<<<" not in result.text
     result.messages(PATH)
+
+
+# -- new work in a case closed on the other side (issue 11) ---------------------------------------
+
+
+def _closed_and_worked() -> tuple[dict, dict, dict]:
+    base = {"id": "2026-7KQ3M", "status": "open", "log": [{"time": "t1", "text": "Åpnet."}]}
+    closed = {**base, "status": "closed", "log": [*base["log"], {"time": "t2", "text": "Slutt."}]}
+    worked = {**base, "log": [*base["log"], {"time": "t3", "text": "Samtale."}]}
+    return base, closed, worked
+
+
+def test_new_work_in_a_case_closed_on_the_other_side_is_a_conflict() -> None:
+    from bti.merge import merge_data
+
+    base, closed, worked = _closed_and_worked()
+    merged = merge_data(base, worked, closed)
+    assert [(c.loc, c.closed_by) for c in merged.conflicts] == [(("status",), "theirs")]
+    assert merge_data(base, closed, worked).conflicts[0].closed_by == "ours"
+    # closed on one side, nothing new on the other: no conflict
+    assert merge_data(base, base, closed).conflicts == []
+
+
+def test_the_lawful_merge_of_closed_and_new_work_is_the_closed_side_or_a_reopening() -> None:
+    from bti.merge import merge_data, reference
+
+    base, closed, worked = _closed_and_worked()
+    texts = [json.dumps(d) for d in (base, worked, closed)]
+    union = merge_data(base, worked, closed).data
+    kept_closed = reference(*texts, {**union, "status": "closed"})
+    assert kept_closed == closed  # the new records would be additions to a closed case
+    reopened = reference(*texts, {**union, "status": "open"})
+    assert reopened is not None and reopened["status"] == "closed"
+    assert reopened["log"] == union["log"]  # so the merge itself must reopen it, with a reason

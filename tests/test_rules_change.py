@@ -20,6 +20,7 @@ from bti.checks import Parsed, judge_change
 from bti.clock import age
 from bti.models import Case
 from bti.rules import REGISTRY, check_change, check_state, rules
+from bti.rules.permissions import may_hold, may_write
 from tests.rulekit import (
     CASE_ID,
     CONFIG_16,
@@ -34,7 +35,6 @@ from tests.rulekit import (
     NURSE,
     NURSE_LEADER,
     PEOPLE,
-    PPT,
     SERVICES,
     STRANGER,
     SUBJECT_NAME,
@@ -317,26 +317,26 @@ def test_bti203_offer_by_neither_holder_nor_leader() -> None:
 def test_bti203_offer_by_the_holder() -> None:
     before = level1()
     after = logged(before)
-    after["handovers"] = [pending(NURSE, by=HOLDER)]
+    after["handovers"] = [pending(TEACHER, by=HOLDER)]
     clean(change(before, after, author=HOLDER))
 
 
 def test_bti203_offer_by_a_leader_of_the_holders_service() -> None:
     before = level1()
     after = logged(before, author=LEADER)
-    after["handovers"] = [pending(NURSE, by=LEADER)]
+    after["handovers"] = [pending(TEACHER, by=LEADER)]
     clean(change(before, after, author=LEADER))
 
 
 def test_bti203_offer_by_a_leader_of_another_service() -> None:
     before = level1()
     after = logged(before, author=NURSE_LEADER)
-    after["handovers"] = [pending(NURSE, by=NURSE_LEADER)]
+    after["handovers"] = [pending(TEACHER, by=NURSE_LEADER)]
     assert codes(change(before, after, author=NURSE_LEADER)) == ["BTI203"]
     # … who may offer once the holder belongs to her service
     before["holder"] = NURSE
     after["holder"] = NURSE
-    after["handovers"] = [pending(PPT, by=NURSE_LEADER)]
+    after["handovers"] = [pending(TEACHER, by=NURSE_LEADER)]
     clean(change(before, after, author=NURSE_LEADER))
 
 
@@ -895,7 +895,12 @@ def test_every_rule_with_a_check_is_tested() -> None:
     here = Path(__file__).parent
     text = "".join(
         (here / name).read_text()
-        for name in ("test_rules_state.py", "test_rules_change.py", "test_correction.py")
+        for name in (
+            "test_rules_state.py",
+            "test_rules_change.py",
+            "test_correction.py",
+            "test_permissions.py",
+        )
     )
     tested = set(re.findall(r"BTI\d{3}", text))
     checked = {r.code for r in rules() if r.check is not None}
@@ -928,10 +933,26 @@ def _covered(case: Case) -> set[str]:
     return {s for c in _live_consents(case) for s in c.services}
 
 
+def _inside(case: Case, now: dt.datetime) -> list[str]:
+    """Everyone who may work in the case (who may hold the baton or be responsible)."""
+    return [e for e in EVERYONE if may_hold(case, e, ctx(e, time=now))]
+
+
+def _receivers(case: Case, now: dt.datetime) -> list[str]:
+    return [h for h in HOLDERS if h != case.holder and h in _inside(case, now)]
+
+
+def _kept_inside(case: Case) -> set[str]:
+    """The services of the holder and of a pending offer's receiver: a lawful change keeps them."""
+    pending = case.pending_handover()
+    people = [case.holder, pending.to if pending else None]
+    return {s for s in map(_service_of, people) if s}
+
+
 def _level_allowed(case: Case, level: int) -> bool:
     services = set(case.services)
     if level == 0:
-        return case.services == [case.owner_service]
+        return case.services == [case.owner_service] and _kept_inside(case) <= {case.owner_service}
     if not _live_consents(case) or not services <= _covered(case):
         return False
     if level == 2:
@@ -942,6 +963,8 @@ def _level_allowed(case: Case, level: int) -> bool:
 
 
 def _may_leave(case: Case, service: str) -> bool:
+    if service in _kept_inside(case):
+        return False
     rest = set(case.services) - {service}
     if case.level == 2:
         return len(rest) >= 2
@@ -950,7 +973,8 @@ def _may_leave(case: Case, service: str) -> bool:
     return True
 
 
-def _choices(case: Case, today: dt.date) -> list[str]:
+def _choices(case: Case, now: dt.datetime) -> list[str]:
+    today = now.date()
     if case.status == "closed":
         return ["reopen"]
     found = ["entry", "measure", "close", "meeting"]
@@ -968,7 +992,10 @@ def _choices(case: Case, today: dt.date) -> list[str]:
         found.append("level")
     if [m for m in case.measures if not m.ended]:
         found.append("evaluate")
-    found.append("answer" if case.pending_handover() else "offer")
+    if case.pending_handover():
+        found.append("answer")
+    elif _receivers(case, now):
+        found.append("offer")
     # lean towards what moves a case up the levels, so that levels 2 and 3 are reached too
     progress = [a for a in found if a in ("guardian", "consent", "service_add", "level")]
     return found + progress * 3
@@ -984,7 +1011,7 @@ def _givers(case: Case, today: dt.date) -> list[str]:
 def _step(data: st.DataObject, case: Case, now: dt.datetime) -> tuple[actions.Change, str]:
     today = now.date()
     holder = case.holder or HOLDER
-    what = data.draw(st.sampled_from(_choices(case, today)), label="action")
+    what = data.draw(st.sampled_from(_choices(case, now)), label="action")
     event(f"action: {what}")
     event(f"level {case.level}")
     act = actions.Act(holder, now)
@@ -993,7 +1020,8 @@ def _step(data: st.DataObject, case: Case, now: dt.datetime) -> tuple[actions.Ch
     if what == "close":
         return actions.close(case, act, "Målene er nådd."), holder
     if what == "entry":
-        author = data.draw(st.sampled_from(EVERYONE), label="author")
+        writers = [e for e in EVERYONE if may_write(case, e, ctx(e, time=now))]
+        author = data.draw(st.sampled_from(writers), label="author")
         kind = data.draw(st.sampled_from(["note", "voice", "meeting"]))
         text = data.draw(st.sampled_from(PHRASES))
         return actions.add_entry(case, actions.Act(author, now), text, kind), author
@@ -1024,7 +1052,10 @@ def _step(data: st.DataObject, case: Case, now: dt.datetime) -> tuple[actions.Ch
         target = data.draw(st.sampled_from(_live_consents(case)), label="withdrawn")
         rest = [c for c in _live_consents(case) if c.id != target.id]
         still = bool(rest) and set(case.services) <= {s for c in rest for s in c.services}
-        return actions.withdraw_consent(case, act, target.id, None, still_covered=still), holder
+        withdrawn = actions.withdraw_consent(case, act, target.id, None, still_covered=still)
+        return actions.cancel_offers(
+            withdrawn, act, lambda to: may_hold(withdrawn.case, to, ctx(holder, time=now))
+        ), holder
     if what == "service_add":
         service = data.draw(
             st.sampled_from([s for s in SERVICES if s not in case.services and s in _covered(case)])
@@ -1052,7 +1083,7 @@ def _step(data: st.DataObject, case: Case, now: dt.datetime) -> tuple[actions.Ch
             case,
             act,
             text="Ukentlig samtale.",
-            responsible=data.draw(st.sampled_from(EVERYONE)),
+            responsible=data.draw(st.sampled_from(_inside(case, now))),
             service=data.draw(st.sampled_from(SERVICES)),
             evaluate_by=today + dt.timedelta(days=30),
             start=None,
@@ -1081,7 +1112,7 @@ def _step(data: st.DataObject, case: Case, now: dt.datetime) -> tuple[actions.Ch
             if "leader" in p.roles and p.service == (_service_of(case.holder) or case.owner_service)
         ]
         author = data.draw(st.sampled_from(offerers), label="offered by")
-        to = data.draw(st.sampled_from([h for h in HOLDERS if h != case.holder]), label="to")
+        to = data.draw(st.sampled_from(_receivers(case, now)), label="to")
         return actions.offer_handover(case, actions.Act(author, now), to, None), author
     assert what == "answer"
     offer = case.pending_handover()

@@ -84,6 +84,8 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]
         seed.ok(
             "level", "set", case_id, "1", "--reason", "Far samtykker", who=HOLDER, now=at(8, 13)
         )
+        for service in ("helsestasjon", "barnevern"):  # the nurse and child welfare work in it
+            seed.ok("service", "add", case_id, service, who=HOLDER, now=at(8, 13))
         seed.ok("sync", who=HOLDER, now=at(8, 14))
         yield {"server": server, "case": Path(case_id)}
 
@@ -201,7 +203,7 @@ def test_concurrent_consents_get_distinct_ids_and_both_are_kept(team: dict[str, 
         "helsestasjon",
         "--purpose",
         "Samtaler",
-        who=NURSE,
+        who=LEADER,  # the holder's leader records it on the nurse's computer
         now=at(9, 5),
     )
     health.ok("log", "add", case_id, "Samtale med far", who=NURSE, now=at(9, 6))
@@ -456,3 +458,20 @@ def test_an_empty_server_and_a_fresh_clone(tmp_path: Path) -> None:
     Bti(tmp_path).ok("clone", str(server), "first")
     result = Bti(tmp_path / "first").ok("sync")
     assert "nothing to send" in result.output
+
+
+def test_new_work_in_a_case_closed_on_the_server_is_a_conflict_sync_explains(
+    team: dict[str, Path],
+) -> None:
+    case_id = str(team["case"])
+    school, health = Bti(team["school"]), Bti(team["health"])
+    school.ok("case", "close", case_id, "--reason", "Målene er nådd", who=HOLDER, now=at(9))
+    school.ok("sync", who=HOLDER, now=at(9, 5))
+    health.ok("log", "add", case_id, "Samtale med eleven", who=NURSE, now=at(9, 10))
+    result = health("sync", who=NURSE, now=at(10))
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert f"case {case_id}: the case was closed on the server" in result.output
+    assert "reason for reopening" in result.output and "drop the new records" in result.output
+    assert server_case(team)["status"] == "closed"
+    assert "Samtale med eleven" not in log_texts(server_case(team))
+    health.ok("sync", "--abort", who=NURSE)

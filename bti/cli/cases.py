@@ -293,7 +293,10 @@ def log() -> None:
 )
 @no_commit_option
 def log_add(case_id: str, text: str, kind: str, no_commit: bool) -> None:
-    """Add an entry to the case's log. Entries are never edited: correct with a new one."""
+    """Add an entry to the case's log. Entries are never edited: correct with a new one.
+
+    The holder writes, and staff of a service involved in the case and covered by consent (at
+    level 0: staff of the owner service); anyone else asks the holder."""
     from bti import actions
 
     change_case(case_id, actions.add_entry, no_commit, text=text, kind=kind)

@@ -58,7 +58,10 @@ def consent_add(
 @click.option("--reason", default=None, help="Why, if the person said.")
 @no_commit_option
 def consent_withdraw(case_id: str, consent_id: str, reason: str | None, no_commit: bool) -> None:
-    """Record a withdrawal; the case goes to level 0 unless other consents still cover it."""
+    """Record a withdrawal; the case goes to level 0 unless other consents still cover it.
+
+    A pending offer of the baton to someone whose service is no longer covered is cancelled in the
+    same change. The holder or a leader of the holder's service records it."""
     from bti import actions
     from bti.rules.consent import uncovered
     from bti.session import Session
@@ -82,6 +85,9 @@ def consent_withdraw(case_id: str, consent_id: str, reason: str | None, no_commi
             loaded.case, session.act, consent_id.lower(), reason, still_covered=False
         )
     )
+    from bti.rules.permissions import may_hold
+
+    change = actions.cancel_offers(change, session.act, lambda to: may_hold(change.case, to, ctx))
     show_outcome(session.apply(loaded, change, commit=not no_commit))
 
 
@@ -180,7 +186,9 @@ def measure_add(
     start: dt.date | None,
     no_commit: bool,
 ) -> None:
-    """Add a measure with a responsible person and an evaluate-by date."""
+    """Add a measure with a responsible person and an evaluate-by date.
+
+    The responsible person works in a service involved in the case and covered by consent."""
     from bti import actions
 
     change_case(
@@ -224,7 +232,9 @@ def measure_evaluate(
     next_by: dt.date | None,
     no_commit: bool,
 ) -> None:
-    """Evaluate a measure; records the child's voice (barnets stemme) from age 7."""
+    """Evaluate a measure; records the child's voice (barnets stemme) from age 7.
+
+    The holder or the measure's responsible person evaluates it."""
     from bti import actions, clock
     from bti.session import Session
 

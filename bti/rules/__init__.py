@@ -12,6 +12,7 @@ from bti.rules import (  # noqa: F401
     history,
     holder,
     level,
+    permissions,
     privacy,
     settings,
     signature,

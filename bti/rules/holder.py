@@ -144,12 +144,32 @@ def answer_by_receiver(before: Case | None, after: Case | None, ctx: Context) ->
             handover.offered_by,
             before.holder if before else None,
         )
+        if retracted is False and answered_now and before is not None:
+            retracted = handover.status == "declined" and _cancelled(before, after, handover, ctx)
         if answered_now and handover.to != ctx.author and not retracted:
             yield Finding(
                 ("handovers", i, "status"),
                 f"handover {handover.id} was {handover.status} by {ctx.author}, but only "
                 f"{handover.to} can answer it — they run 'bti handover accept' themselves",
             )
+
+
+def _cancelled(before: Case, after: Case, handover: Handover, ctx: Context) -> bool:
+    """An offer taken back with the withdrawal of the consent that let its receiver work in the
+    case ('bti consent withdraw' does it), by someone who may withdraw it."""
+    from bti.rules.permissions import may_coordinate, may_hold
+
+    withdrawn = any(
+        c.withdrawn is not None
+        and (old := before.consent(c.id)) is not None
+        and old.withdrawn is None
+        for c in after.consents
+    )
+    return (
+        withdrawn
+        and may_coordinate(before, ctx.author, ctx.people)
+        and not may_hold(after, handover.to, ctx)
+    )
 
 
 def newly_accepted(before: Case, after: Case) -> list[Handover]:

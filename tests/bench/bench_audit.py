@@ -38,6 +38,11 @@ def case_id(i: int) -> str:
     return f"2026-{code}"
 
 
+def holder_of(text: str) -> str:
+    match = re.search(r"\nholder: (\S+)", text)
+    return match.group(1) if match else AUTHOR
+
+
 def _data(out: list[bytes], content: bytes) -> None:
     out.append(b"data %d\n" % len(content))
     out.append(content)
@@ -54,33 +59,37 @@ class History:
         self.proc = subprocess.Popen(
             ["git", "fast-import", "--quiet", "--done"], cwd=repo, stdin=subprocess.PIPE, env=ENV
         )
-        # The import is one person's commit, so its entries are written in that person's name
-        # (an entry in someone else's name is BTI308, and this history is meant to be lawful).
+        # Each case is opened by its holder, in their own service (BTI210), so its entries are
+        # written in the holder's name (an entry in someone else's name is BTI308, and this
+        # history is meant to be lawful).
         sources = [
-            re.sub(r"(\n    author: )\S+", rf"\g<1>{AUTHOR}", p.read_text())
+            re.sub(r"(\n    author: )\S+", rf"\g<1>{holder_of(p.read_text())}", p.read_text())
             for p in sorted((PROJECT / "cases").glob("*.yaml"))
             if "\nstatus: open\n" in p.read_text() and "\nhandovers: []\n" in p.read_text()
         ]
         self.first = False
-        files = {
+        settings = {
             "bti.yaml": (PROJECT / "bti.yaml").read_text(),
             "people.yaml": (PROJECT / "people.yaml").read_text(),
         }
+        self.commit("settings", settings)
+        by_holder: dict[str, dict[str, str]] = {}
         for i in range(cases):
             source = sources[i % len(sources)]
             old_id = source.split("\nid: ", 1)[1].split("\n", 1)[0]
             text = source.replace(old_id, case_id(i))
             self.texts[case_id(i)] = text
-            files[f"cases/{case_id(i)}.yaml"] = text
-        self.commit("generated cases", files)
+            by_holder.setdefault(holder_of(text), {})[f"cases/{case_id(i)}.yaml"] = text
+        for holder, files in by_holder.items():
+            self.commit("generated cases", files, holder)
 
-    def commit(self, message: str, files: dict[str, str]) -> None:
+    def commit(self, message: str, files: dict[str, str], author: str = AUTHOR) -> None:
         when = START + dt.timedelta(seconds=30 * self.count)
         stamp = f"{int(when.timestamp())} +0100".encode()
         out = [
             b"commit refs/heads/main\n",
-            b"author Ingrid <" + AUTHOR.encode() + b"> " + stamp + b"\n",
-            b"committer Ingrid <" + AUTHOR.encode() + b"> " + stamp + b"\n",
+            b"author Staff <" + author.encode() + b"> " + stamp + b"\n",
+            b"committer Staff <" + author.encode() + b"> " + stamp + b"\n",
         ]
         _data(out, message.encode())
         if self.first:  # the first commit of a process that continues an existing branch
@@ -96,11 +105,12 @@ class History:
     def append_entry(self, i: int) -> None:
         cid = case_id(i % len(self.texts))
         when = START + dt.timedelta(seconds=30 * self.count)
+        holder = holder_of(self.texts[cid])  # who may write in the case (BTI211)
         self.texts[cid] += (
-            f"  - time: {when.isoformat()}\n    author: {AUTHOR}\n"
+            f"  - time: {when.isoformat()}\n    author: {holder}\n"
             f"    kind: note\n    text: Oppfølging nr. {i}.\n"
         )
-        self.commit(f"{cid}: entry added", {f"cases/{cid}.yaml": self.texts[cid]})
+        self.commit(f"{cid}: entry added", {f"cases/{cid}.yaml": self.texts[cid]}, holder)
 
     def close(self) -> None:
         assert self.proc.stdin is not None
@@ -134,7 +144,7 @@ def main() -> None:
         repo.mkdir(parents=True)
         git(repo, "init", "-q", "-b", "main")
         history = History(repo, args.cases)
-        for i in range(args.commits - 1):
+        for i in range(args.commits - 1 - len({holder_of(t) for t in history.texts.values()})):
             history.append_entry(i)
         history.close()
         git(repo, "checkout", "-q", "-f", "main")

@@ -29,8 +29,13 @@ def append_entry(path: Path, n: int) -> None:
 
 
 def open_cases(repo: Path) -> list[Path]:
-    """Cases an entry may lawfully be appended to (a closed case changes only by reopening)."""
-    return [p for p in sorted((repo / "cases").iterdir()) if "\nstatus: open\n" in p.read_text()]
+    """Cases the bench's author (a teacher at skole) may lawfully append an entry to: open (a
+    closed case changes only by reopening) and owned by skole, so that she works in it (BTI211)."""
+    return [
+        p
+        for p in sorted((repo / "cases").iterdir())
+        if "\nstatus: open\n" in p.read_text() and "\nowner_service: skole\n" in p.read_text()
+    ]
 
 
 def bench_pre_commit(cases: int) -> None:

@@ -1,0 +1,128 @@
+"""Who may write, through the commands (issue 11): each refused before anything is written, with
+its code and what to do; lawful for the right person.
+
+The case comes from `level1_case`: held by HOLDER (skole); the consent covers skole and
+helsestasjon, but only skole is involved until the holder adds helsestasjon.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+from tests.conftest import HOLDER, LEADER, NURSE, Bti, level1_case, new_case
+
+
+def _head(bti: Bti) -> str:
+    return subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=bti.cwd, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def _refused(bti: Bti, code: str, *args: str, who: str) -> str:
+    head = _head(bti)
+    result = bti(*args, who=who)
+    assert result.exit_code == 1, result.output
+    assert code in result.output and "nothing was written" in result.output, result.output
+    assert _head(bti) == head
+    return result.output
+
+
+def _show(bti: Bti, case_id: str) -> dict:
+    return json.loads(bti.ok("case", "show", case_id, "--format", "json").output)
+
+
+def test_a_case_is_opened_in_ones_own_service(repo: Bti) -> None:
+    out = _refused(
+        repo, "BTI210", "case", "new", "--service", "skole", "--name", "Ola Testesen",
+        "--born", "2015-03-02", "--concern", "Virker trist.", who=NURSE,
+    )  # fmt: skip
+    assert "--service helsestasjon" in out
+    new_case(repo, who=HOLDER)
+
+
+def test_an_outsider_does_not_write_in_the_log_until_their_service_is_involved(
+    repo: Bti,
+) -> None:
+    case_id = level1_case(repo)
+    out = _refused(repo, "BTI211", "log", "add", case_id, "Samtale med eleven.", who=NURSE)
+    assert "ask the holder" in out and HOLDER in out
+    _refused(repo, "BTI211", "log", "add", case_id, "Jeg vil.", "--kind", "voice", who=NURSE)
+    repo.ok("service", "add", case_id, "helsestasjon", who=HOLDER)
+    repo.ok("log", "add", case_id, "Samtale med eleven.", who=NURSE)
+    repo.ok("log", "add", case_id, "Jeg vil være med.", "--kind", "voice", who=NURSE)
+
+
+def test_only_the_holder_or_their_leader_coordinates(repo: Bti) -> None:
+    case_id = level1_case(repo)
+    repo.ok("service", "add", case_id, "helsestasjon", who=HOLDER)
+    for args in (
+        ("guardian", "add", case_id, "--name", "Siv Lund", "--relation", "tante"),
+        ("level", "set", case_id, "2", "--reason", "Samarbeid"),
+        ("service", "remove", case_id, "helsestasjon"),
+        ("consent", "withdraw", case_id, "c1"),
+    ):
+        out = _refused(repo, "BTI212", *args, who=NURSE)
+        assert "ask the holder" in out
+    repo.ok("guardian", "add", case_id, "--name", "Siv Lund", "--relation", "tante", who=LEADER)
+    repo.ok("level", "set", case_id, "2", "--reason", "Samarbeid", who=HOLDER)
+
+
+def test_measures_go_to_staff_inside_the_case_and_are_evaluated_by_them(repo: Bti) -> None:
+    case_id = level1_case(repo)
+    measure = (
+        "measure", "add", case_id, "Samtaler", "--responsible", NURSE, "--service",
+        "helsestasjon", "--evaluate-by", "2027-01-15",
+    )  # fmt: skip
+    _refused(repo, "BTI218", *measure, who=HOLDER)
+    repo.ok("service", "add", case_id, "helsestasjon", who=HOLDER)
+    _refused(repo, "BTI212", *measure, who=NURSE)
+    repo.ok(*measure, who=HOLDER)
+    evaluate = (
+        "measure",
+        "evaluate",
+        case_id,
+        "m1",
+        "--outcome",
+        "end",
+        "--note",
+        "Bra.",
+        "--voice",
+        "Det hjalp.",
+    )
+    out = _refused(repo, "BTI213", *evaluate, who=LEADER)
+    assert NURSE in out
+    repo.ok(*evaluate, who=NURSE)
+
+
+def test_close_and_reopen_by_the_holder_or_a_leader(repo: Bti) -> None:
+    case_id = level1_case(repo)
+    repo.ok("service", "add", case_id, "helsestasjon", who=HOLDER)
+    _refused(repo, "BTI214", "case", "close", case_id, "--reason", "Ferdig", who=NURSE)
+    repo.ok("case", "close", case_id, "--reason", "Ferdig", who=LEADER)
+    out = _refused(repo, "BTI214", "case", "reopen", case_id, "--reason", "Igjen", who=NURSE)
+    assert "cannot reopen" in out
+    repo.ok("case", "reopen", case_id, "--reason", "Igjen", who=HOLDER)
+
+
+def test_the_baton_goes_only_to_staff_inside_the_case(repo: Bti) -> None:
+    case_id = level1_case(repo)
+    out = _refused(repo, "BTI216", "handover", "offer", case_id, "--to", NURSE, who=HOLDER)
+    assert "bti service add" in out
+    repo.ok("service", "add", case_id, "helsestasjon", who=HOLDER)
+    repo.ok("handover", "offer", case_id, "--to", NURSE, who=HOLDER)
+    repo.ok("handover", "accept", case_id, who=NURSE)
+    assert _show(repo, case_id)["holder"] == NURSE
+
+
+def test_withdrawing_consent_cancels_an_offer_it_leaves_outside_the_case(repo: Bti) -> None:
+    case_id = level1_case(repo)
+    repo.ok("service", "add", case_id, "helsestasjon", who=HOLDER)
+    repo.ok("handover", "offer", case_id, "--to", NURSE, who=HOLDER)
+    out = repo.ok("consent", "withdraw", case_id, "c1", "--reason", "Far vil ikke", who=HOLDER)
+    assert "cancelled" in out.output
+    case = _show(repo, case_id)
+    assert case["level"] == 0 and case["handovers"][0]["status"] == "declined"
+    late = repo("handover", "accept", case_id, who=NURSE)
+    assert late.exit_code == 2 and "no pending handover offer" in late.output
+    _refused(repo, "BTI214", "case", "close", case_id, "--reason", "x", who=NURSE)
