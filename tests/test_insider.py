@@ -61,8 +61,9 @@ class World:
         return self.git("rev-parse", "HEAD").strip()
 
     def plumb(self, tree: str, *parents: str, who: str = HOLDER, message: str = "x") -> str:
-        """A commit made with `git commit-tree`, which no client hook ever sees."""
-        args = ["commit-tree", tree, *(a for p in parents for a in ("-p", p)), "-m", message]
+        """A commit made with `git commit-tree`, which no client hook ever sees, signed with
+        `who`'s own key (commit-tree signs only when asked): only its content is hostile."""
+        args = ["commit-tree", "-S", tree, *(a for p in parents for a in ("-p", p)), "-m", message]
         return self.git(*args, who=who).strip()
 
     def move_main(self, sha: str) -> None:
