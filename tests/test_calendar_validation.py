@@ -143,6 +143,26 @@ CASES = [
 ]
 
 
+def test_a_break_on_the_29th_of_february_works_in_every_year(tmp_path: Path) -> None:
+    """Found by hypothesis: a break that ran over New Year to 02-29 crashed in 2025."""
+    path = tmp_path / "arshjul.yaml"
+    text = (
+        "title: T\nyear: school\nbreaks:\n  - {name: Vinter, from: '12-21', to: '02-29'}\n"
+        "meetings:\n  - name: A\n    when: {easter: 0}\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["calendar", "generate", "--from", str(path), "--school-year", "2025"]
+    )
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    assert "before it starts" in result.output  # more than two months over New Year
+    path.write_text(text.replace("'12-21'", "'02-20'"), encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["calendar", "generate", "--from", str(path), "--school-year", "2025"]
+    )
+    assert result.exit_code == 0, result.output
+
+
 @pytest.mark.parametrize(("text", "line", "col", "words"), CASES, ids=[c[3] for c in CASES])
 def test_a_bad_template_gives_its_place_and_what_to_do(
     tmp_path: Path, text: str, line: int, col: int, words: str

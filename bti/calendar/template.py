@@ -186,7 +186,8 @@ class _Reader(Checker):
                 f"the break ends ({end}) before it starts ({start}) — swap from and to",
             )
         if isinstance(start, tuple) and isinstance(end, tuple) and end < start:
-            length = (dt.date(2025, *end) - dt.date(2024, *start)).days  # across New Year
+            # Across New Year; counted from the first of each month, so 02-29 needs no leap year.
+            length = (_month_day(2025, end) - _month_day(2024, start)).days
             if length > 60:
                 self.fail(
                     (*loc, "to"),
@@ -343,3 +344,9 @@ class _Reader(Checker):
             weekday,
             start if isinstance(start, dt.date) else None,
         )
+
+
+def _month_day(year: int, month_day: tuple[int, int]) -> dt.date:
+    """The day MM-DD in `year`, counted from the first of the month (02-29 in any year)."""
+    month, day = month_day
+    return dt.date(year, month, 1) + dt.timedelta(days=day - 1)
