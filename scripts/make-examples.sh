@@ -9,19 +9,31 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 export GIT_COMMITTER_NAME="bti eksempel" GIT_COMMITTER_EMAIL="eksempel@fjordvik.example"
-as() { export GIT_AUTHOR_EMAIL="$1" GIT_AUTHOR_NAME="$1" BTI_NOW="$2"; }
+# Every invented person has an ed25519 key of their own (made here, thrown away at the end) and
+# signs each commit they make with it, as `bti key init` sets up on a real machine.
+keys="$work/keys"
+mkdir -p "$keys"
+key() { [ -f "$keys/$1" ] || ssh-keygen -q -t ed25519 -N "" -C "$1" -f "$keys/$1"; }
+as() {
+  key "$1"
+  export GIT_AUTHOR_EMAIL="$1" GIT_AUTHOR_NAME="$1" BTI_NOW="$2" GIT_CONFIG_COUNT=3 \
+    GIT_CONFIG_KEY_0=gpg.format GIT_CONFIG_VALUE_0=ssh \
+    GIT_CONFIG_KEY_1=user.signingkey GIT_CONFIG_VALUE_1="$keys/$1" \
+    GIT_CONFIG_KEY_2=commit.gpgsign GIT_CONFIG_VALUE_2=true
+}
+person() { key "$1"; bti person add "$@" --key "$(cat "$keys/$1.pub")" >/dev/null; }
 new() { bti case new "$@" | tail -n 1; }
 
 as kari.leder@fjordvik.example 2026-08-03T09:00:00+02:00
 bti init repo --municipality "Fjordvik kommune" --lang nb >/dev/null
 cd repo
-bti person add kari.leder@fjordvik.example --name "Kari Fjellstad" --service skole --role leader,holder,reviewer >/dev/null
-bti person add ingrid.lerer@fjordvik.example --name "Ingrid Strandli" --service skole --role holder >/dev/null
-bti person add nils.helse@fjordvik.example --name "Nils Bakkevik" --service helsestasjon --role holder >/dev/null
-bti person add siri.ppt@fjordvik.example --name "Siri Haugnes" --service ppt --role holder,coordinator >/dev/null
-bti person add tor.barnevern@fjordvik.example --name "Tor Lyngmo" --service barnevern --role holder >/dev/null
-bti person add eva.barnehage@fjordvik.example --name "Eva Solbakk" --service barnehage --role holder,leader >/dev/null
-bti person add jon.nav@fjordvik.example --name "Jon Elvebakk" --service nav --role holder >/dev/null
+person kari.leder@fjordvik.example --name "Kari Fjellstad" --service skole --role leader,holder,reviewer
+person ingrid.lerer@fjordvik.example --name "Ingrid Strandli" --service skole --role holder
+person nils.helse@fjordvik.example --name "Nils Bakkevik" --service helsestasjon --role holder
+person siri.ppt@fjordvik.example --name "Siri Haugnes" --service ppt --role holder,coordinator
+person tor.barnevern@fjordvik.example --name "Tor Lyngmo" --service barnevern --role holder
+person eva.barnehage@fjordvik.example --name "Eva Solbakk" --service barnehage --role holder,leader
+person jon.nav@fjordvik.example --name "Jon Elvebakk" --service nav --role holder
 
 # 1. Level 0: a concern in the kindergarten, being clarified.
 as eva.barnehage@fjordvik.example 2026-10-05T10:15:00+02:00
@@ -123,7 +135,9 @@ bti consent withdraw "$c8" c1 --reason "Mor ønsker at skolen håndterer dette a
 
 unset BTI_NOW
 bti validate
+bti audit verify >/dev/null  # every commit signed by its author's registered key, every rule kept
 rm -f "$project"/cases/*.yaml
 cp cases/*.yaml "$project/cases/"
-cp people.yaml bti.yaml "$project/"
+# The project's own bti.yaml stays: it also allows bti's source files (rules.allowed_paths).
+cp people.yaml "$project/"
 echo "wrote $(ls cases/*.yaml | wc -l) example cases to $project/cases/"
