@@ -10,7 +10,19 @@ from __future__ import annotations
 import json
 import subprocess
 
-from tests.conftest import HOLDER, LEADER, NURSE, Bti, level1_case, new_case
+import pytest
+
+from tests.conftest import (
+    HOLDER,
+    LEADER,
+    NURSE,
+    Bti,
+    isolated_environment,
+    level1_case,
+    new_case,
+    push,
+    server_with_clone,
+)
 
 
 def _head(bti: Bti) -> str:
@@ -126,3 +138,62 @@ def test_withdrawing_consent_cancels_an_offer_it_leaves_outside_the_case(repo: B
     late = repo("handover", "accept", case_id, who=NURSE)
     assert late.exit_code == 2 and "no pending handover offer" in late.output
     _refused(repo, "BTI214", "case", "close", case_id, "--reason", "x", who=NURSE)
+
+
+def test_every_row_lawful_for_the_right_person_through_a_real_server(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Each row of the table done by someone it allows, with signed commits, then pushed: the
+    server's pre-receive judges every commit and takes them all."""
+    base = tmp_path_factory.mktemp("lawful")
+    with isolated_environment(tmp_path_factory.mktemp("lawful-home")):
+        _, clone = server_with_clone(base)
+        bti = Bti(clone)
+        case_id = new_case(bti, who=HOLDER)  # open: a holder, in their own service
+        bti.ok("guardian", "add", case_id, "--name", "Mia Lund", "--relation", "mor", who=HOLDER)
+        bti.ok("log", "add", case_id, "Samtale med mor.", who=HOLDER)  # the holder writes
+        bti.ok(
+            "consent", "add", case_id, "--given-by", "Mia Lund",
+            "--services", "skole,helsestasjon", "--purpose", "Samarbeid", who=HOLDER,
+        )  # fmt: skip
+        bti.ok("level", "set", case_id, "1", "--reason", "Samtykke", who=HOLDER)
+        bti.ok("service", "add", case_id, "helsestasjon", who=LEADER)  # the holder's leader
+        bti.ok("log", "add", case_id, "Eleven forteller.", "--kind", "voice", who=NURSE)
+        bti.ok(
+            "measure", "add", case_id, "Samtaler", "--responsible", NURSE,
+            "--service", "helsestasjon", "--evaluate-by", "2027-01-15", who=HOLDER,
+        )  # fmt: skip
+        bti.ok(
+            "measure",
+            "evaluate",
+            case_id,
+            "m1",
+            "--outcome",
+            "continue",
+            "--note",
+            "Bedre",
+            "--voice",
+            "Det hjelper",
+            "--next-by",
+            "2027-03-01",
+            who=NURSE,
+        )  # fmt: skip (the responsible person)
+        bti.ok(
+            "meeting", "record", case_id, "--kind", "coordination", "--date", "2026-11-19",
+            "--summary", "Avtalt videre samarbeid", who=HOLDER,
+        )  # fmt: skip
+        bti.ok(
+            "case", "correct", case_id, "--field", "subject.born", "--value", "2015-03-03",
+            "--reason", "Feil dato ved registrering", who=HOLDER,
+        )  # fmt: skip
+        bti.ok("handover", "offer", case_id, "--to", NURSE, who=LEADER)  # the holder's leader
+        bti.ok("handover", "decline", case_id, "--reason", "Ikke nå", who=NURSE)  # the receiver
+        bti.ok("handover", "offer", case_id, "--to", NURSE, who=HOLDER)
+        bti.ok("handover", "accept", case_id, who=NURSE)  # the receiver
+        bti.ok("case", "close", case_id, "--reason", "Målene er nådd", who=NURSE)  # the holder
+        bti.ok("case", "reopen", case_id, "--reason", "Ny bekymring", who=LEADER)  # owner's leader
+        bti.ok("handover", "offer", case_id, "--to", HOLDER, who=NURSE)
+        bti.ok("handover", "decline", case_id, "--reason", "Tatt tilbake", who=NURSE)  # take back
+        bti.ok("consent", "withdraw", case_id, "c1", "--reason", "Mor trekker det", who=NURSE)
+        code, err = push(clone, who=NURSE)
+        assert code == 0, err
