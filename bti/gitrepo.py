@@ -359,6 +359,59 @@ def landings(path: Path, tip: str) -> dict[str, str]:
     return {sha: rev(path, landing) or landing for sha, landing in found.items()}
 
 
+# Who pushed each commit, where the server names the pusher: a git note per commit, written by the
+# server's post-receive hook (clients cannot push notes: pre-receive refuses refs/notes).
+PUSHED_NOTES = "refs/notes/bti/pushed"
+
+
+def add_notes(path: Path, ref: str, notes: dict[str, str], message: str) -> None:
+    """Add a note to each commit of `notes` on notes ref `ref`, in one commit made with one
+    `git fast-import` (one process for a push of any size)."""
+    if not notes:
+        return
+    previous = rev(path, ref)
+    lines = [f"commit {ref}", "committer bti <bti@localhost> now"]
+    text = message.encode()
+    chunks = [("\n".join(lines) + "\n").encode(), b"data %d\n" % len(text), text, b"\n"]
+    if previous:
+        chunks.append(f"from {previous}\n".encode())
+    for sha, note in notes.items():
+        data = note.encode()
+        chunks += [f"N inline {sha}\n".encode(), b"data %d\n" % len(data), data, b"\n"]
+    chunks.append(b"done\n")
+    result = subprocess.run(
+        ["git", "fast-import", "--quiet", "--done", "--date-format=now"],
+        cwd=path,
+        input=b"".join(chunks),
+        capture_output=True,
+        env=_env(),
+    )
+    if result.returncode != 0:
+        raise GitError(f"git fast-import failed: {result.stderr.decode(errors='replace').strip()}")
+
+
+def notes(path: Path, ref: str, shas: Sequence[str]) -> dict[str, str]:
+    """The note on each of `shas` on notes ref `ref` (commits without one are left out)."""
+    if not shas or rev(path, ref) is None:
+        return {}
+    out = run(["notes", f"--ref={ref}", "list"], path, check=False).stdout
+    wanted = set(shas)
+    blobs = {}
+    for line in out.splitlines():
+        blob, _, sha = line.partition(" ")
+        if sha in wanted:
+            blobs[sha] = blob
+    if not blobs:
+        return {}
+    found = {}
+    with ObjectReader(path) as reader:
+        for sha, blob in blobs.items():
+            data = reader.read(blob)
+            if data is not None:
+                found[sha] = data.decode("utf-8", "replace").strip()
+    return found
+
+
 def is_ancestor(path: Path, old: str, new: str) -> bool:
     return run(["merge-base", "--is-ancestor", old, new], path, check=False).returncode == 0
 
@@ -529,7 +582,16 @@ def clone(url: str, target: Path) -> subprocess.CompletedProcess[str]:
 
 
 def fetch(path: Path, remote: str) -> subprocess.CompletedProcess[str]:
-    return run(["fetch", "-q", remote], path, check=False)
+    """Fetch `remote`, and the server's record of who pushed what where it keeps one."""
+    result = run(["fetch", "-q", remote], path, check=False)
+    if result.returncode == 0:
+        fetch_pushed_notes(path, remote)
+    return result
+
+
+def fetch_pushed_notes(path: Path, remote: str) -> None:
+    """The server's record of who pushed what, where it keeps one (nothing when it does not)."""
+    run(["fetch", "-q", remote, f"+{PUSHED_NOTES}:{PUSHED_NOTES}"], path, check=False)
 
 
 def changed_files(path: Path, *, untracked: bool = True) -> list[str]:

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 MARKER = "# bti-hook: installed by bti"
 CLIENT_HOOKS = ("pre-commit", "commit-msg")
-SERVER_HOOKS = ("pre-receive",)
+SERVER_HOOKS = ("pre-receive", "post-receive")
 PREVIOUS = ".bti-previous"
 
 _SCRIPT = """#!/bin/sh
@@ -70,7 +70,8 @@ def hooks_dir(path: Path) -> Path:
 
 
 def _script(name: str) -> str:
-    body = (_CHAIN_STDIN if name == "pre-receive" else _CHAIN).format(name=name, previous=PREVIOUS)
+    stdin = name in ("pre-receive", "post-receive")  # both read the pushed refs on stdin
+    body = (_CHAIN_STDIN if stdin else _CHAIN).format(name=name, previous=PREVIOUS)
     return _SCRIPT.format(marker=MARKER, python=shlex.quote(sys.executable), name=name, body=body)
 
 
@@ -352,6 +353,27 @@ def _target(
         ),
     )
     return None
+
+
+def post_receive(path: Path, lines: Iterable[str]) -> HookResult:
+    """After a push was taken: where the server names the pusher, record who pushed each new
+    commit (a git note on refs/notes/bti/pushed) so the audit can show it beside the signature.
+    The signature is the proof of who wrote a commit; the pusher is extra evidence."""
+    pusher = _pusher(path)
+    if pusher is None:
+        return HookResult()
+    now = clock.now().isoformat()
+    recorded: dict[str, str] = {}
+    for line in lines:
+        parts = line.split()
+        if len(parts) != 3 or parts[1] == gitrepo.ZERO or not parts[2].startswith("refs/heads/"):
+            continue
+        old, new, ref = parts
+        exclude = [old] if old != gitrepo.ZERO else [f"--exclude={ref}", "--branches"]
+        for sha in gitrepo.new_commits(path, [new], exclude):
+            recorded.setdefault(sha, f"pushed by {pusher} at {now} to {ref}")
+    gitrepo.add_notes(path, gitrepo.PUSHED_NOTES, recorded, f"{len(recorded)} commit(s) pushed")
+    return HookResult()
 
 
 def _refuse(result: HookResult, violation: Violation) -> None:

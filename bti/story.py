@@ -233,6 +233,7 @@ class StoryLine:
     name: str
     email: str
     what: str
+    pushed: str = ""  # "EMAIL at TIME to REF", where the server recorded who pushed the commit
 
 
 def story(root: Path, case_id: str, people: Directory, lang: str = "en") -> list[StoryLine]:
@@ -245,6 +246,7 @@ def story(root: Path, case_id: str, people: Directory, lang: str = "en") -> list
         ["rev-list", "--reverse", "--topo-order", "--no-merges", "HEAD", "--", path], root
     ).stdout.split()
     lines: list[StoryLine] = []
+    pushed = pushed_by(root, shas)
     with gitrepo.ObjectReader(root) as reader:
         judge = Judge(root, reader)
         for commit, diffs in gitrepo.history(root, shas):
@@ -263,8 +265,23 @@ def story(root: Path, case_id: str, people: Directory, lang: str = "en") -> list
             person = people.get(commit.author_email)
             name = person.name if person else commit.author_name
             for item in what or ["—"]:
-                lines.append(StoryLine(commit.sha, commit.time, name, commit.author_email, item))
+                lines.append(
+                    StoryLine(
+                        commit.sha,
+                        commit.time,
+                        name,
+                        commit.author_email,
+                        item,
+                        pushed.get(commit.sha, ""),
+                    )
+                )
     return lines
+
+
+def pushed_by(root: Path, shas: list[str]) -> dict[str, str]:
+    """Who pushed each of `shas`, where the server recorded it: "EMAIL at TIME to REF"."""
+    notes = gitrepo.notes(root, gitrepo.PUSHED_NOTES, shas)
+    return {sha: note.removeprefix("pushed by ") for sha, note in notes.items()}
 
 
 def when(iso: str) -> str:

@@ -78,6 +78,7 @@ def clone(url: str, target: Path | None, echo: Echo) -> Path:
             hint="check the address and that you have access to it",
         )
     hooks.install(target)
+    gitrepo.fetch_pushed_notes(target, "origin")
     echo(f"cloned {url} into {target}")
     echo("  installed the hooks and the case merge driver")
     if not (target / CONFIG).exists():

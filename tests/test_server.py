@@ -3,6 +3,7 @@ the whole story of a case, then the attacks — each committed with --no-verify 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from tests.conftest import (
     git,
     git_env,
     isolated_environment,
+    new_case,
     push,
     server_with_clone,
 )
@@ -356,3 +358,26 @@ def test_consent_withdrawn_ends_the_story_at_level_zero(world: dict[str, Path]) 
     assert (
         data["level"] == 0 and data["consents"][0]["withdrawn"]["reason"] == "Far trekker samtykket"
     )
+
+
+def test_the_server_records_who_pushed_and_the_audit_shows_it(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Where the server names the pusher, post-receive records it as a note on each commit;
+    clones fetch the notes, and the audit shows the pusher beside the signed author."""
+    base = tmp_path_factory.mktemp("pushed")
+    with isolated_environment(tmp_path_factory.mktemp("pushed-home")):
+        server, clone = server_with_clone(base)
+        case_id = new_case(Bti(clone), who=HOLDER)
+        code, err = push(clone, who=HOLDER, env={"BTI_PUSHER_EMAIL": HOLDER})
+        assert code == 0, err
+        Bti(base).ok("clone", str(server), str(base / "reviewer"))
+        story = json.loads(
+            Bti(base / "reviewer").ok("audit", "log", case_id, "--format", "json").output
+        )
+        assert story[0]["pushed"].startswith(f"{HOLDER} at "), story
+        assert story[0]["pushed"].endswith("to refs/heads/main")
+        # The record is the server's own: a client cannot push notes of its own.
+        git(clone, "notes", "--ref=bti/pushed", "add", "-f", "-m", "pushed by x", "HEAD")
+        code, err = push(clone, "+refs/notes/bti/pushed", who=HOLDER)
+        assert code != 0 and "BTI607 error" in err, err

@@ -50,13 +50,17 @@ def audit_log(case_id: str, lang: str | None, fmt: str) -> None:
             "who": f"{x.name} <{x.email}>" if fmt == "table" else x.name,
             "email": x.email,
             "what": x.what,
+            "pushed": x.pushed,
         }
         for x in lines
     ]
+    # Where the server names the pusher it records them: the signature proves who wrote a commit,
+    # the pusher is extra evidence.
+    shown = ["pushed"] if any(x.pushed for x in lines) else []
     columns = (
-        ["time", "who", "what", "commit"]
+        ["time", "who", "what", "commit", *shown]
         if fmt == "table"
-        else ["commit", "time", "who", "email", "what"]
+        else ["commit", "time", "who", "email", "what", "pushed"]
     )
     echo_out(render_rows(rows, columns, fmt))
 
@@ -89,6 +93,9 @@ def audit_verify(since: str | None, until: str | None, fmt: str) -> None:
         click.echo(f"\rjudging commits: {done:,}/{total:,}", err=True, nl=done == total)
 
     result = verify(root, since, until, progress if show_progress else None)
+    from bti.story import pushed_by
+
+    pushed = pushed_by(root, sorted({x.commit.sha for x in result.landed}))
     rows = [
         {
             "commit": x.commit.sha[:8] if fmt == "table" else x.commit.sha,
@@ -99,10 +106,13 @@ def audit_verify(since: str | None, until: str | None, fmt: str) -> None:
             "code": x.violation.code,
             "severity": x.violation.severity,
             "message": x.violation.message,
+            "pushed": pushed.get(x.commit.sha, ""),
         }
         for x in result.landed
     ]
     columns = ["commit", "author", "date", "file", "line", "code", "severity", "message"]
+    if fmt != "table" or pushed:
+        columns.append("pushed")
     if rows or fmt != "table":
         echo_out(render_rows(rows, columns, fmt))
     errors = sum(x.violation.is_error for x in result.landed)

@@ -81,3 +81,13 @@ def hook_pre_receive() -> None:
 
     lines = sys.stdin.read().splitlines()
     _finish(hook_module.pre_receive(Path.cwd(), lines))
+
+
+@hook.command("post-receive")
+def hook_post_receive() -> None:
+    """Server side, after a push was taken: record who pushed each commit, where the server
+    names the pusher (reads git's input)."""
+    from bti import hooks as hook_module
+
+    lines = sys.stdin.read().splitlines()
+    _finish(hook_module.post_receive(Path.cwd(), lines))
