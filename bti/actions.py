@@ -205,6 +205,36 @@ def cancel_offers(change: Change, act: Act, may_receive: Callable[[str], bool]) 
     return Change(new, change.summary, notes)
 
 
+def release_baton(change: Change, act: Act, may_hold: Callable[[str], bool]) -> Change:
+    """A consent withdrawal that leaves the holder outside the case (at level 0 only the owner
+    service may hold it) hands the baton back to the owner service, in the same change: the case
+    waits, unheld, for a holder there to take it up ('bti handover take'). A withdrawal is never
+    refused, so this is how the holder always stays inside a service that may read the case."""
+    new = change.case
+    if new.holder is None or may_hold(new.holder):
+        return change
+    holder, new.holder = new.holder, None
+    _log(new, act, events.text("released", act.lang, service=new.owner_service, holder=holder))
+    note = (
+        f"the baton returns to {new.owner_service}: a holder there takes the case up with "
+        f"'bti handover take {new.id}'"
+    )
+    return Change(new, change.summary, [*change.notes, note])
+
+
+def take_up(case: Case, act: Act) -> Change:
+    """Take up an unheld case at level 0 (one whose baton came back to the owner service)."""
+    if case.holder is not None:
+        raise InputError(
+            f"case {case.id} has a holder ({case.holder})",
+            hint="the baton moves only when the holder offers it: 'bti handover offer'",
+        )
+    new = _copy(case)
+    new.holder = act.email
+    _log(new, act, events.text("taken_up", act.lang, who=act.email))
+    return Change(new, "case taken up")
+
+
 def add_service(case: Case, act: Act, service: str) -> Change:
     if service in case.services:
         raise InputError(f"{service} is already involved in case {case.id}")

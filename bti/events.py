@@ -105,6 +105,16 @@ EVENTS: dict[str, dict[str, str]] = {
         "nn": "Tilbodet om stafettpinnen til {to} er trekt tilbake.{reason}",
         "en": "The offer of the baton to {to} is withdrawn.{reason}",
     },
+    "released": {
+        "nb": "Stafettpinnen går tilbake til {service}: {holder} er ikke lenger i saken.",
+        "nn": "Stafettpinnen går attende til {service}: {holder} er ikkje lenger i saka.",
+        "en": "The baton returns to {service}: {holder} is no longer in the case.",
+    },
+    "taken_up": {
+        "nb": "{who} har tatt opp saken og er stafettholder.",
+        "nn": "{who} har teke opp saka og er stafetthaldar.",
+        "en": "{who} has taken up the case and is the holder.",
+    },
     "declined": {
         "nb": "{to} takket nei til stafettpinnen.{reason}",
         "nn": "{to} takka nei til stafettpinnen.{reason}",

@@ -194,6 +194,16 @@ def test_every_row_lawful_for_the_right_person_through_a_real_server(
         bti.ok("case", "reopen", case_id, "--reason", "Ny bekymring", who=LEADER)  # owner's leader
         bti.ok("handover", "offer", case_id, "--to", HOLDER, who=NURSE)
         bti.ok("handover", "decline", case_id, "--reason", "Tatt tilbake", who=NURSE)  # take back
-        bti.ok("consent", "withdraw", case_id, "c1", "--reason", "Mor trekker det", who=NURSE)
+        # The withdrawal is honoured at once: level 0, inside the owner service (skole) only, so
+        # the holder from the health station hands the baton back and a school holder takes it up.
+        withdrawn = bti.ok(
+            "consent", "withdraw", case_id, "c1", "--reason", "Mor trekker det", who=NURSE
+        )
+        assert "the baton returns to skole" in withdrawn.output
+        assert _show(bti, case_id).get("holder") is None
+        taken = bti("handover", "take", case_id, who=NURSE)  # no longer in the case
+        assert taken.exit_code == 1 and "BTI215" in taken.output, taken.output
+        bti.ok("handover", "take", case_id, who=HOLDER)
+        assert _show(bti, case_id)["holder"] == HOLDER
         code, err = push(clone, who=NURSE)
         assert code == 0, err

@@ -891,6 +891,21 @@ def test_bti306_a_new_entry_is_written_by_the_committer() -> None:
     clean(change(before, own, author=HOLDER))
 
 
+def test_bti202_a_withdrawal_hands_the_baton_back_to_the_owner_service() -> None:
+    """The holder from another service, left outside by a withdrawal to level 0, is released in
+    the same change; without a withdrawal, clearing the holder is still BTI202."""
+    before = level2()
+    before["holder"] = NURSE
+    after = copy_of(before)
+    after["consents"][0]["withdrawn"] = {"date": "2026-09-15", "by": NURSE, "reason": "Mor"}
+    after["level"], after["step"], after["services"], after["holder"] = 0, 1, ["skole"], None
+    after["log"].append(entry("Samtykket er trukket.", author=NURSE))
+    assert "BTI202" not in codes(change(before, after, author=NURSE))
+    cleared = copy_of(before)
+    cleared["holder"] = None
+    assert "BTI202" in codes(change(before, cleared, author=NURSE))
+
+
 def test_every_rule_with_a_check_is_tested() -> None:
     here = Path(__file__).parent
     text = "".join(

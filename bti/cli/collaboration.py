@@ -88,6 +88,7 @@ def consent_withdraw(case_id: str, consent_id: str, reason: str | None, no_commi
     from bti.rules.permissions import may_hold
 
     change = actions.cancel_offers(change, session.act, lambda to: may_hold(change.case, to, ctx))
+    change = actions.release_baton(change, session.act, lambda who: may_hold(change.case, who, ctx))
     show_outcome(session.apply(loaded, change, commit=not no_commit))
 
 
@@ -292,6 +293,19 @@ def handover_accept(case_id: str, no_commit: bool) -> None:
     from bti import actions
 
     change_case(case_id, actions.answer_handover, no_commit, accept=True, note=None)
+
+
+@handover.command("take")
+@click.argument("case_id")
+@no_commit_option
+def handover_take(case_id: str, no_commit: bool) -> None:
+    """Take up a case at level 0 that has no holder (its baton came back to the owner service when
+    a consent was withdrawn); for a holder of the owner service.
+
+    Example: bti handover take 2026-7KQ3M"""
+    from bti import actions
+
+    change_case(case_id, actions.take_up, no_commit)
 
 
 @handover.command("decline")

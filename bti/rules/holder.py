@@ -71,6 +71,20 @@ def offer_to_holder_role(case: Case, ctx: Context) -> Iterator[Finding]:
             )
 
 
+def released_by_withdrawal(before: Case, after: Case, ctx: Context) -> bool:
+    """A consent withdrawn in this change brought the case to level 0, and the holder works
+    outside the owner service: the baton goes back to the owner service (the case is unheld)."""
+    if before.level == 0 or after.level != 0:
+        return False
+    old = {c.id: c for c in before.consents}
+    withdrawn = any(
+        c.withdrawn is not None and c.id in old and old[c.id].withdrawn is None
+        for c in after.consents
+    )
+    holder = ctx.people.get(before.holder)
+    return withdrawn and (holder is None or holder.service != after.owner_service)
+
+
 @change_rule(
     "BTI202", "error", "the holder changes only through an accepted handover to that person"
 )
@@ -87,6 +101,8 @@ def holder_by_handover(before: Case | None, after: Case | None, ctx: Context) ->
         and h.to == after.holder
         and (h.id not in old or old[h.id].status == "offered")
     ]
+    if not accepted and after.holder is None and released_by_withdrawal(before, after, ctx):
+        return
     if not accepted and after.holder is None:
         yield Finding(
             ("holder",),
