@@ -129,8 +129,9 @@ def test_bti305_a_correction_by_the_holder_or_a_leader_is_lawful(
     field: str, edit: Edit, loc: object, author: str
 ) -> None:
     before = level0()
-    if author == NURSE_LEADER:
-        before["owner_service"] = before["services"][0] = "helsestasjon"  # she leads the owner
+    if author == NURSE_LEADER:  # she leads the owner service, and no holder is named yet
+        before["owner_service"] = before["services"][0] = "helsestasjon"
+        before["holder"] = None
     after = edited(before, edit, correction([field], author=author))
     if field == "owner_service" and author == NURSE_LEADER:
         _set("owner_service", "skole")(after)
@@ -152,6 +153,15 @@ def test_bti306_a_correction_by_anyone_else_is_refused(
     words(v.message, author, "neither the holder nor a leader", "ask the holder")
     assert NID not in v.message
     assert codes(errors(change(before, after, author=author))) == ["BTI306"]
+
+
+def test_bti306_a_leader_of_the_owner_service_stands_in_only_while_no_holder_is_named() -> None:
+    """Issue 11's table: the holder, or a leader of the holder's service."""
+    before = level0()
+    before["owner_service"] = before["services"][0] = "helsestasjon"  # NURSE_LEADER's service
+    edit = _set("subject.born", "2015-03-03")
+    after = edited(before, edit, correction(["subject.born"], author=NURSE_LEADER))
+    assert "BTI306" in codes(change(before, after, author=NURSE_LEADER))  # HOLDER is in skole
 
 
 def test_bti305_the_correction_must_name_the_field_and_be_written_by_the_author() -> None:

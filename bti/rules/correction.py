@@ -23,15 +23,11 @@ CORRECTED = "corrected"
 
 
 def may_correct(case: Case, who: str | None, people: Directory) -> bool:
-    """The holder, or a leader of the holder's service or of the owner service.
-
-    DESIGN §8 says "leaders appoint and correct". The holder coordinates and is the one who learns
-    that a birth date or a guardian is wrong, so the holder corrects. A leader of the holder's
-    service may already appoint a holder (BTI203), so may correct too. A leader of the owner service
-    is the "nearest leader" the concern was shared with at level 0 and answers for the case while
-    no holder is named or the holder is in another service; a leader of any other service, or any
-    other staff member, may write entries but may not change whom the case is about.
-    """
+    """The holder, or a leader of the holder's service (issue 11's table: corrections go with
+    the other coordinating actions). While no holder is named (an unheld case at level 0) a
+    leader of the owner service stands in, as the "nearest leader" the concern was shared with.
+    DESIGN §8 says "leaders appoint and correct"; a leader of any other service, or any other
+    staff member, may write entries but may not change whom the case is about."""
     if not who:
         return False
     if who == case.holder:
@@ -40,8 +36,7 @@ def may_correct(case: Case, who: str | None, people: Directory) -> bool:
     if person is None or "leader" not in person.roles:
         return False
     holder = people.get(case.holder)
-    services = {case.owner_service} | ({holder.service} if holder else set())
-    return person.service in services
+    return person.service == (holder.service if holder else case.owner_service)
 
 
 def _guardian_changes(old: Sequence[Guardian], new: Sequence[Guardian]) -> list[str]:
@@ -149,6 +144,6 @@ def corrected_by(before: Case | None, after: Case | None, ctx: Context) -> Itera
     yield Finding(
         _loc(changed[0], after),
         f"{ctx.author or 'an unknown author'} is neither the holder nor a leader of the holder's "
-        f"or the owner service, and cannot correct {', '.join(changed)} — ask the holder"
+        f"service, and cannot correct {', '.join(changed)} — ask the holder"
         f"{holder} or a leader to make the correction",
     )
