@@ -132,7 +132,7 @@ def corrected_only(before: Case | None, after: Case | None, ctx: Context) -> Ite
 @change_rule(
     "BTI306",
     "error",
-    "a correction is made only by the holder or a leader of the holder's or the owner service",
+    "a correction is made only by the holder or a leader of the holder's service",
 )
 def corrected_by(before: Case | None, after: Case | None, ctx: Context) -> Iterator[Finding]:
     if before is None or after is None:
