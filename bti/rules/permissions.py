@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from bti.models import Case, Directory
 from bti.rules.consent import covering
 from bti.rules.core import Context, Finding, change_rule
-from bti.rules.correction import may_correct
 from bti.rules.holder import may_offer, newly_accepted
 
 
@@ -207,6 +206,18 @@ def evaluated_by_responsible(
         )
 
 
+def may_close(case: Case, who: str, people: Directory) -> bool:
+    """The holder, or a leader of the holder's or of the owner service (the table's own row:
+    wider than coordinating, since the owner service answers for whether its concern is done)."""
+    if who == case.holder:
+        return True
+    person = people.get(who)
+    if person is None or "leader" not in person.roles:
+        return False
+    holder = people.get(case.holder)
+    return person.service in {case.owner_service, *([holder.service] if holder else [])}
+
+
 @change_rule(
     "BTI214",
     "error",
@@ -216,7 +227,7 @@ def evaluated_by_responsible(
 def closed_by_holder(before: Case | None, after: Case | None, ctx: Context) -> Iterator[Finding]:
     if before is None or after is None or before.status == after.status or not _acting(ctx):
         return
-    if may_correct(before, (ctx.author or "").lower(), ctx.people):
+    if may_close(before, (ctx.author or "").lower(), ctx.people):
         return
     verb = "close" if after.status == "closed" else "reopen"
     yield Finding(
