@@ -204,6 +204,48 @@ def _readme_with_id(w: World) -> list[str]:
     return []
 
 
+# §8: a national id in every disguise, and names in every form, wherever text is written.
+_ZWSP, _NBSP = "\u200b", "\u00a0"
+_DISGUISED = f"{FNR[:2]}.{FNR[2:4]}.{FNR[4:6]}{_NBSP}{FNR[6:8]}{_ZWSP}{FNR[8:]}"
+
+
+@attack("a disguised national id in a YAML comment of a case", "BTI501")
+def _id_in_comment(w: World) -> list[str]:
+    w.case.write_text(w.case.read_text() + f"# fnr {_DISGUISED}\n")
+    w.commit()
+    return []
+
+
+@attack("a national id split over a line break in people.yaml, by a leader", "BTI501")
+def _id_in_people(w: World) -> list[str]:
+    path = w.clone / "people.yaml"
+    path.write_text(path.read_text() + f"# {FNR[:6]}\n# {FNR[6:]}\n")
+    w.commit(who=LEADER)
+    return []
+
+
+@attack("a national id in Arabic-Indic digits in a commit message", "BTI503")
+def _id_in_other_digits(w: World) -> list[str]:
+    digits = "".join(chr(0x0660 + int(d)) for d in FNR)
+    (w.clone / "README.md").write_text("Oppdatert\n")
+    w.commit(message=f"README: {digits}")
+    return []
+
+
+@attack("the child's surname in the genitive, another file staged", "BTI502")
+def _surname_genitive(w: World) -> list[str]:
+    (w.clone / "README.md").write_text("Oppdatert\n")
+    w.commit(message="Møte om Lunds skolegang")
+    return []
+
+
+@attack("the child's name with a zero-width space inside", "BTI502")
+def _name_with_zwsp(w: World) -> list[str]:
+    (w.clone / "README.md").write_text("Oppdatert\n")
+    w.commit(message=f"Samtale med Mat{_ZWSP}hea")
+    return []
+
+
 @attack("a file named by a national id", "BTI504")
 def _file_named_by_id(w: World) -> list[str]:
     (w.clone / "cases" / f"{FNR}.yaml").write_text(w.case.read_text())
