@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 
 from bti.models import Case, Directory, Entry, Guardian
 from bti.rules.core import Context, Finding, Loc, change_rule
+from bti.rules.holder import holder_or_leader
 
 SUBJECT_FIELDS = ("name", "born", "kind", "national_id")
 GUARDIAN_FIELDS = ("name", "relation", "responsibility")
@@ -28,15 +29,7 @@ def may_correct(case: Case, who: str | None, people: Directory) -> bool:
     leader of the owner service stands in, as the "nearest leader" the concern was shared with.
     DESIGN §8 says "leaders appoint and correct"; a leader of any other service, or any other
     staff member, may write entries but may not change whom the case is about."""
-    if not who:
-        return False
-    if who == case.holder:
-        return True
-    person = people.get(who)
-    if person is None or "leader" not in person.roles:
-        return False
-    holder = people.get(case.holder)
-    return person.service == (holder.service if holder else case.owner_service)
+    return holder_or_leader(case, who, people)
 
 
 def _guardian_changes(old: Sequence[Guardian], new: Sequence[Guardian]) -> list[str]:

@@ -8,18 +8,29 @@ from bti.models import Case, Directory, Handover
 from bti.rules.core import Context, Finding, change_rule, state_rule
 
 
-def may_offer(case: Case, who: str | None, people: Directory) -> bool:
-    """The current holder, or a leader of the holder's service, may offer the baton."""
+def holder_or_leader(
+    case: Case, who: str | None, people: Directory, *, owner_too: bool = False
+) -> bool:
+    """`who` is the holder, or a leader of the holder's service (of the owner service while no
+    holder is named; with `owner_too`, of the owner service always). The one answer to "holder or
+    their leader" for offering, coordinating, correcting, closing and reopening."""
     if not who:
         return False
     if who == case.holder:
         return True
     person = people.get(who)
-    holder = people.get(case.holder)
     if person is None or "leader" not in person.roles:
         return False
-    service = holder.service if holder else case.owner_service
-    return person.service == service
+    holder = people.get(case.holder)
+    services = {holder.service if holder else case.owner_service}
+    if owner_too:
+        services.add(case.owner_service)
+    return person.service in services
+
+
+def may_offer(case: Case, who: str | None, people: Directory) -> bool:
+    """The current holder, or a leader of the holder's service, may offer the baton."""
+    return holder_or_leader(case, who, people)
 
 
 @state_rule("BTI201", "error", "level 1 or higher needs a holder with the holder role")

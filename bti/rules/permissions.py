@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from bti.models import Case, Directory
 from bti.rules.consent import covering
 from bti.rules.core import Context, Finding, change_rule
-from bti.rules.holder import may_offer, newly_accepted
+from bti.rules.holder import holder_or_leader, may_offer, newly_accepted
 
 
 def working_services(case: Case, ctx: Context) -> list[str]:
@@ -209,13 +209,7 @@ def evaluated_by_responsible(
 def may_close(case: Case, who: str, people: Directory) -> bool:
     """The holder, or a leader of the holder's or of the owner service (the table's own row:
     wider than coordinating, since the owner service answers for whether its concern is done)."""
-    if who == case.holder:
-        return True
-    person = people.get(who)
-    if person is None or "leader" not in person.roles:
-        return False
-    holder = people.get(case.holder)
-    return person.service in {case.owner_service, *([holder.service] if holder else [])}
+    return holder_or_leader(case, who, people, owner_too=True)
 
 
 @change_rule(
