@@ -13,12 +13,13 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from bti import yamlio
+from bti import sealing, yamlio
 from bti.errors import FileProblem, InputError
 from bti.models import Case, Config, Directory, Model
 from bti.rules import Context, Violation, check_change, check_state
 from bti.rules.file import SCHEMA, SYNTAX
 from bti.rules.privacy import case_text_violations
+from bti.sealing import Opened
 
 M = TypeVar("M", bound=Model)
 
@@ -44,6 +45,13 @@ class Parsed:
     # National ids in the text (BTI501 with a place), found once: a version is judged as a
     # commit's result and then again as the next commit's starting point.
     text_ids: list[Violation] | None = None
+    # A sealed case: what opening it found (None for a plain file). A case this process cannot
+    # open has stand-ins for its sealed values: its structure is exact, its content is not.
+    opened: Opened | None = None
+
+    @property
+    def readable(self) -> bool:
+        return self.opened is None or self.opened.readable
 
 
 SHOWN_CHARS = 60  # of a wrong value, in a message
@@ -204,11 +212,14 @@ def parse_case(data: bytes | str, path: str, max_bytes: int | None = None) -> Pa
                 ).at(path, 1, 1)
             ],
         )
+    opened = None
+    if "sealed" in raw and sealing.sealed_block(raw) is not None:
+        raw, opened = sealing.open_case(raw)
     try:
         case = Case.model_validate(raw)
     except ValidationError as err:
-        return Parsed(path, text, None, schema_problems(err, text, path))
-    return Parsed(path, text, case)
+        return Parsed(path, text, None, schema_problems(err, text, path), opened=opened)
+    return Parsed(path, text, case, opened=opened)
 
 
 _LOG_ENTRIES: Any = None
@@ -271,20 +282,69 @@ def parse_appended(
         from bti.models import Entry
 
         _LOG_ENTRIES = TypeAdapter(list[Entry])
+    opened = previous.opened
+    if opened is not None:
+        raw_log, opened = _open_appended(opened, raw["log"], len(previous.case.log))
+        raw = {"log": raw_log}
     try:
         entries = _LOG_ENTRIES.validate_python(raw["log"])
     except ValidationError:
         return None
     case = previous.case.model_copy(update={"log": [*previous.case.log, *entries]})
-    return Parsed(path, text, case)
+    return Parsed(path, text, case, opened=opened)
+
+
+def _open_appended(before: Opened, added: list[Any], start: int) -> tuple[list[Any], Opened]:
+    """Log entries appended to a sealed case, opened with the key the file already had (its
+    `sealed:` block is above them, unchanged), and what opening the whole new version found."""
+    sealed_log = [*before.sealed_raw.get("log", []), *added]
+    sealed_raw = {**before.sealed_raw, "log": sealed_log}
+    opened_log, found = sealing.open_case(
+        {"id": before.sealed_raw.get("id"), "sealed": before.sealed_raw["sealed"], "log": added},
+        key=before.data_key,
+        offset=start,
+    )
+    plain_raw = before.plain_raw or {}
+    after = Opened(
+        before.readers,
+        before.wrapped,
+        before.data_key,
+        sealed_raw,
+        {**plain_raw, "log": [*plain_raw.get("log", []), *opened_log["log"]]},
+        [*before.bad, *found.bad],
+        [*before.plain_leaves, *found.plain_leaves],
+    )
+    return opened_log["log"], after
 
 
 def judge(parsed: Parsed, ctx: Context) -> list[Violation]:
-    """Everything `bti validate` says about one file."""
+    """Everything `bti validate` says about one file. A sealed case this process cannot open is
+    judged on how it is sealed only: its content is the server's (or its readers') to judge."""
     if parsed.case is None:
         return parsed.problems
+    seal = _sealing(parsed.case, parsed, None, ctx, state=True)
+    if not parsed.readable:
+        return seal
     found = place(check_state(parsed.case, ctx), parsed.text, parsed.path)
-    return found + _text_ids(parsed, found)
+    return found + _text_ids(parsed, found) + seal
+
+
+def _sealing(
+    case: Case, after: Parsed, before: Parsed | None, ctx: Context, *, state: bool = False
+) -> list[Violation]:
+    from bti.rules import sealed
+
+    if after.opened is None and ctx.config.sealing != "on":
+        return []
+    found = sealed.check(
+        case,
+        after.opened,
+        before.opened if before is not None else None,
+        ctx,
+        sealing.keyring(),
+        state=state,
+    )
+    return place(found, after.text, after.path)
 
 
 def _text_ids(parsed: Parsed, found: list[Violation]) -> list[Violation]:
@@ -306,6 +366,11 @@ def judge_change(before: Parsed | None, after: Parsed | None, ctx: Context) -> l
         return after.problems
     old = before.case if before is not None else None
     new = after.case if after is not None else None
+    seal: list[Violation] = []
+    if after is not None and new is not None:
+        seal = _sealing(new, after, before, ctx)
+        if not after.readable or (before is not None and old is not None and not before.readable):
+            return seal  # judged in full where it opens: on the server, by its readers
     # A base that cannot be read (the caller found no earlier version that could) relaxes
     # nothing: the new version is judged as if the case were opened by this change.
     found = check_change(old, new, ctx)
@@ -317,7 +382,7 @@ def judge_change(before: Parsed | None, after: Parsed | None, ctx: Context) -> l
     if after is not None:  # ids in comments: blamed on the change that wrote them
         old_ids = {v.message for v in _text_ids(before, [])} if before is not None else set()
         found += [v for v in _text_ids(after, found) if v.message not in old_ids]
-    return found
+    return found + seal
 
 
 def _as_violation(problem: FileProblem, path: str) -> Violation:

@@ -55,3 +55,7 @@ class FileProblem(InputError):
         self.detail = message if not hint else f"{message} — {hint}"
         prefix = f"{self.path}:{line}:{col}: " + (f"{code} error: " if code else "")
         super().__init__(prefix + message, hint=hint)
+
+
+class NotReadable(Refused):
+    """A sealed case this person's key does not open: said in one line, never as ciphertext."""

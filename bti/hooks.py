@@ -109,6 +109,39 @@ def install(path: Path, *, server: bool = False) -> list[Path]:
     return written
 
 
+SERVER_KEY = "server_ed25519"
+
+
+def server_key(path: Path, key_file: Path | None = None) -> tuple[Path, str, bool]:
+    """The server's sealing key for the bare repository at `path`: `key_file` when given, else
+    the one configured (`bti.sealkey`), else a new one made beside the repository's hooks
+    (readable by the server's user only). Returns (private key file, public key, made)."""
+    from bti import keys
+    from bti.sealing import SealError, load_identity
+
+    made = False
+    if key_file is None:
+        configured = gitrepo.config_get(path, "bti.sealkey")
+        git_dir = gitrepo.git_dir(path)
+        assert git_dir is not None
+        key_file = Path(configured) if configured else git_dir / "bti" / SERVER_KEY
+        if not key_file.exists():
+            keys.make_key(key_file, "bti-server")
+            key_file.chmod(0o600)
+            made = True
+    key_file = key_file.expanduser().resolve()
+    try:
+        _, public = load_identity(key_file)
+    except SealError as err:
+        raise InputError(
+            f"the server's key cannot be used: {err}",
+            hint="the server's key is an ed25519 key without a passphrase (the hook has no one "
+            "to ask); make one with: ssh-keygen -t ed25519 -N '' -f FILE",
+        ) from None
+    gitrepo.config_set(path, "bti.sealkey", str(key_file))
+    return key_file, public, made
+
+
 MERGE_DRIVER = "merge.bti"
 
 

@@ -128,3 +128,18 @@ def with_key(directory: Directory, email: str, key: str, today: dt.date) -> Dire
             person = person.model_copy(update={"key": key, "former_keys": former})
         people.append(person)
     return directory.model_copy(update={"people": people})
+
+
+def public_key_argument(value: str) -> str:
+    """A public key given on the command line: the key itself, or the path of a .pub file."""
+    text = value.strip()
+    if not text.startswith("ssh-"):
+        path = Path(text).expanduser()
+        try:
+            text = path.read_text("utf-8", errors="replace")
+        except OSError:
+            raise InputError(
+                f"'{value}' is neither a public key (ssh-ed25519 AAAA…) nor a readable key file",
+                hint="give the line 'bti hooks install --server' printed, or the .pub file",
+            ) from None
+    return parse_key(text)

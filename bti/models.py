@@ -18,6 +18,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    model_validator,
 )
 
 from bti import nationalid
@@ -63,6 +64,18 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_default=False)
 
 
+def _ssh_key(value: str) -> str:
+    from bti.signatures import SignatureError, normalise_key
+
+    try:
+        return normalise_key(value)
+    except SignatureError as err:
+        raise ValueError(str(err)) from None
+
+
+SshKey = Annotated[str, AfterValidator(_ssh_key)]
+
+
 # -- bti.yaml ------------------------------------------------------------------------------------
 
 
@@ -75,6 +88,11 @@ class Service(Model):
 def _switch(value: object) -> object:
     """YAML 1.1 reads a bare `off` as false: a person who wrote `off` meant off."""
     return "off" if value is False else value
+
+
+def _switch_on(value: object) -> object:
+    """YAML 1.1 reads a bare `on` as true and `off` as false."""
+    return "on" if value is True else _switch(value)
 
 
 class RuleSettings(Model):
@@ -122,9 +140,28 @@ class Config(Model):
     schema_version: int = SCHEMA_VERSION
     municipality: Name
     language: Language = "nb"
+    sealing: Annotated[Literal["on", "off"], BeforeValidator(_switch_on)] = Field(
+        "off",
+        description="on: what a case says about the child is sealed to the people who may read "
+        "it and to the server's key (see 'bti seal'); off: case files are plain text",
+    )
+    server_key: SshKey | None = Field(
+        None,
+        description="the server's public ssh-ed25519 key: every sealed case is sealed to it too, "
+        "so the server judges every rule",
+    )
     services: list[Service] = Field(default_factory=list)
     rules: RuleSettings = Field(default_factory=RuleSettings)
     teams: list[Team] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _sealing_needs_server(self) -> Config:
+        if self.sealing == "on" and self.server_key is None:
+            raise ValueError(
+                "sealing is on but there is no server_key: add the server's public key "
+                "(server_key: ssh-ed25519 AAAA…), or set sealing: off"
+            )
+        return self
 
     def team(self, name: str) -> Team | None:
         wanted = name.strip().casefold()
@@ -135,18 +172,6 @@ class Config(Model):
 
 
 # -- people.yaml ---------------------------------------------------------------------------------
-
-
-def _ssh_key(value: str) -> str:
-    from bti.signatures import SignatureError, normalise_key
-
-    try:
-        return normalise_key(value)
-    except SignatureError as err:
-        raise ValueError(str(err)) from None
-
-
-SshKey = Annotated[str, AfterValidator(_ssh_key)]
 
 
 class FormerKey(Model):
@@ -324,9 +349,29 @@ class Entry(Model):
     )
 
 
+def _reader(value: str) -> str:
+    if value == "server":
+        return value
+    if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value):
+        raise ValueError("a reader is a person's email address, or 'server'")
+    return value.lower()
+
+
+class Sealed(Model):
+    """Whom a sealed case is sealed for, and its data key wrapped (age) to exactly those keys."""
+
+    readers: list[Annotated[str, AfterValidator(_reader)]] = Field(
+        min_length=1, description="the people (emails) and 'server' who can open the case"
+    )
+    key: Annotated[str, StringConstraints(min_length=1, max_length=65536)] = Field(
+        description="the case's data key, wrapped with age to the readers' keys (base64)"
+    )
+
+
 class Case(Model):
     schema_version: int = SCHEMA_VERSION
     id: CaseId
+    sealed: Sealed | None = Field(None, description="present when the case is sealed")
     status: Literal["open", "closed"] = "open"
     level: Level = 0
     step: Step = 1

@@ -87,7 +87,9 @@ def export_schemas(out: Path) -> list[Path]:
     return written
 
 
-def create(root: Path, municipality: str, lang: str) -> list[Path]:
+def create(
+    root: Path, municipality: str, lang: str, *, server_key: str | None = None
+) -> list[Path]:
     """Write the files of a new case repository into `root`; return what belongs in its first
     commit. Files already there are kept: an `init` that stopped half way is finished, never
     overwritten (the caller refuses a repository whose first commit was made)."""
@@ -98,6 +100,8 @@ def create(root: Path, municipality: str, lang: str) -> list[Path]:
         language=lang,
         services=default_services(lang),
         rules=RuleSettings(signatures="required"),
+        sealing="on" if server_key else "off",
+        server_key=server_key,
     )
     written = []
     for name, model, header in (

@@ -7,6 +7,7 @@ a comment written by hand and the order of keys survive every command that chang
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -14,9 +15,10 @@ from typing import Any
 
 from bti import yamlio
 from bti.checks import Parsed, load_model, parse_case
-from bti.errors import FileProblem, InputError
+from bti.errors import FileProblem, InputError, NotReadable
 from bti.models import CASE_ID_RE, Case, Config, Directory, Model
 from bti.rules import Violation
+from bti.sealing import Opened
 
 CONFIG = "bti.yaml"
 PEOPLE = "people.yaml"
@@ -141,6 +143,8 @@ class Repository:
             )
         shown = self.relative(path)
         parsed = self.parse_file(path)
+        if parsed.case is not None and not parsed.readable:
+            raise not_readable(parsed.case, self.people)
         if parsed.case is None:
             first = parsed.problems[0]
             raise FileProblem(
@@ -160,10 +164,78 @@ class Repository:
                 return case_id
 
     def case_text(self, before: LoadedCase | None, case: Case) -> str:
-        """The text the case file will have: the old text with only the changes applied."""
+        """The text the case file will have: the old text with only the changes applied, sealed
+        when sealing is on in bti.yaml or the case was sealed already."""
         old = before.case if before is not None else None
         old_text = before.parsed.text if before is not None else None
+        opened = before.parsed.opened if before is not None else None
+        if self.config.sealing == "on" or opened is not None:
+            return self.sealed_text(old_text, old, opened, case)
         return render(old_text, old, case, schema_header("case", depth=1))
+
+    def sealed_text(
+        self, old_text: str | None, old: Case | None, opened: Opened | None, case: Case
+    ) -> str:
+        """`case` written sealed for exactly the people who may read it (and the server). The
+        data key stays while nobody who could open it is taken off (an unchanged value keeps its
+        ciphertext, so a change shows as the lines it changes); otherwise a new key is made and
+        every value sealed again."""
+        from bti import clock, sealing
+        from bti.rules import Context
+        from bti.rules.sealed import recipients, tags
+
+        if opened is not None and not opened.readable and old is not None:
+            raise not_readable(old, self.people)
+        pairs = recipients(case, Context(self.config, self.people, clock.now()))
+        readers = [reader for reader, _ in pairs]
+        keys = [key for _, key in pairs]
+        wanted = Counter(sealing.key_tag(k) for k in keys)
+        if opened is not None and opened.data_key is not None and not (tags(opened) - wanted):
+            data_key = opened.data_key
+            same = tags(opened) == wanted and opened.readers == readers
+            wrapped = opened.wrapped if same else sealing.wrap(data_key, keys)
+        else:
+            data_key, wrapped = sealing.new_data_key(), ""
+            wrapped = sealing.wrap(data_key, keys)
+        sealing.keyring().remember(wrapped, data_key)
+        plain = dump(case)
+        plain.pop("sealed", None)
+        kept = opened if opened is not None and opened.data_key == data_key else None
+        new = sealing.with_block(sealing.seal_tree(plain, data_key, before=kept), readers, wrapped)
+        if old_text is None or old is None or opened is None:
+            return yamlio.rt_dump(yamlio.to_node(new), header=schema_header("case", depth=1))
+        node = yamlio.rt_load(old_text)
+        if node is None:
+            return yamlio.rt_dump(yamlio.to_node(new), header=schema_header("case", depth=1))
+        previous = dump(old)
+        previous.pop("sealed", None)
+        assert opened.data_key is not None
+        previous = sealing.with_block(
+            sealing.seal_tree(previous, opened.data_key, before=opened),
+            opened.readers,
+            opened.wrapped,
+        )
+        return yamlio.rt_dump(yamlio.apply_changes(node, previous, new))
+
+
+def not_readable(case: Case, people: Directory) -> NotReadable:
+    """One line for a case the acting person cannot open: whose it is, who may read it."""
+    from bti import sealing
+
+    services = [case.owner_service] if case.level == 0 else (case.services or [case.owner_service])
+    staff = f"the staff of {', '.join(services)}"
+    holder = f"its holder ({case.holder}) and {staff}" if case.holder else staff
+    ring = sealing.keyring()
+    if not ring.identities:
+        why = ring.problems[0] if ring.problems else "no private key is set up in this clone"
+        return NotReadable(
+            f"case {case.id} is sealed for {holder}, and bti has no key to open it: {why}",
+            hint="run 'bti key init' (or set BTI_KEY_FILE to your private key file)",
+        )
+    return NotReadable(
+        f"case {case.id} is not readable for you: it is sealed for {holder}",
+        hint="if you work in the case, ask its holder or your leader to involve your service",
+    )
 
 
 def dump(model: Model) -> dict[str, Any]:

@@ -105,7 +105,9 @@ def test_init_without_a_git_identity_writes_nothing_and_says_what_to_run(tmp_pat
     from click.testing import CliRunner
 
     (tmp_path / ".gitconfig").write_text("")  # the isolated HOME: no user.name, no user.email
-    result = CliRunner().invoke(main, ["init", str(tmp_path / "kommune")], env=NO_IDENTITY)
+    result = CliRunner().invoke(
+        main, ["init", str(tmp_path / "kommune"), "--no-sealing"], env=NO_IDENTITY
+    )
     assert result.exit_code == 2, result.output
     assert "git does not know who you are" in result.output
     assert "git config --global user.email" in result.output

@@ -54,6 +54,9 @@ class BtiGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         from bti.errors import BtiError
 
+        sealed = sys.modules.get("bti.sealing")
+        if sealed is not None:  # each command finds its person's key afresh
+            sealed.use(None)
         try:
             return super().invoke(ctx)
         except BtiError as err:

@@ -22,12 +22,29 @@ def hooks() -> None:
     is_flag=True,
     help="Install pre-receive into a bare (server) repository instead of client hooks.",
 )
-def hooks_install(path: Path, server: bool) -> None:
-    """Install pre-commit and commit-msg (or, with --server, pre-receive). Earlier hooks are kept."""
-    from bti import hooks as hook_module
+@click.option(
+    "--seal-key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With --server: the server's private ed25519 key that opens sealed cases "
+    "(default: the one set up before, or a new one kept in the repository's git folder).",
+)
+def hooks_install(path: Path, server: bool, seal_key: Path | None) -> None:
+    """Install pre-commit and commit-msg (or, with --server, pre-receive). Earlier hooks are kept.
 
+    On a server, the server's sealing key is set up too, and its public key printed: bti.yaml
+    names it (server_key) so that every sealed case can be judged here."""
+    from bti import hooks as hook_module
+    from bti.errors import InputError
+
+    if seal_key is not None and not server:
+        raise InputError("--seal-key is for a server: add --server")
     for written in hook_module.install(path.resolve(), server=server):
         echo_out(f"installed {written}")
+    if server:
+        key_file, public, made = hook_module.server_key(path.resolve(), seal_key)
+        echo_out(f"{'made' if made else 'using'} the server's sealing key {key_file}")
+        echo_out("the server's public key (bti init --server-key, or server_key in bti.yaml):")
+        echo_out(f"  {public}")
 
 
 @hooks.command("uninstall")

@@ -26,15 +26,45 @@ ROLES = ("holder", "leader", "coordinator", "reviewer")
     show_default=True,
     help="Language of documents and log entries: bokmål, nynorsk or English.",
 )
+@click.option(
+    "--server-key",
+    metavar="KEY",
+    help="The server's public key (the line 'bti hooks install --server' printed, or its .pub "
+    "file): cases are sealed to it and to the people who may read them.",
+)
+@click.option(
+    "--no-sealing",
+    is_flag=True,
+    help="Write case files in plain text (to try bti out; 'bti seal' turns sealing on later).",
+)
 @no_commit_option
-def init(directory: Path, municipality: str, lang: str, no_commit: bool) -> None:
+def init(
+    directory: Path,
+    municipality: str,
+    lang: str,
+    server_key: str | None,
+    no_sealing: bool,
+    no_commit: bool,
+) -> None:
     """Make a case repository: bti.yaml, people.yaml, cases/, templates/, schemas/, git.
 
-    Run it again where an earlier `init` stopped half way (before its first commit) to finish it."""
-    from bti import gitrepo, scaffold
-    from bti.errors import Refused
+    Cases are sealed from the start: what a case says about the child opens only for the people
+    who may read it and for the server (--server-key). Run it again where an earlier `init`
+    stopped half way (before its first commit) to finish it."""
+    from bti import gitrepo, keys, scaffold
+    from bti.errors import InputError, Refused
     from bti.store import CONFIG
 
+    if server_key and no_sealing:
+        raise InputError("--server-key seals the cases and --no-sealing does not: give one")
+    if not server_key and not no_sealing:
+        raise InputError(
+            "bti seals case files to the people who may read them and to the server's key: "
+            "give the server's public key with --server-key",
+            hint="'bti hooks install --server PATH' on the server prints it; to try bti "
+            "without a server, add --no-sealing",
+        )
+    public = keys.public_key_argument(server_key) if server_key else None
     directory = directory.resolve()
     if not no_commit:
         gitrepo.require_identity(directory)  # before anything is written
@@ -47,12 +77,18 @@ def init(directory: Path, municipality: str, lang: str, no_commit: bool) -> None
     directory.mkdir(parents=True, exist_ok=True)
     if gitrepo.toplevel(directory) is None:
         gitrepo.init(directory)
-    written = scaffold.create(directory, municipality, lang)
+    written = scaffold.create(directory, municipality, lang, server_key=public)
     _install_hooks(directory)
     if started:
         echo_out(f"finished the case repository that an earlier 'bti init' began in {directory}")
     else:
         echo_out(f"created a case repository for {municipality} in {directory}")
+    if public:
+        echo_out("  cases are sealed: only their readers and the server can open them")
+    else:
+        echo_out(
+            "  sealing is off: case files are plain text on every clone ('bti seal' turns it on)"
+        )
     if not no_commit:
         sha = gitrepo.commit(directory, written, "bti: case repository created")
         echo_out(f"  [commit {sha[:8]}]")

@@ -14,6 +14,7 @@ from bti.rules import (  # noqa: F401
     level,
     permissions,
     privacy,
+    sealed,
     settings,
     signature,
     templates,

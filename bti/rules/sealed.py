@@ -1,0 +1,260 @@
+"""BTI040–BTI045: who a case is sealed for (issue 12, DESIGN §8 "Read permission").
+
+Read permission follows the same consent as write permission: the holder, the staff of the owner
+service at level 0, the staff of the involved services a valid consent covers from level 1, and the
+server's key, so the server judges every rule. A case sealed for anyone else is a leak and is
+refused wherever it is judged; so is a sealed value written in plain text, a value that does not
+open where it stands (changed, moved from another field or case), and a reader taken off the list
+while the case keeps the key they could open.
+
+These checks read the `sealed:` block and the age header, not the sealed values, so they hold on a
+machine that cannot open the case; the ones that need the data key (BTI042, BTI044) are judged
+wherever it opens — always on the server, which holds its key.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from bti.rules.core import Context, Loc, Violation, declare
+from bti.rules.permissions import working_services
+
+if TYPE_CHECKING:
+    from bti.models import Case
+    from bti.sealing import Keyring, Opened
+
+NOT_SEALED = declare(
+    "BTI040", "error", "a case is written in plain text where it must be sealed", "file"
+)
+LEAK = declare("BTI041", "error", "a case is sealed for someone who may not read it", "file")
+BROKEN = declare(
+    "BTI042", "error", "a sealed value does not open with the case's key where it stands", "file"
+)
+BEHIND = declare(
+    "BTI043", "warning", "a case is not yet sealed for everyone who may read it", "file"
+)
+NOT_RENEWED = declare(
+    "BTI044", "error", "a reader was taken off a case but its key was not renewed", "file"
+)
+NO_SERVER = declare(
+    "BTI045", "error", "a sealed case is not sealed for the server, which must judge it", "file"
+)
+
+
+def allowed(case: Case, ctx: Context) -> set[str]:
+    """The people who may read `case`: its holder, and the staff of the services that may work
+    in it (bti.rules.permissions.working_services: the owner service at level 0, the involved
+    services a valid consent covers from level 1)."""
+    services = set(working_services(case, ctx))
+    people = {p.email for p in ctx.people.people if p.service in services}
+    if case.holder:
+        people.add(case.holder.lower())
+    return people
+
+
+def _loose(case: Case, ctx: Context) -> set[str]:
+    """Who could possibly read `case`, judged from its structure alone (a machine that cannot
+    open it cannot weigh who gave consent): staff of its owner and involved services, its
+    holder. The server, which can open every case, judges the exact set."""
+    services = {case.owner_service, *case.services}
+    people = {p.email for p in ctx.people.people if p.service in services}
+    if case.holder:
+        people.add(case.holder.lower())
+    return people
+
+
+def recipients(case: Case, ctx: Context) -> list[tuple[str, str]]:
+    """(reader, public key) for everyone a written case is sealed for: the people who may read it
+    and have a key in people.yaml, by email, then the server."""
+    from bti.sealing import SERVER
+
+    found = []
+    for email in sorted(allowed(case, ctx)):
+        person = ctx.people.get(email)
+        if person is not None and person.key:
+            found.append((email, person.key))
+    if ctx.config.server_key:
+        found.append((SERVER, ctx.config.server_key))
+    return found
+
+
+def missing(case: Case, opened: Opened, ctx: Context) -> list[str]:
+    """People who may read the case and have a key, but for whom it is not sealed yet."""
+    listed = set(opened.readers)
+    return [reader for reader, _ in recipients(case, ctx) if reader not in listed]
+
+
+def _key_of(reader: str, ctx: Context) -> str | None:
+    from bti.sealing import SERVER
+
+    if reader == SERVER:
+        return ctx.config.server_key
+    person = ctx.people.get(reader)
+    return person.key if person is not None else None
+
+
+def tags(opened: Opened) -> Counter[str]:
+    from bti.sealing import SealError, stanzas
+
+    try:
+        return Counter(s.args[0] for s in stanzas(opened.wrapped) if s.args)
+    except SealError:
+        return Counter()
+
+
+def check(
+    case: Case,
+    opened: Opened | None,
+    before: Opened | None,
+    ctx: Context,
+    ring: Keyring,
+    *,
+    state: bool = False,
+) -> list[Violation]:
+    """What is wrong with how `case` is sealed (`opened`: None for a plain file), judged against
+    its previous version's sealing (`before`). `state`: for `bti validate`, which also says who
+    cannot read it yet (BTI043)."""
+    from bti.sealing import SERVER, SealError, key_tag, stanzas
+
+    found: list[Violation] = []
+    if opened is None:
+        if ctx.config.sealing == "on":
+            found.append(
+                NOT_SEALED.violation(
+                    "the case is written in plain text, but sealing is on in bti.yaml — write "
+                    "it with bti (any command seals it), or run 'bti seal'",
+                    ("id",),
+                )
+            )
+        return found
+    block: Loc = ("sealed",)
+    for loc in opened.plain_leaves:
+        path = ".".join(str(p) for p in loc)
+        found.append(
+            NOT_SEALED.violation(
+                f"{path} is written in plain text in a sealed case — a lost laptop would show "
+                "it; change the case with bti (or 'bti case edit'), which seals every value",
+                loc,
+            )
+        )
+    for loc, why in opened.bad:
+        path = ".".join(str(p) for p in loc)
+        found.append(BROKEN.violation(f"{path}: {why}", loc))
+
+    try:
+        wrapped_for = stanzas(opened.wrapped)
+    except SealError as err:
+        found.append(LEAK.violation(f"the case's key cannot be read: {err}", (*block, "key")))
+        return found
+    readers = opened.readers
+    for reader, count in Counter(readers).items():
+        if count > 1:
+            found.append(
+                LEAK.violation(f"{reader} is listed twice as a reader", (*block, "readers"))
+            )
+    keys: dict[str, str] = {}
+    for i, reader in enumerate(readers):
+        key = _key_of(reader, ctx)
+        if key is None:
+            who = (
+                "the server has no server_key in bti.yaml"
+                if reader == SERVER
+                else (
+                    f"{reader} has no key in people.yaml"
+                    if ctx.people.get(reader)
+                    else f"{reader} is not in people.yaml"
+                )
+            )
+            found.append(
+                LEAK.violation(
+                    f"the case is sealed for {reader}, but {who} — nobody can tell whose key "
+                    "opens it; seal it again with bti",
+                    (*block, "readers", i),
+                )
+            )
+        else:
+            keys[reader] = key
+    may_read = allowed(case, ctx) if opened.readable else _loose(case, ctx)
+    for i, reader in enumerate(readers):
+        if reader != SERVER and reader in keys and reader not in may_read:
+            services = ", ".join(working_services(case, ctx)) if opened.readable else ""
+            where = f" (the services that may read it: {services})" if services else ""
+            found.append(
+                LEAK.violation(
+                    f"the case is sealed for {reader}, who may not read it{where} — a leak; "
+                    "bti seals a case only for its readers, so write it with bti",
+                    (*block, "readers", i),
+                )
+            )
+    others = sorted({s.type for s in wrapped_for if s.type != "ssh-ed25519"})
+    if others:
+        found.append(
+            LEAK.violation(
+                f"the case's key is wrapped for a kind of key bti never seals to ({', '.join(others)})"
+                " — someone outside the readers may open it",
+                (*block, "key"),
+            )
+        )
+    expected = Counter(key_tag(k) for k in keys.values())
+    got = Counter(s.args[0] for s in wrapped_for if s.type == "ssh-ed25519" and s.args)
+    if not others and got != expected:
+        extra = sum((got - expected).values())
+        lacking = sum((expected - got).values())
+        what = []
+        if extra:
+            what.append(f"{extra} key(s) not among the readers listed")
+        if lacking:
+            what.append(f"{lacking} listed reader(s) it is not wrapped for")
+        found.append(
+            LEAK.violation(
+                f"the case's key does not match its list of readers: {' and '.join(what)} — "
+                "someone outside the list may open it; seal it again with bti",
+                (*block, "key"),
+            )
+        )
+    if ctx.config.server_key and SERVER not in readers:
+        found.append(
+            NO_SERVER.violation(
+                "the case is not sealed for the server, so the server cannot judge its rules — "
+                "write it with bti, which seals every case for the server's key too",
+                (*block, "readers"),
+            )
+        )
+    elif SERVER in readers and not opened.readable and ring.holds(ctx.config.server_key):
+        found.append(
+            BROKEN.violation(
+                "the case's key does not open with the server's key although the server is "
+                "listed as a reader — seal it again with bti",
+                (*block, "key"),
+            )
+        )
+    if (
+        before is not None
+        and before.readable
+        and opened.readable
+        and before.data_key == opened.data_key
+    ):
+        dropped = tags(before) - tags(opened)
+        if dropped:
+            gone = sorted(set(before.readers) - set(readers))
+            who = ", ".join(gone) if gone else "a reader's replaced key"
+            found.append(
+                NOT_RENEWED.violation(
+                    f"{who} can no longer read the case, but it keeps the key they could open — "
+                    "what is written now would still open with it; bti renews the key when a "
+                    "reader is taken off (write the case with bti)",
+                    (*block, "key"),
+                )
+            )
+    if state and opened.readable:
+        behind = missing(case, opened, ctx)
+        if behind:
+            found.append(
+                BEHIND.violation(
+                    f"not yet readable by {', '.join(behind)} — the next change made with bti "
+                    "seals it for them ('bti seal' does it for every case you can read)",
+                    (*block, "readers"),
+                )
+            )
+    return found
