@@ -163,6 +163,11 @@ STAFF = [
 ]
 
 
+def server_key(server: Path) -> Path:
+    """The private sealing key `bti hooks install --server` made for the bare repository."""
+    return server / "bti" / "server_ed25519"
+
+
 def push(
     clone: Path, *refspecs: str, who: str = LEADER, env: dict[str, str] | None = None
 ) -> tuple[int, str]:
@@ -181,16 +186,29 @@ def server_with_clone(
     base: Path,
     people: list[tuple[str, str, str, str]] = STAFF,
     clone_name: str = "clone",
+    *,
+    sealed: bool = False,
 ) -> tuple[Path, Path]:
     """A bare server with bti's pre-receive hook, and a clone of it made a case repository with
-    `people` (email, name, service, roles) and pushed. Call inside `isolated_environment`."""
+    `people` (email, name, service, roles) and pushed. Call inside `isolated_environment`.
+    `sealed`: the repository seals its cases to their readers and to the server's key (made by
+    `bti hooks install --server`, kept in the server's git folder: server_key(server))."""
     server = base / "server.git"
     git(base, "init", "-q", "--bare", "-b", "main", str(server))
     Bti(base).ok("hooks", "install", "--server", str(server))
     clone = base / clone_name
     git(base, "clone", "-q", str(server), str(clone))
     bti = Bti(clone)
-    bti.ok("init", "--municipality", "Fjordvik kommune")
+    if sealed:
+        bti.ok(
+            "init",
+            "--municipality",
+            "Fjordvik kommune",
+            "--server-key",
+            f"{server_key(server)}.pub",
+        )
+    else:
+        bti.ok("init", "--municipality", "Fjordvik kommune")
     for email, name, service, roles in people:
         bti.ok("person", "add", email, "--name", name, "--service", service, "--role", roles)
     code, err = push(clone)
