@@ -96,27 +96,37 @@ def write_and_commit(
     """Write `text` to `path`; with `commit`, commit it with `message` and return the commit id.
     When the commit does not land, the file and its index entry are as they were, and the error
     is raised again."""
+    return write_many_and_commit(root, [(path, text)], message, command, commit=commit)
+
+
+def write_many_and_commit(
+    root: Path, files: list[tuple[Path, str]], message: str, command: str, *, commit: bool
+) -> str | None:
+    """`write_and_commit` for several files that land in one commit, or not at all."""
     from bti.yamlio import atomic_write
 
     if not commit:
-        atomic_write(path, text)
+        for path, text in files:
+            atomic_write(path, text)
         return None
     places = gitrepo.places(root)
     gitrepo.refuse_index_lock(root, places)  # before anything is written
-    old = path.read_bytes() if path.exists() else None
-    entry = gitrepo.index_entry(root, path)
+    olds = [(path, path.read_bytes() if path.exists() else None) for path, _ in files]
+    entries = [gitrepo.index_entry(root, path) for path, _ in files]
     head = gitrepo.rev(root, "HEAD")
     journal = journal_path(places.common_dir) if places else None
     with signals_deferred() as came:
         if journal is not None:
-            _write_journal(journal, root, path, old, entry, text, command)
+            _write_journal(journal, root, files, olds, entries, command)
         try:
-            atomic_write(path, text)
-            sha = gitrepo.commit(root, [path], message)
+            for path, text in files:
+                atomic_write(path, text)
+            sha = gitrepo.commit(root, [path for path, _ in files], message)
         except BaseException:
             if gitrepo.rev(root, "HEAD") == head:  # nothing landed: put everything back
-                _put_back(path, old)
-                gitrepo.restore_index(root, path, entry)
+                for (path, old), entry in zip(olds, entries, strict=True):
+                    _put_back(path, old)
+                    gitrepo.restore_index(root, path, entry)
             if journal is not None:
                 journal.unlink(missing_ok=True)
             _raise_for(came)  # stopped by Ctrl-C or SIGTERM: say that, not what git said
@@ -130,20 +140,22 @@ def write_and_commit(
 def _write_journal(
     journal: Path,
     root: Path,
-    path: Path,
-    old: bytes | None,
-    entry: str | None,
-    text: str,
+    files: list[tuple[Path, str]],
+    olds: list[tuple[Path, bytes | None]],
+    entries: list[str | None],
     command: str,
 ) -> None:
-    record = {
-        "path": path.relative_to(root).as_posix(),
-        "old": None if old is None else old.decode("utf-8", "surrogateescape"),
-        "entry": entry,
-        "new_blob": gitrepo.blob_id(text.encode("utf-8")),
-        "command": command,
-        "pid": os.getpid(),
-    }
+    records = []
+    for (path, text), (_, old), entry in zip(files, olds, entries, strict=True):
+        records.append(
+            {
+                "path": path.relative_to(root).as_posix(),
+                "old": None if old is None else old.decode("utf-8", "surrogateescape"),
+                "entry": entry,
+                "new_blob": gitrepo.blob_id(text.encode("utf-8")),
+            }
+        )
+    record = {"files": records, "command": command, "pid": os.getpid()}
     write_bytes(journal, json.dumps(record).encode("utf-8"))
 
 
@@ -158,23 +170,28 @@ def recover(root: Path) -> list[str]:
         return []  # with git's lock there, git may still be finishing that commit: wait for it
     try:
         record: dict[str, Any] = json.loads(journal.read_text("utf-8"))
-        path = root / record["path"]
+        files = record.get("files", [record])  # one file, before 2026-11
+        paths = [root / str(item["path"]) for item in files]
     except (OSError, ValueError, KeyError, TypeError):
         journal.unlink(missing_ok=True)
         return []
+    undone = []
     with gitrepo.ObjectReader(root) as reader:
-        committed = reader.lookup(f"HEAD:{record['path']}")
-    landed = committed is not None and committed[0] == record["new_blob"]
-    current = gitrepo.blob_id(path.read_bytes()) if path.exists() else None
+        for item, path in zip(files, paths, strict=True):
+            committed = reader.lookup(f"HEAD:{item['path']}")
+            landed = committed is not None and committed[0] == item["new_blob"]
+            current = gitrepo.blob_id(path.read_bytes()) if path.exists() else None
+            if not landed and current == item["new_blob"]:
+                old = item["old"]
+                _put_back(path, None if old is None else old.encode("utf-8", "surrogateescape"))
+                gitrepo.restore_index(root, path, item["entry"])
+                undone.append(str(item["path"]))
     notes = []
-    if not landed and current == record["new_blob"]:
-        old = record["old"]
-        _put_back(path, None if old is None else old.encode("utf-8", "surrogateescape"))
-        gitrepo.restore_index(root, path, record["entry"])
+    if undone:
         notes.append(
             f"an earlier command (`{record['command']}`, pid {record['pid']}) was stopped before "
-            f"its commit; its unfinished change to {record['path']} was undone — run it again if "
-            "it is still needed"
+            f"its commit; its unfinished change to {', '.join(undone)} was undone — run it again "
+            "if it is still needed"
         )
     journal.unlink(missing_ok=True)
     return notes

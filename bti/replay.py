@@ -26,6 +26,7 @@ from pathlib import Path
 
 from bti import clock, gitrepo, yamlscan
 from bti.checks import Parsed, judge_change, parse_appended, parse_case, read_settings
+from bti.checks import judge as judge_state
 from bti.errors import FileProblem
 from bti.layout import CONFIG, PEOPLE, SETTINGS, is_case_path, leaders_only, path_problems
 from bti.models import Config, Directory, Model
@@ -338,6 +339,12 @@ class Judge:
             new = self.parsed(change.new, change.path, previous=change.old)
             time = self._time(commit, old)
             ctx = Context(config, directory, time, author, change.path)
+            if not commit.parents and new is not None and old is None:
+                # A repository's first commit (shape_problems allows one, on an empty server)
+                # may start from cases that were kept elsewhere (`bti seal --fresh`): their
+                # history is not in it, so their state is what can be judged.
+                found += judge_state(new, ctx)
+                continue
             found += judge_change(old, new, ctx)
             if pusher and old and new and old.case and new.case:
                 found += _pusher_problems(old, new, pusher, change.path)

@@ -330,9 +330,27 @@ def load_identity(
         raise SealError(f"{path} cannot be used to open sealed cases: {err}") from None
 
 
+def _ask_terminal(path: Path) -> str | None:
+    """The passphrase of the key at `path`, asked on the terminal (None without one)."""
+    import sys
+
+    if not sys.stdin.isatty():
+        return None
+    import getpass
+
+    try:
+        return getpass.getpass(f"passphrase for {path} (to open sealed cases): ")
+    except (EOFError, KeyboardInterrupt):
+        return None
+
+
 # The keyring of this process: its keys are found once, when a sealed value is first met.
 _KEYRING: Keyring | None = None
-_ASK: Callable[[Path], str | None] | None = None
+_ASK: Callable[[Path], str | None] | None = _ask_terminal
+
+
+def asker() -> Callable[[Path], str | None] | None:
+    return _ASK
 
 
 def key_files(start: Path | None = None) -> list[Path]:

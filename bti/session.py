@@ -136,26 +136,38 @@ class Session:
         """What the one judge says of committing `text` as `shown` now, exactly as pre-commit and
         the server will say it (against HEAD's version: a hand edit not yet committed is part of
         the change). Refused, with nothing written, when it finds an error."""
+        return self.judge_many([(shown, text)], {shown: on_disk})
+
+    def judge_many(
+        self, files: list[tuple[str, str]], on_disk: dict[str, Parsed | None] | None = None
+    ) -> list[Violation]:
+        """`judge` for several files committed together (as `bti seal` does)."""
         root = self.repo.root
         head = gitrepo.rev(root, "HEAD") if gitrepo.git_dir(root) else None
         if head is None:  # before the repository's first commit: the case rules alone
             found = []
-            if is_case_path(shown):
-                found = judge_change(on_disk, parse_case(text, shown), self.context(shown))
+            for shown, text in files:
+                if is_case_path(shown):
+                    before = (on_disk or {}).get(shown)
+                    found += judge_change(before, parse_case(text, shown), self.context(shown))
         else:
             from bti.replay import Judge
 
             with gitrepo.ObjectReader(root) as reader:
-                old = reader.info(f"{head}:{shown}")
-                new = reader.provide(text.encode("utf-8"))
-                change = gitrepo.FileChange(
-                    shown, old[0] if old else None, new, "100644" if old else None, "100644"
-                )
+                changes = []
+                for shown, text in files:
+                    old = reader.info(f"{head}:{shown}")
+                    new = reader.provide(text.encode("utf-8"))
+                    changes.append(
+                        gitrepo.FileChange(
+                            shown, old[0] if old else None, new, "100644" if old else None, "100644"
+                        )
+                    )
                 commit = gitrepo.Commit(
                     gitrepo.ZERO, (head,), self.actor.name, self.email, self.time.isoformat()
                 )
                 judge = Judge(root, reader, now=self.time, check_signing=True)
-                found = [landed.violation for landed in judge.judge(commit, [[change]])]
+                found = [landed.violation for landed in judge.judge(commit, [changes])]
         errors = [v for v in found if v.is_error]
         if errors:
             raise RuleRefusal(errors)

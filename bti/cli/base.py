@@ -21,6 +21,7 @@ COMMAND_ORDER = [
     "init",
     "person",
     "key",
+    "seal",
     "service",
     "case",
     "guardian",

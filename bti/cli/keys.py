@@ -42,3 +42,73 @@ def key_init(key_file: Path | None) -> None:
     extra = "" if person is not None else " --name 'Your Name' --service SERVICE --role holder"
     echo_out("a leader registers it (then push, or 'bti sync'):")
     echo_out(f"  bti person {verb} {me.email}{extra} --key '{setup.public}'")
+
+
+@main.command("seal")
+@click.option(
+    "--server-key",
+    metavar="KEY",
+    help="The server's public key (the line 'bti hooks install --server' printed, or its .pub "
+    "file), when bti.yaml does not name it yet.",
+)
+@click.option(
+    "--key-file",
+    "key_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A private key to open sealed cases with, besides yours: the server's.",
+)
+@click.option(
+    "--fresh",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Instead: start a new repository in this folder from the sealed state, without the "
+    "history (the old repository is left as it is).",
+)
+@click.option("--no-commit", is_flag=True, help="Write the files but do not commit them.")
+def seal(
+    server_key: str | None, key_files: tuple[Path, ...], fresh: Path | None, no_commit: bool
+) -> None:
+    """Seal every case to the people who may read it and the server, in one commit.
+
+    Turns sealing on in a repository of plain case files (a leader, with the server's key), and
+    re-seals cases whose readers have changed. Git keeps the older, plain versions: see --fresh."""
+    from bti import resealing
+    from bti.cli.base import show_outcome
+    from bti.keys import public_key_argument
+    from bti.session import Session
+
+    if fresh is not None:
+        from bti import gitrepo
+        from bti.store import Repository
+
+        repo = Repository.find(None)
+        sha = resealing.start_fresh(repo.root, fresh.resolve(), gitrepo.author(repo.root))
+        echo_out(
+            f"started a new case repository in {fresh} from the sealed state [commit {sha[:8]}]"
+        )
+        echo_out(
+            "  it has no history: push it to a new, empty server repository (with the server "
+            "hook) and retire the old one, whose history still holds the plain versions"
+        )
+        return
+    public = public_key_argument(server_key) if server_key else None
+    session = Session.start()
+    result = resealing.seal_repository(session, public, list(key_files), commit=not no_commit)
+    if result.outcome is None:
+        echo_out("every case is sealed for its readers already: nothing to do")
+        return
+    show_outcome(result.outcome)
+    if result.turned_on:
+        echo_out("sealing is on: every case is sealed for its readers and the server from now on")
+    before = "HEAD~1" if result.outcome.commit else "HEAD"
+    plain = resealing.plain_versions(session.repo.root, result.sealed, before)
+    if plain:
+        echo_out(
+            f"what cannot be undone: git still holds {plain} earlier version(s) of these cases "
+            "in plain text, readable to anyone with a clone of this repository's history"
+        )
+        echo_out(
+            "  to leave that history behind, start afresh from the sealed state: "
+            "bti seal --fresh NEW_FOLDER"
+        )
