@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Builds the synthetic example cases in cases/ by running the real commands in a scratch repository,
-# with the clock fixed (BTI_NOW) and the acting person set per step (GIT_AUTHOR_EMAIL).
+# Builds the synthetic example cases in cases/ by running the real commands in a scratch repository
+# sealed from its first commit, with the clock fixed (BTI_NOW) and the acting person set per step
+# (GIT_AUTHOR_EMAIL), then pushes it to a bare server with bti's pre-receive hook.
 # Everyone here is invented; every national id is synthetic (month + 80).
+# It writes: cases/*.yaml and people.yaml (the project is itself a case repository), the server's
+# public key into bti.yaml, examples/fjordvik.bundle (the example repository with its history),
+# and examples/keys/ (the invented people's and the server's keys: demo keys, never for real use).
 # Usage: scripts/make-examples.sh   (from the project root, with bti installed)
 set -euo pipefail
 project=$(cd "$(dirname "$0")/.." && pwd)
@@ -9,8 +13,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 export GIT_COMMITTER_NAME="bti eksempel" GIT_COMMITTER_EMAIL="eksempel@fjordvik.example"
-# Every invented person has an ed25519 key of their own (made here, thrown away at the end) and
-# signs each commit they make with it, as `bti key init` sets up on a real machine.
+# Every invented person has an ed25519 key of their own (made here, kept in examples/keys/) and
+# signs each commit they make with it, as `bti key init` sets up on a real machine; the same key
+# opens the cases they may read.
 keys="$work/keys"
 mkdir -p "$keys"
 key() { [ -f "$keys/$1" ] || ssh-keygen -q -t ed25519 -N "" -C "$1" -f "$keys/$1"; }
@@ -24,8 +29,14 @@ as() {
 person() { key "$1"; bti person add "$@" --key "$(cat "$keys/$1.pub")" >/dev/null; }
 new() { bti case new "$@" | tail -n 1; }
 
+# The municipality's server: a bare repository with the pre-receive hook and the server's key.
+git init -q --bare -b main server.git
+bti hooks install --server server.git >/dev/null
+git clone -q server.git repo 2>/dev/null
+
 as kari.leder@fjordvik.example 2026-08-03T09:00:00+02:00
-bti init repo --municipality "Fjordvik kommune" --lang nb >/dev/null
+bti init repo --municipality "Fjordvik kommune" --lang nb \
+  --server-key "$work/server.git/bti/server_ed25519.pub" >/dev/null
 cd repo
 person kari.leder@fjordvik.example --name "Kari Fjellstad" --service skole --role leader,holder,reviewer
 person ingrid.lerer@fjordvik.example --name "Ingrid Strandli" --service skole --role holder
@@ -134,10 +145,29 @@ as ingrid.lerer@fjordvik.example 2026-05-11T13:00:00+02:00
 bti consent withdraw "$c8" c1 --reason "Mor ønsker at skolen håndterer dette alene" >/dev/null
 
 unset BTI_NOW
-bti validate
-bti audit verify >/dev/null  # every commit signed by its author's registered key, every rule kept
+git push -q origin main  # the server judges every commit, opening each case with its key
+server_key="$work/server.git/bti/server_ed25519"
+BTI_KEY_FILE="$server_key" bti validate
+# Every commit signed by its author's registered key, every rule kept, every case opened.
+BTI_KEY_FILE="$server_key" bti audit verify >/dev/null
 rm -f "$project"/cases/*.yaml
 cp cases/*.yaml "$project/cases/"
-# The project's own bti.yaml stays: it also allows bti's source files (rules.allowed_paths).
 cp people.yaml "$project/"
-echo "wrote $(ls cases/*.yaml | wc -l) example cases to $project/cases/"
+# The project's own bti.yaml stays (it also allows bti's source files): only its server key changes.
+public=$(cat "$server_key.pub")
+python3 - "$project/bti.yaml" "$public" <<'PY'
+import re, sys
+path, key = sys.argv[1], sys.argv[2].split()[:2]
+text = open(path, encoding="utf-8").read()
+text = re.sub(r"^(sealing|server_key):.*\n", "", text, flags=re.M)
+text = re.sub(r"^(language: .*\n)", r"\1sealing: on\nserver_key: " + " ".join(key) + "\n", text, flags=re.M)
+open(path, "w", encoding="utf-8").write(text)
+PY
+mkdir -p "$project/examples/keys"
+rm -f "$project"/examples/keys/* "$project/examples/fjordvik.bundle"
+cp "$keys"/* "$project/examples/keys/"
+cp "$server_key" "$project/examples/keys/server"
+cp "$server_key.pub" "$project/examples/keys/server.pub"
+git bundle create -q "$project/examples/fjordvik.bundle" main
+echo "wrote $(ls cases/*.yaml | wc -l) sealed example cases to $project/cases/, the example repository"
+echo "  to $project/examples/fjordvik.bundle and its demo keys to $project/examples/keys/"

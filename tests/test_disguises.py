@@ -197,7 +197,8 @@ def test_a_case_files_comments_are_scanned_on_top_of_its_values() -> None:
     from bti.rules.privacy import case_text_violations
     from tests.rulekit import ctx
 
-    text = (Path(__file__).parents[1] / "cases" / "2026-DCRX3.yaml").read_text("utf-8")
+    # a plain case file (the shipped examples are sealed)
+    text = (Path(__file__).parent / "data" / "plain-case-2026-DCRX3.yaml").read_text("utf-8")
     text += "  - time: 2026-10-07T10:00:00+02:00\n    author: eva.barnehage@fjordvik.example\n"
     text += f"    kind: note\n    text: Fnr {D}{M}{Y}{ZWSP}{N}  # og {ID[:6]} {N}\n# {ID}\n"
     path = "cases/2026-DCRX3.yaml"
