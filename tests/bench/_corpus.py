@@ -117,7 +117,9 @@ def _sealed_text(plain: dict[str, Any], readers: list[str], keys: dict[str, str]
     data_key = sealing.new_data_key()
     wrapped = sealing.wrap(data_key, [keys[r] for r in readers])
     sealed = sealing.with_block(sealing.seal_tree(plain, data_key), readers, wrapped)
-    body = yaml.dump(sealed, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True, width=10**9)
+    body = yaml.dump(
+        sealed, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True, width=10**9
+    )
     return "# yaml-language-server: $schema=../schemas/case.schema.json\n" + body
 
 
