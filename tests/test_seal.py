@@ -136,7 +136,7 @@ def test_a_fresh_start_from_the_sealed_state_holds_no_plain_version(tmp_path: Pa
 
 def test_a_fresh_start_needs_a_sealed_repository(tmp_path: Path) -> None:
     with isolated_environment(tmp_path / "home"):
-        _, clone, bti, _ = _plain_repository(tmp_path)
+        _, _clone, bti, _ = _plain_repository(tmp_path)
         refused = bti("seal", "--fresh", str(tmp_path / "fresh"))
         assert refused.exit_code == 1 and "seal the repository first" in refused.output
         assert not (tmp_path / "fresh").exists()
