@@ -36,9 +36,10 @@ from typing import Any
 
 from bti import gitrepo, yamlio
 from bti.actions import Change
-from bti.checks import Parsed, parse_case
+from bti.checks import Parsed, parse_case, place
 from bti.errors import InputError, Refused
 from bti.models import Case
+from bti.rules import Violation
 from bti.session import Outcome, RuleRefusal, Session
 from bti.store import LoadedCase, Repository, dump
 
@@ -267,9 +268,20 @@ def edit_case(
         try:
             return _save(start, loaded, result, commit=commit, merging=bool(conflicts))
         except RuleRefusal as refusal:
-            if again is not None and again([v.render() for v in refusal.violations]):
+            found = place(refusal.violations, text, shown)
+            if again is not None and again([v.render() for v in found]):
                 continue
-            raise
+            raise _refused(found, loaded.case.id) from None
+
+
+def _refused(found: list[Violation], case_id: str) -> RuleRefusal:
+    refusal = RuleRefusal(found)
+    if any(v.code == "BTI301" for v in found):
+        refusal.hint = (
+            "what is written in a case stays as it was; to put something right, add a new log "
+            f"entry at the end that says what was wrong (or use 'bti case correct {case_id}')"
+        )
+    return refusal
 
 
 def _save(start: Path, loaded: LoadedCase, case: Case, *, commit: bool, merging: bool) -> Outcome:
