@@ -28,7 +28,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bti import sealing, yamlio
+from bti import merge, sealing, yamlio
 from bti.checks import parse_case
 from bti.errors import FileProblem, InputError, Refused
 from bti.merge import CONFLICT_KEY, MISSING, Conflict, MergeResult, merge_data, read
@@ -132,6 +132,28 @@ def _merge_sealed(
     return MergeResult(text, case_id, merged.conflicts, merged.renumbered)
 
 
+def reference(
+    base_text: str | None, ours_text: str, theirs_text: str, result_text: str, path: str
+) -> dict[str, Any] | None:
+    """What a lawful merge of two versions is (bti.merge.reference), sealed versions opened
+    first: None when a version cannot be read or opened here (then the merge's result is judged
+    as a change from the first side, and a sealed one by its sealing alone)."""
+    try:
+        raws = [read(t, path) for t in (base_text, ours_text, theirs_text, result_text)]
+    except FileProblem:
+        return None
+    if not any(sealing.sealed_block(raw) for raw in raws if raw):
+        return merge.reference(base_text, ours_text, theirs_text, raws[3], path)
+    sides = _open_sides(raws)
+    if any(o is not None and not o.readable for _, o in sides):
+        return None
+    plains = [{k: v for k, v in plain.items() if k != "sealed"} for plain, _ in sides]
+    found = merge.reference_data(plains[0], plains[1], plains[2], plains[3])
+    if found is not None and "sealed" in raws[3]:
+        found["sealed"] = raws[3]["sealed"]
+    return found
+
+
 # -- conflicts, sealed ------------------------------------------------------------------------------
 
 
@@ -147,11 +169,24 @@ def _data_key(text: str) -> bytes:
     return key
 
 
+def _safe_label(conflict: Conflict, text: str) -> str:
+    """The conflict's field as the block names it: a guardian (known by name in bti.merge) by
+    their place in the list instead, since the name is sealed."""
+    loc = conflict.loc
+    if len(loc) < 2 or loc[0] != "guardians":
+        return conflict.label
+    raw = sealing.open_case(yamlio.load(text, "the merged case"))[0]
+    names = [g.get("name") for g in raw.get("guardians") or [] if isinstance(g, dict)]
+    place = names.index(loc[1]) + 1 if loc[1] in names else "?"
+    rest = ".".join(loc[2:])
+    return f"guardian {place}" + (f": {rest}" if rest else "")
+
+
 def _sealed_block(text: str, case_id: str, conflicts: list[Conflict]) -> str:
     key = _data_key(text)
     items = []
     for i, conflict in enumerate(conflicts):
-        item: dict[str, Any] = {"field": conflict.label}
+        item: dict[str, Any] = {"field": _safe_label(conflict, text)}
         for side, value in (("yours", conflict.ours), ("incoming", conflict.theirs)):
             shown = "(not there)" if value is MISSING else value
             plain = json.dumps(shown, default=str, ensure_ascii=False)
