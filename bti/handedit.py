@@ -243,6 +243,8 @@ def edit_case(
     problem whether to edit once more (None: no terminal, the problem is raised)."""
     from bti import mergesealed
 
+    with Session.start(start, command="bti case edit") as session:
+        session.person()  # someone who may not change cases is told before editing, not after
     repo = Repository.find(start)
     loaded, conflicts = mergesealed.load_for_edit(repo, case_id)
     shown = f"your edit of {loaded.case.id}"
