@@ -123,7 +123,8 @@ def schema_message(error: Any) -> str:
         return (
             "the case has a merge conflict that is not resolved yet — for each field listed "
             "under merge_conflict keep the right value, delete the merge_conflict block and run "
-            "'bti sync --continue' (or 'bti sync --abort' to go back)"
+            "'bti sync --continue' (or 'bti sync --abort' to go back); in a sealed case, "
+            "'bti case edit' shows the block opened"
         )
     if kind == "extra_forbidden":
         close = difflib.get_close_matches(last, _KNOWN_FIELDS, n=1)

@@ -403,6 +403,13 @@ def reference(
         base, ours, theirs = (read(t, path) for t in (base_text, ours_text, theirs_text))
     except FileProblem:
         return None
+    return reference_data(base, ours, theirs, result)
+
+
+def reference_data(
+    base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any], result: dict[str, Any]
+) -> dict[str, Any]:
+    """`reference` over versions already read (and opened, for a sealed case)."""
     merged = merge_data(base, ours, theirs)
     data = copy.deepcopy(merged.data)
     for conflict in merged.conflicts:

@@ -94,7 +94,21 @@ def _conflict_block(conflicts: list[Conflict]) -> str:
     items = [
         {"field": c.label, "yours": _plain(c.ours), "incoming": _plain(c.theirs)} for c in conflicts
     ]
+    return conflict_block(items)
+
+
+def conflict_block(items: list[dict[str, Any]], *, sealed: bool = False) -> str:
+    """The `merge_conflict:` block for `items` (field, yours, incoming), with how to resolve it;
+    `sealed`: the values in it are sealed, and 'bti case edit' shows them opened."""
     body = yamlio.rt_dump(yamlio.to_node({CONFLICT_KEY: items}))
+    if sealed:
+        return (
+            "# MERGE CONFLICT: the fields below were changed differently on both sides; both\n"
+            "# values are sealed here. Run 'bti case edit <case id>': it shows them opened. Keep\n"
+            f"# the right value in each field, delete the {CONFLICT_KEY} block, save, then run\n"
+            "# 'bti sync --continue'. 'bti sync --abort' goes back to how things were before.\n"
+            + body
+        )
     return (
         "# MERGE CONFLICT: the fields below were changed differently on both sides. The file holds\n"
         "# your value; for each field keep the value that is right (yours or the incoming one),\n"
@@ -107,7 +121,7 @@ def _plain(value: Any) -> Any:
     return "(not there)" if value is MISSING else value
 
 
-def _insert_block(text: str, block: str) -> str:
+def insert_block(text: str, block: str) -> str:
     """After the leading comment lines (the schema line), before the first field."""
     lines = text.splitlines(keepends=True)
     at = 0
@@ -141,5 +155,5 @@ def merge_texts(
     else:
         text = _render(theirs_text, theirs, merged.data)
     if merged.conflicts:
-        text = _insert_block(text, _conflict_block(merged.conflicts))
+        text = insert_block(text, _conflict_block(merged.conflicts))
     return MergeResult(text, case_id, merged.conflicts, merged.renumbered)

@@ -435,7 +435,7 @@ class Judge:
         caught; any other file both sides changed is judged as a change from the first side."""
         if len(diffs) <= 1:
             return (diffs[0] if diffs else []), {}
-        from bti import merge
+        from bti import mergesealed
         from bti.models import Case
 
         base = gitrepo.merge_base(self.root, *commit.parents)
@@ -454,10 +454,10 @@ class Judge:
                 continue
             p1_text = (self.reader.read(p1 or "") or b"").decode("utf-8", "replace")
             try:
-                raw = merge.read((self.reader.read(change.new or "") or b"").decode("utf-8"), path)
-            except (FileProblem, UnicodeDecodeError):
-                raw = {}
-            reference = merge.reference(b_text, p1_text, p2_text, raw, path)
+                new_text = (self.reader.read(change.new or "") or b"").decode("utf-8")
+            except UnicodeDecodeError:
+                new_text = ""
+            reference = mergesealed.reference(b_text, p1_text, p2_text, new_text, path)
             try:
                 case = Case.model_validate(reference) if reference is not None else None
             except ValueError:

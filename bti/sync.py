@@ -16,7 +16,7 @@ from pathlib import Path
 from bti import gitrepo, yamlio
 from bti.errors import FileProblem, InputError, Refused
 from bti.merge import CONFLICT_KEY
-from bti.mergefile import merge_texts
+from bti.mergesealed import merge_case_texts
 from bti.replay import is_case_path
 from bti.store import CONFIG, PEOPLE
 
@@ -26,8 +26,9 @@ Echo = Callable[[str], None]
 
 RESOLVE_HINT = (
     "nothing is lost: the file holds every entry from both sides, and both values of each field "
-    f"are listed under '{CONFLICT_KEY}:' at its top. Keep the right value in each field, delete "
-    f"that block, then run 'bti sync --continue'. To go back to how things were before this "
+    f"are listed under '{CONFLICT_KEY}:' at its top (in a sealed case, 'bti case edit ID' shows "
+    "them opened). Keep the right value in each field, delete that block, then run "
+    "'bti sync --continue'. To go back to how things were before this "
     "sync, run 'bti sync --abort'"
 )
 
@@ -49,7 +50,7 @@ def merge_driver(base: Path, ours: Path, theirs: Path, path: str) -> DriverResul
     except (OSError, UnicodeDecodeError) as err:
         return DriverResult(1, [f"{path}: cannot be merged by meaning ({err}); git keeps it as is"])
     base_text, ours_text, theirs_text = texts
-    result = merge_texts(base_text, ours_text or "", theirs_text or "", path)
+    result = merge_case_texts(base_text, ours_text or "", theirs_text or "", path, Path.cwd())
     if result.text != ours_text:
         yamlio.atomic_write(ours, result.text)
     return DriverResult(0 if result.clean else 1, result.messages(path))
@@ -230,7 +231,7 @@ def describe_conflicts(root: Path) -> list[str]:
     for path in gitrepo.unmerged(root):
         texts = [gitrepo.stage_version(root, stage, path) for stage in (1, 2, 3)]
         if is_case_path(path) and texts[1] is not None and texts[2] is not None:
-            result = merge_texts(texts[0], texts[1], texts[2], path)
+            result = merge_case_texts(texts[0], texts[1], texts[2], path, root)
             if result.conflicts or result.problem:
                 lines += [f"  {m}" for m in result.messages(path, "on the server")]
                 continue

@@ -184,6 +184,37 @@ def case_show(case_id: str, fmt: str) -> None:
         echo_out((loaded.parsed.text or "").rstrip("\n"))
 
 
+@case.command("edit")
+@click.argument("case_id")
+@no_commit_option
+def case_edit(case_id: str, no_commit: bool) -> None:
+    """Edit a case by hand in your editor ($VISUAL, $EDITOR, else vi), then check and commit it.
+
+    A sealed case is shown opened, in a file kept in memory only (/dev/shm) and deleted when the
+    editor closes. The change is checked by the same rules as every command: the history is
+    kept as it was, so add new log entries at the end. During a stopped 'bti sync' this is how
+    the conflicts in a sealed case are seen and resolved.
+    """
+    import sys
+    from pathlib import Path
+
+    from bti import handedit
+
+    def again(problems: list[str]) -> bool:
+        for line in problems:
+            click.echo(line, err=True)
+        return click.confirm("Edit the case again?", default=True, err=True)
+
+    terminal = sys.stdin.isatty() and sys.stdout.isatty()
+    outcome = handedit.edit_case(
+        Path.cwd(), case_id, commit=not no_commit, again=again if terminal else None
+    )
+    if outcome is None:
+        click.echo(f"no change to case {case_id.strip().upper()}; nothing was written")
+    else:
+        show_outcome(outcome)
+
+
 @case.command("close")
 @click.argument("case_id")
 @click.option("--reason", required=True, help="Why the case is closed.")
