@@ -171,8 +171,8 @@ def repository_names(
     for words in {tuple(words) for words in found}:
         index.add_parts(words)
     if cache is not None:
-        data = {"blobs": sorted(blobs), **index.as_data()}
-        _save(cache / "names-index.json", data, sealed=sealed)
+        kept = {"blobs": sorted(blobs), **index.as_data()}
+        _save(cache / "names-index.json", kept, sealed=sealed)
     return index
 
 
