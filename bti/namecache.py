@@ -172,7 +172,7 @@ def repository_names(
         index.add_parts(words)
     if cache is not None:
         kept = {"blobs": sorted(blobs), **index.as_data()}
-        _save(cache / "names-index.json", kept, sealed=sealed)
+        _save(cache / "names-index.json", kept, sealed=sealed or caches.sealed_repository(root))
     return index
 
 
@@ -215,8 +215,8 @@ def names_of_blobs(
             known[blob] = found
             fresh = True
         names.extend(found)
-    sealed = sealed or caches.sealed_repository(root)
     if cache_file is not None and fresh:
+        sealed = sealed or caches.sealed_repository(root)
         if len(known) > 2 * len(wanted) + 1000:
             # versions no longer in the trees asked about drop out
             known = {blob: known[blob] for blob in wanted}

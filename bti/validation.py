@@ -239,8 +239,9 @@ def validate(
     config, people = settings
     now = clock.now()
     ctx = Context(config, people, now)
-    # A verdict judged without a case's key differs from one judged with it.
-    keys = sealing.ring_id()
+    # A verdict judged without a case's key differs from one judged with it. (Only where cases
+    # are sealed: finding the keys costs a git call the plain repository need not pay.)
+    keys = sealing.ring_id() if config.sealing == "on" else ""
     context_key = hashlib.sha1(
         (repo.settings_text() + now.date().isoformat() + _code_digest() + keys).encode(),
         usedforsecurity=False,
