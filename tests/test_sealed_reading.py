@@ -285,3 +285,20 @@ def test_due_says_who_cannot_read_a_case_yet(tmp_path: Path) -> None:
         assert "Not yet readable" not in bti.ok("due", "--lang", "en", who=HOLDER).stdout
         assert CHILD in bti.ok("case", "show", case_id, who=newcomer).stdout
         assert os.path.exists(server)
+
+
+def test_a_story_tells_versions_sealed_before_a_reader_joined_from_their_structure(
+    tmp_path: Path,
+) -> None:
+    from tests.conftest import level1_case
+
+    with isolated_environment(tmp_path / "home"):
+        _, clone = server_with_clone(tmp_path, sealed=True)
+        bti = Bti(clone)
+        case_id = level1_case(bti, guardian=(GUARDIAN, "mor"), name=CHILD)
+        bti.ok("service", "add", case_id, "helsestasjon", who=HOLDER)
+        story = bti.ok("audit", "log", case_id, "--lang", "en", who=NURSE).stdout
+        assert "level 0 → 1" in story and "guardian recorded (not readable here)" in story
+        assert "consent c1 given by not readable here" in story
+        _clean(story)
+        assert CHILD in bti.ok("case", "show", case_id, who=NURSE).stdout
