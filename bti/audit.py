@@ -3,6 +3,9 @@
 It reads history in bulk (one `git diff-tree --stdin`, one `git cat-file --batch`) and parse each
 file version once. `verify` remembers the commits it has judged, under .git/bti/, keyed by the rule
 code: history never changes, so a commit judged once is never judged again.
+
+Where cases are sealed, what it remembers is sealed to the person's own key (bti.caches) and kept
+apart for each set of keys: a commit judged without a case's key was judged on its sealing only.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bti import __version__, gitrepo
+from bti import __version__, caches, gitrepo, sealing
 from bti.checks import Parsed
 from bti.errors import InputError
 from bti.replay import Judge, Landed
@@ -83,18 +86,38 @@ class _Verified:
 
     def __init__(self, root: Path) -> None:
         folder = gitrepo.git_dir(root)
-        self.path = folder / "bti" / f"verified-{rules_digest()}.txt" if folder else None
+        self.sealed = caches.sealed_repository(root)
+        keys = f"-{sealing.ring_id() or 'nokey'}" if self.sealed else ""
+        self.digest = rules_digest() + keys
+        self.path = folder / "bti" / f"verified-{self.digest}.txt" if folder else None
         self.known: dict[str, list[dict[str, object]]] = {}
         if self.path is not None and self.path.exists():
             with contextlib.suppress(OSError):
                 for line in self.path.read_text("utf-8").splitlines():
-                    sha, _, rest = line.partition("\t")
-                    if len(sha) == 40:
-                        try:
-                            self.known[sha] = json.loads(rest) if rest else []
-                        except ValueError:
-                            continue  # a line cut off by an interruption: judge that one again
+                    if line.startswith(_SEALED):
+                        self._read_sealed(line[len(_SEALED) :])
+                    else:
+                        self._read_line(line)
         self._pending: list[str] = []
+        self._pending_sealed: list[str] = []
+
+    def _read_line(self, line: str) -> None:
+        sha, _, rest = line.partition("\t")
+        if len(sha) == 40:
+            # a line cut off by an interruption: judge that one again
+            with contextlib.suppress(ValueError):
+                self.known[sha] = json.loads(rest) if rest else []
+
+    def _read_sealed(self, text: str) -> None:
+        import base64
+        import binascii
+
+        try:
+            opened = sealing.open_for_self(base64.b64decode(text, validate=True))
+        except (binascii.Error, ValueError):
+            opened = None
+        for line in opened.decode("utf-8").splitlines() if opened is not None else []:
+            self._read_line(line)
 
     def add(self, sha: str, found: list[Landed]) -> None:
         items = [
@@ -102,17 +125,32 @@ class _Verified:
             for x in found
         ]
         self.known[sha] = items
-        self._pending.append(sha + ("\t" + json.dumps(items, ensure_ascii=False) if items else ""))
-        if len(self._pending) >= 2000:
+        if items and self.sealed:  # messages may quote what a sealed case says
+            self._pending_sealed.append(sha + "\t" + json.dumps(items, ensure_ascii=False))
+        else:
+            self._pending.append(
+                sha + ("\t" + json.dumps(items, ensure_ascii=False) if items else "")
+            )
+        if len(self._pending) + len(self._pending_sealed) >= 2000:
             self.flush()
 
     def flush(self) -> None:
+        if self._pending_sealed:
+            import base64
+
+            closed = sealing.seal_for_self("\n".join(self._pending_sealed).encode("utf-8"))
+            if closed is not None:  # no key: those commits are judged again next time
+                self._pending.append(_SEALED + base64.b64encode(closed).decode("ascii"))
+            self._pending_sealed = []
         if self.path is None or not self._pending:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with contextlib.suppress(OSError), self.path.open("a", encoding="utf-8") as handle:
             handle.write("\n".join(self._pending) + "\n")
         self._pending = []
+
+
+_SEALED = "#sealed "
 
 
 def _landed_from(sha: str, items: list[dict[str, object]]) -> Iterator[Landed]:
@@ -134,27 +172,27 @@ def _landed_from(sha: str, items: list[dict[str, object]]) -> Iterator[Landed]:
 
 def _load_tips(path: Path | None) -> dict[str, tuple[str, Parsed]]:
     """The newest version of each case file read by the last run, so that the next run, which
-    starts from them, need not parse them again. Written only by bti, inside .git."""
-    if path is None or not path.exists():
+    starts from them, need not parse them again. Written only by bti, inside .git (sealed to the
+    person's own key where cases are sealed: it holds whole cases, and their data keys)."""
+    data = caches.read(path)
+    if data is None:
         return {}
     try:
-        with path.open("rb") as handle:
-            tips = pickle.load(handle)
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+        tips = pickle.loads(data)
+    except (pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return {}
     return tips if isinstance(tips, dict) else {}
 
 
-def _save_tips(path: Path | None, tips: dict[str, tuple[str, Parsed]]) -> None:
+def _save_tips(path: Path | None, tips: dict[str, tuple[str, Parsed]], *, sealed: bool) -> None:
     if path is None:
         return
     with contextlib.suppress(OSError):
         for old in path.parent.glob("tips-*.pickle"):
             old.unlink()
-        tmp = path.with_suffix(".tmp")
-        with tmp.open("wb") as handle:
-            pickle.dump(tips, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)
+    sealed = sealed or any(parsed.opened is not None for _, parsed in tips.values())
+    data = pickle.dumps(tips, protocol=pickle.HIGHEST_PROTOCOL)
+    caches.write(path, data, sealed=sealed)
 
 
 def verify(
@@ -179,7 +217,7 @@ def verify(
         first = since is None and todo[0] == commits[0]  # the repository's first commit
         with gitrepo.ObjectReader(root) as reader:
             judge = Judge(root, reader, first_root_allowed=first)
-            tips = store.path.with_name(f"tips-{rules_digest()}.pickle") if store.path else None
+            tips = store.path.with_name(f"tips-{store.digest}.pickle") if store.path else None
             judge.remember(_load_tips(tips))
             step = 500
             for start in range(0, len(todo), step):
@@ -191,7 +229,7 @@ def verify(
                 if progress:
                     progress(min(start + step, len(todo)), len(todo))
             if tips is not None and (result.judged >= TIPS_AFTER or not tips.exists()):
-                _save_tips(tips, judge.newest())
+                _save_tips(tips, judge.newest(), sealed=store.sealed)
         store.flush()
     for sha in commits:
         if sha in judged:

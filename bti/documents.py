@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bti.checks import Parsed
 from bti.models import Case
 from bti.store import Repository
 
@@ -91,17 +92,30 @@ def case_document(
 
 
 def load_cases(repo: Repository) -> tuple[list[Case], list[str]]:
-    """Every readable case, and a note for each file that cannot be read."""
+    """Every case the person can read, and a note for each file that cannot be read and for the
+    sealed cases left out (their stand-ins must never reach a document)."""
+    parsed, notes = load_parsed(repo)
+    return [p.case for p in parsed if p.case is not None], notes
 
-    cases, notes = [], []
+
+def load_parsed(repo: Repository) -> tuple[list[Parsed], list[str]]:
+    """As load_cases, with each case's file version (a sealed one says whom it is sealed for)."""
+    from bti.store import left_out
+
+    found, notes, sealed = [], [], 0
     for path in repo.case_files():
         parsed = repo.parse_file(path)
         if parsed.case is None:
             shown = parsed.path
             notes.append(f"{shown}: cannot be read, left out — run 'bti validate {shown}'")
             continue
-        cases.append(parsed.case)
-    return cases, notes
+        if not parsed.readable:
+            sealed += 1
+            continue
+        found.append(parsed)
+    if sealed:
+        notes.append(left_out(sealed))
+    return found, notes
 
 
 def team_document(
@@ -186,6 +200,7 @@ def due_report(
     from bti import clock, due, gitrepo, render
     from bti.errors import InputError
     from bti.output import render_rows
+    from bti.rules import Context
     from bti.store import Repository
 
     if everyone and holder:
@@ -195,10 +210,13 @@ def due_report(
     who = None if everyone else (holder or gitrepo.author(repo.root).email).lower()
     now = clock.now()
     today = now.date()
-    cases, notes = load_cases(repo)
+    parsed, notes = load_parsed(repo)
+    cases = [p.case for p in parsed if p.case is not None]
     found = due.items(cases, repo.config, today, days, lang)
     chosen = due.select(found, holder=who, service=service)
-    rows = due.rows(chosen, today, lang)
+    ctx = Context(repo.config, repo.people, now)
+    unsealed = [i for p in parsed for i in due.sealing_items(p, ctx, today, who=who)]
+    rows = due.rows(chosen + due.select(unsealed, holder=None, service=service), today, lang)
     if ics is not None:
         text = render.deadlines_ics(due.deadlines(chosen, lang), now, due.calendar_name(lang))
         render.check_document(text, _WHAT["ics"])

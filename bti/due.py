@@ -2,7 +2,8 @@
 
 Evaluations due or overdue, consents expiring or expired, handover offers waiting for an answer,
 level-0 concerns left unclarified, and breaks in follow-up. Items name cases by id only: the list is
-read on screens and in calendars that others see.
+read on screens and in calendars that others see. Besides the deadlines, a sealed case that is not
+yet sealed for everyone who may read it is shown to whoever can fix that (sealing_items).
 """
 
 from __future__ import annotations
@@ -10,9 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bti.models import Case, Config, Consent
+
+if TYPE_CHECKING:
+    from bti.checks import Parsed
+    from bti.rules import Context
 from bti.render import Deadline
 from bti.words import plain_date
 
@@ -203,3 +208,43 @@ def deadlines(found: list[Item], lang: str) -> list[Deadline]:
         )
         for i in found
     ]
+
+
+def sealing_items(parsed: Parsed, ctx: Context, today: dt.date, *, who: str | None) -> list[Item]:
+    """For a sealed case this process can read: the people who may read it but cannot yet, as
+    items for `who` (None: everyone) when they can fix it — its holder, or anyone who can read
+    it, since any change made with bti seals it for them. Not deadlines: never in a calendar."""
+    from bti.rules.sealed import allowed, missing
+
+    case, opened = parsed.case, parsed.opened
+    if case is None or opened is None or not opened.readable or case.status != "open":
+        return []
+    may_read = allowed(case, ctx)
+    if who is not None and who != case.holder and who not in may_read:
+        return []
+    found = []
+
+    def item(ref: str, what: str) -> Item:
+        return Item(today, case.id, "sealing", ref, what, case.holder, tuple(case.services))
+
+    behind = missing(case, opened, ctx)
+    if behind:
+        found.append(
+            item(
+                "",
+                f"Not yet readable by {', '.join(behind)} — the next change made with bti "
+                "seals it for them ('bti seal' does it now)",
+            )
+        )
+    keyless = sorted(
+        email for email in may_read if (p := ctx.people.get(email)) is not None and not p.key
+    )
+    if keyless:
+        found.append(
+            item(
+                "key",
+                f"{', '.join(keyless)} may read it but {'has' if len(keyless) == 1 else 'have'} "
+                "no key in people.yaml yet — they run 'bti key init'",
+            )
+        )
+    return found

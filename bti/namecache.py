@@ -8,21 +8,20 @@ seen. The names are read with a line scanner for the layout bti writes, and with
 file written otherwise.
 
 The cache holds children's names, as the case files beside it do; it is written for the owner
-only, inside the git directory, which is never pushed.
+only, inside the git directory, which is never pushed. Where cases are sealed, a sealed file's names
+are opened with the person's key (a file it does not open gives no names: the server, which holds
+its key, checks every name), and the cache is sealed to the person's own key (bti.caches).
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from bti import gitrepo
+from bti import caches, gitrepo, sealing
 from bti.names import NameIndex, parts
 from bti.store import CASES
 
@@ -37,7 +36,14 @@ def names_of(data: bytes) -> list[str]:
     not YAML: the file's own checks report that)."""
     text = data.decode("utf-8", "replace")
     found = _scan(text)
-    return found if found is not None else _parse(text)
+    names = found if found is not None else _parse(text)
+    # A sealed value is never a name, nor is the stand-in of one that does not open here.
+    return [n for n in names if not sealing.is_sealed(n) and n != sealing.STAND_IN]
+
+
+def is_sealed_file(data: bytes) -> bool:
+    """Whether a case file's text has a `sealed:` block (its cached names are sealed too)."""
+    return re.search(rb"^[\"']?sealed[\"']?[ \t]*:", data, re.M) is not None
 
 
 def _scan(text: str) -> list[str] | None:
@@ -50,6 +56,8 @@ def _scan(text: str) -> list[str] | None:
             key = _TOP_KEY.fullmatch(line.rstrip())
             if key is None:
                 return None
+            if key.group(1) == "sealed":
+                return None  # a sealed file: its names are opened with the key (_parse)
             heads[key.group(1)] = key.group(2).strip()
             current = blocks.setdefault(key.group(1), [])
         elif current is not None:
@@ -114,6 +122,13 @@ def _parse(text: str) -> list[str]:
         return []
     if not isinstance(data, dict):
         return []
+    if "sealed" in data and sealing.sealed_block(data) is not None:
+        try:
+            data, opened = sealing.open_case(data)
+        except Exception:  # a hostile layout: its own checks say what is wrong
+            return []
+        if not opened.readable:
+            return []  # not ours to read: the server, which holds its key, checks the names
     people = [data.get("subject")]
     guardians = data.get("guardians")
     if isinstance(guardians, list):
@@ -152,10 +167,12 @@ def repository_names(
                     index.add(name)
             return index
     index = NameIndex()
-    for words in {tuple(words) for words in names_of_blobs(cache, blobs, reader)}:
+    found, sealed = names_of_blobs(cache, blobs, reader, root=root)
+    for words in {tuple(words) for words in found}:
         index.add_parts(words)
     if cache is not None:
-        _save(cache / "names-index.json", {"blobs": sorted(blobs), **index.as_data()})
+        kept = {"blobs": sorted(blobs), **index.as_data()}
+        _save(cache / "names-index.json", kept, sealed=sealed or caches.sealed_repository(root))
     return index
 
 
@@ -174,12 +191,18 @@ def _load_index(cache: Path | None) -> tuple[set[str], NameIndex] | None:
 
 
 def names_of_blobs(
-    cache: Path | None, blobs: Iterable[str], reader: gitrepo.ObjectReader
-) -> list[list[str]]:
+    cache: Path | None,
+    blobs: Iterable[str],
+    reader: gitrepo.ObjectReader,
+    *,
+    root: Path | None = None,
+) -> tuple[list[list[str]], bool]:
     """The names in the case-file versions `blobs`, each as its folded words (`names.parts`),
-    from the cache folder `cache` where it has them."""
+    from the cache folder `cache` where it has them; and whether they must be kept sealed (the
+    repository at `root` seals its cases, or one of the versions was sealed)."""
     cache_file = cache / "names.json" if cache else None
-    known = _load(cache_file)
+    raw, sealed = caches.load(cache_file)
+    known = _load(raw)
     wanted = set(blobs)
     fresh = False
     names: list[list[str]] = []
@@ -188,44 +211,44 @@ def names_of_blobs(
         if found is None:
             data = reader.read(blob)
             found = [list(parts(name)) for name in names_of(data)] if data is not None else []
+            sealed = sealed or (data is not None and is_sealed_file(data))
             known[blob] = found
             fresh = True
         names.extend(found)
     if cache_file is not None and fresh:
+        sealed = sealed or caches.sealed_repository(root)
         if len(known) > 2 * len(wanted) + 1000:
             # versions no longer in the trees asked about drop out
             known = {blob: known[blob] for blob in wanted}
-        _save(cache_file, {"blobs": known})
-    return names
+        _save(cache_file, {"blobs": known}, sealed=sealed)
+    return names, sealed
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:
     """A cache file this version wrote, or None (missing, unreadable, another version)."""
+    return _parse_json(caches.read(path))
+
+
+def _parse_json(raw: bytes | None) -> dict[str, Any] | None:
+    if raw is None:
+        return None
     try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+        data = json.loads(raw)
+    except ValueError:
         return None
     if not isinstance(data, dict) or data.get("version") != _VERSION:
         return None
     return data
 
 
-def _load(cache_file: Path | None) -> dict[str, list[list[str]]]:
-    data = _read_json(cache_file) if cache_file else None
+def _load(raw: bytes | None) -> dict[str, list[list[str]]]:
+    data = _parse_json(raw)
     blobs = data.get("blobs") if data else None
     return blobs if isinstance(blobs, dict) else {}
 
 
-def _save(cache_file: Path, data: dict[str, Any]) -> None:
-    """Written atomically and readable by the owner only; a cache that cannot be written is
-    simply not kept."""
-    with contextlib.suppress(OSError):
-        cache_file.parent.mkdir(exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=cache_file.parent, prefix=".names-")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump({"version": _VERSION, **data}, out, ensure_ascii=False)
-            os.replace(temp, cache_file)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temp)
+def _save(cache_file: Path, data: dict[str, Any], *, sealed: bool) -> None:
+    """Written atomically and readable by the owner only — sealed to the person's own key when
+    `sealed` (with no key, not kept at all); a cache that cannot be written is simply not kept."""
+    text = json.dumps({"version": _VERSION, **data}, ensure_ascii=False)
+    caches.write(cache_file, text.encode("utf-8"), sealed=sealed)

@@ -162,6 +162,8 @@ class Judge:
 
     def _learn_names(self, version: Parsed) -> None:
         assert version.case is not None
+        if not version.readable:
+            return  # stand-ins are no names; the server, which opens every case, learns them
         self.names.add(version.case.subject.name)
         for guardian in version.case.guardians:
             self.names.add(guardian.name)

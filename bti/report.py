@@ -3,6 +3,11 @@
 Only counts, shares and medians; no names, no ids, no dates of birth. Any count from 1 to 4, and any
 share or median computed from fewer than 5 cases, is shown as "<5" so that no child can be
 recognised. Levels and closing dates come from the event codes that commands write into the log.
+
+Every figure comes from a case's structure — dates, levels, services, statuses, event codes — which
+a sealed case keeps readable (bti.sealing), so a leader's report counts every case, also those
+sealed for other services. No figure may use a sealed value (a name, a birth date, a text): a case
+this process cannot open has stand-ins there.
 """
 
 from __future__ import annotations

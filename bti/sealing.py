@@ -519,3 +519,43 @@ def with_block(sealed: dict[str, Any], readers: list[str], wrapped: str) -> dict
     if "sealed" not in out:
         out["sealed"] = {"readers": list(readers), "key": wrapped}
     return out
+
+
+# -- what this process keeps for itself ---------------------------------------------------------
+
+AGE_HEADER = b"age-encryption.org/v1"
+
+
+def ring_id(ring: Keyring | None = None) -> str:
+    """Which keys this process holds, as a short digest ("" for none): part of the key of every
+    cached verdict, since a case judged without its key is judged on its sealing only."""
+    ring = keyring() if ring is None else ring
+    if not ring.publics:
+        return ""
+    joined = "\n".join(sorted(ring.publics)).encode("ascii")
+    return hashlib.sha256(joined).hexdigest()[:16]
+
+
+def seal_for_self(data: bytes, ring: Keyring | None = None) -> bytes | None:
+    """`data` sealed (age) to this process's own keys, or None when it holds no key: then what
+    would have been kept is not kept at all."""
+    ring = keyring() if ring is None else ring
+    if not ring.publics:
+        return None
+    import pyrage
+
+    recipients = [pyrage.ssh.Recipient.from_str(k) for k in ring.publics]
+    return bytes(pyrage.encrypt(data, recipients))
+
+
+def open_for_self(data: bytes, ring: Keyring | None = None) -> bytes | None:
+    """What `seal_for_self` sealed, or None when none of this process's keys opens it."""
+    ring = keyring() if ring is None else ring
+    if not ring.identities:
+        return None
+    import pyrage
+
+    try:
+        return bytes(pyrage.decrypt(data, ring.identities))
+    except (ValueError, pyrage.DecryptError):
+        return None

@@ -238,6 +238,25 @@ def not_readable(case: Case, people: Directory) -> NotReadable:
     )
 
 
+def shown_text(loaded: LoadedCase) -> str:
+    """A case as `bti case show` prints it: a plain file as it is; a sealed one opened in memory
+    (never written to disk), its `sealed:` block replaced by one line saying whom it is for."""
+    opened = loaded.parsed.opened
+    if opened is None:
+        return loaded.parsed.text or ""
+    plain = dump(loaded.case)
+    plain.pop("sealed", None)
+    readers = ", ".join(opened.readers)
+    note = f"# sealed for {readers} — shown opened; the file itself holds only ciphertext"
+    return yamlio.rt_dump(yamlio.to_node(plain), header=note)
+
+
+def left_out(count: int) -> str:
+    """One line for the sealed cases a list leaves out because the person cannot read them."""
+    cases = "1 case sealed for others is" if count == 1 else f"{count} cases sealed for others are"
+    return f"{cases} not shown: you cannot read {'it' if count == 1 else 'them'}"
+
+
 def dump(model: Model) -> dict[str, Any]:
     return model.model_dump(mode="python", exclude_none=True)
 

@@ -116,6 +116,8 @@ WORDS: dict[str, dict[str, str]] = {
         "nn": "føresett fjerna ({relation}): {reason}",
         "en": "guardian removed ({relation}): {reason}",
     },
+    # In place of a value from a version this person's key does not open.
+    "hidden": {"nb": "kan ikke leses her", "nn": "kan ikkje lesast her", "en": "not readable here"},
 }
 
 
@@ -124,8 +126,13 @@ def _say(key: str, lang: str, **values: object) -> str:
     return table.get(lang, table["en"]).format(**values)
 
 
-def describe(before: Case | None, after: Case | None, lang: str = "en") -> list[str]:
-    """What a change did to a case, in the product's words, derived from the two versions."""
+def describe(
+    before: Case | None, after: Case | None, lang: str = "en", *, readable: bool = True
+) -> list[str]:
+    """What a change did to a case, in the product's words, derived from the two versions.
+    `readable`: False when either version is sealed and did not open here — then only its
+    structure is told, and every value from what is sealed is said to be not readable here."""
+    hidden = _say("hidden", lang)
     if after is None:
         return [_say("deleted", lang)] if before is not None else []
     if before is None:
@@ -137,7 +144,7 @@ def describe(before: Case | None, after: Case | None, lang: str = "en") -> list[
             (
                 f": {e.text.split(': ', 1)[-1]}"
                 for e in new_log
-                if e.event == f"level:{after.level}" and ": " in e.text
+                if e.event == f"level:{after.level}" and ": " in e.text and readable
             ),
             "",
         )
@@ -155,7 +162,7 @@ def describe(before: Case | None, after: Case | None, lang: str = "en") -> list[
                     "consent",
                     lang,
                     id=consent.id,
-                    by=", ".join(consent.given_by),
+                    by=", ".join(consent.given_by) if readable else hidden,
                     services=", ".join(consent.services),
                 )
             )
@@ -192,17 +199,18 @@ def describe(before: Case | None, after: Case | None, lang: str = "en") -> list[
     ]
     # Guardians are added at the end; a changed name is a correction, told from its log entry.
     said += [
-        _say("guardian", lang, relation=g.relation)
+        _say("guardian", lang, relation=g.relation if readable else hidden)
         for g in after.guardians[len(before.guardians) :]
     ]
     for entry in new_log:
         if entry.event == "corrected" and entry.corrects:
-            said.append(_correction(entry.corrects, entry.text, before, lang))
+            text = entry.text if readable else f": {hidden}"
+            said.append(_correction(entry.corrects, text, before, lang, readable=readable))
         elif entry.kind == "voice":
             said.append(_say("voice", lang))
         elif entry.kind != "event":
             said.append(_say("entry", lang, kind=entry.kind))
-    if not said:
+    if not said and readable:
         fields = [
             name
             for name in type(after).model_fields
@@ -213,7 +221,9 @@ def describe(before: Case | None, after: Case | None, lang: str = "en") -> list[
     return said
 
 
-def _correction(fields: list[str], text: str, before: Case, lang: str) -> str:
+def _correction(
+    fields: list[str], text: str, before: Case, lang: str, *, readable: bool = True
+) -> str:
     """A correction by the fields it names and its reason, never by the values: a national id
     must not reach the story, and the old and new values are in the file for those who may read
     it."""
@@ -222,6 +232,7 @@ def _correction(fields: list[str], text: str, before: Case, lang: str) -> str:
     if len(removed) == 1 == len(fields):
         index = int(removed[0].split(".")[1]) - 1
         relation = before.guardians[index].relation if index < len(before.guardians) else "?"
+        relation = relation if readable else _say("hidden", lang)
         return _say("guardian_removed", lang, relation=relation, reason=reason)
     return _say("corrected", lang, fields=", ".join(fields), reason=reason)
 
@@ -238,7 +249,9 @@ class StoryLine:
 
 def story(root: Path, case_id: str, people: Directory, lang: str = "en") -> list[StoryLine]:
     """The case's history, oldest first, one line per commit that changed its file. Commits on
-    both sides of a merge are followed; the merges themselves add nothing of their own."""
+    both sides of a merge are followed; the merges themselves add nothing of their own. A
+    sealed version this person's key does not open is told from its structure only; a case
+    none of whose versions opens is refused (store.not_readable), as `bti case show` refuses it."""
     path = f"cases/{case_id}.yaml"
     if not gitrepo.has_head(root):
         return []
@@ -247,6 +260,7 @@ def story(root: Path, case_id: str, people: Directory, lang: str = "en") -> list
     ).stdout.split()
     lines: list[StoryLine] = []
     pushed = pushed_by(root, shas)
+    opened_any, last_sealed = False, None
     with gitrepo.ObjectReader(root) as reader:
         judge = Judge(root, reader)
         for commit, diffs in gitrepo.history(root, shas):
@@ -259,8 +273,17 @@ def story(root: Path, case_id: str, people: Directory, lang: str = "en") -> list
                 problem = after.problems[0].message if after.problems else ""
                 what = [_say("unreadable", lang, problem=problem)]
             else:
+                readable = (before is None or before.readable) and (after is None or after.readable)
+                opened_any = opened_any or any(
+                    v is not None and v.case is not None and v.readable for v in (before, after)
+                )
+                if after is not None and not after.readable:
+                    last_sealed = after.case
                 what = describe(
-                    before.case if before else None, after.case if after else None, lang
+                    before.case if before else None,
+                    after.case if after else None,
+                    lang,
+                    readable=readable,
                 )
             person = people.get(commit.author_email)
             name = person.name if person else commit.author_name
@@ -275,6 +298,10 @@ def story(root: Path, case_id: str, people: Directory, lang: str = "en") -> list
                         pushed.get(commit.sha, ""),
                     )
                 )
+    if lines and not opened_any and last_sealed is not None:
+        from bti.store import not_readable
+
+        raise not_readable(last_sealed, people)
     return lines
 
 

@@ -3,11 +3,14 @@
 Judgments are cached by git blob id (the SHA-1 of the content as git stores it): an unchanged file under
 unchanged settings, rules and date is never judged twice. The cache lives in the repository's .git
 folder, so it is never committed. A cold run on many files is spread over the machine's cores.
+
+A sealed case this person cannot open is judged on how it is sealed only (checks.judge); the cache
+is keyed by the keys this process holds too, and kept sealed to them where cases are sealed
+(bti.caches), since its messages may quote what a case says.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -17,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bti import __version__, clock, gitrepo, yamlio
+from bti import __version__, caches, clock, gitrepo, sealing, yamlio
 from bti.checks import judge, parse_case, read_settings
 from bti.errors import FileProblem, InputError
 from bti.layout import path_problems
@@ -35,6 +38,8 @@ class Report:
     violations: list[Violation] = field(default_factory=list)
     files: int = 0
     cached: int = 0
+    # Sealed cases this process cannot open: judged on their sealing only.
+    not_readable: int = 0
 
     @property
     def errors(self) -> int:
@@ -151,19 +156,23 @@ def _layout_problems(repo: Repository, config: Config | None) -> list[Violation]
 
 
 class _Cache:
-    def __init__(self, repo: Repository, context_key: str) -> None:
+    def __init__(self, repo: Repository, context_key: str, *, sealed: bool) -> None:
         directory = gitrepo.git_dir(repo.root) if (repo.root / ".git").exists() else None
         self.path = directory / "bti" / "validate-cache.json" if directory else None
         self.key = context_key
         self.entries: dict[str, list[dict[str, object]]] = {}
+        self.unreadable: set[str] = set()
         self.dirty = False
-        if self.path and self.path.exists():
+        raw, was_sealed = caches.load(self.path)
+        self.sealed = sealed or was_sealed
+        if raw is not None:
             try:
-                stored = json.loads(self.path.read_text("utf-8"))
+                stored = json.loads(raw)
                 if stored.get("key") == context_key:
                     self.entries = stored["entries"]
-            except (OSError, ValueError, KeyError, TypeError):
-                self.entries = {}
+                    self.unreadable = set(stored.get("not_readable", []))
+            except (ValueError, KeyError, TypeError, AttributeError):
+                self.entries, self.unreadable = {}, set()
 
     def get(self, key: str) -> list[Violation] | None:
         hit = self.entries.get(key)
@@ -181,25 +190,32 @@ class _Cache:
             for v in hit
         ]
 
-    def put(self, key: str, violations: list[Violation]) -> None:
+    def put(self, key: str, judged: Judged) -> None:
+        violations, readable, sealed = judged
         self.entries[key] = [v.as_dict() for v in violations]
+        if not readable:
+            self.unreadable.add(key)
+        self.sealed = self.sealed or sealed
         self.dirty = True
 
     def save(self) -> None:
         if not self.path or not self.dirty:
             return
-        from bti.yamlio import atomic_write
-
-        # A cache that cannot be written only costs time on the next run.
-        with contextlib.suppress(OSError):
-            atomic_write(self.path, json.dumps({"key": self.key, "entries": self.entries}))
+        stored = {"key": self.key, "entries": self.entries, "not_readable": sorted(self.unreadable)}
+        caches.write(self.path, json.dumps(stored).encode("utf-8"), sealed=self.sealed)
 
 
-def _judge_batch(batch: list[tuple[str, bytes]], ctx: Context) -> list[list[Violation]]:
+# What one file's judgment found: its violations, whether it could be read here, whether it was
+# sealed.
+Judged = tuple[list[Violation], bool, bool]
+
+
+def _judge_batch(batch: list[tuple[str, bytes]], ctx: Context) -> list[Judged]:
     results = []
     for shown, data in batch:
         parsed = parse_case(data, shown)
-        results.append(judge(parsed, Context(ctx.config, ctx.people, ctx.time, None, shown)))
+        found = judge(parsed, Context(ctx.config, ctx.people, ctx.time, None, shown))
+        results.append((found, parsed.readable, parsed.opened is not None))
     return results
 
 
@@ -223,11 +239,14 @@ def validate(
     config, people = settings
     now = clock.now()
     ctx = Context(config, people, now)
+    # A verdict judged without a case's key differs from one judged with it. (Only where cases
+    # are sealed: finding the keys costs a git call the plain repository need not pay.)
+    keys = sealing.ring_id() if config.sealing == "on" else ""
     context_key = hashlib.sha1(
-        (repo.settings_text() + now.date().isoformat() + _code_digest()).encode(),
+        (repo.settings_text() + now.date().isoformat() + _code_digest() + keys).encode(),
         usedforsecurity=False,
     ).hexdigest()
-    cache = _Cache(repo, context_key) if use_cache else None
+    cache = _Cache(repo, context_key, sealed=config.sealing == "on") if use_cache else None
     todo: list[tuple[str, bytes, str]] = []
     for file, shown in cases:
         report.files += 1
@@ -238,25 +257,25 @@ def validate(
             continue
         key = f"{gitrepo.blob_id(data)} {shown}"
         hit = cache.get(key) if cache else None
-        if hit is not None:
+        if hit is not None and cache is not None:
             report.cached += 1
             report.violations.extend(hit)
+            report.not_readable += key in cache.unreadable
         else:
             todo.append((shown, data, key))
     results = _run(todo, ctx, jobs)
-    for (_, _, key), found in zip(todo, results, strict=True):
-        report.violations.extend(found)
+    for (_, _, key), judged in zip(todo, results, strict=True):
+        report.violations.extend(judged[0])
+        report.not_readable += not judged[1]
         if cache:
-            cache.put(key, found)
+            cache.put(key, judged)
     if cache:
         cache.save()
     report.violations.sort(key=lambda v: (v.path, v.line, v.col, v.code))
     return report
 
 
-def _run(
-    todo: list[tuple[str, bytes, str]], ctx: Context, jobs: int | None
-) -> list[list[Violation]]:
+def _run(todo: list[tuple[str, bytes, str]], ctx: Context, jobs: int | None) -> list[Judged]:
     items = [(shown, data) for shown, data, _ in todo]
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
     if workers <= 1 or len(items) < PARALLEL_FROM:

@@ -156,12 +156,14 @@ def report(start: dt.date | None, end: dt.date | None, fmt: str) -> None:
     period = Period(start or default.start, end or default.end)
     if period.end < period.start:
         raise InputError("--to is before --from", hint="give the first day, then the last")
-    cases, unreadable = [], 0
+    cases, unreadable, sealed = [], 0, 0
     for path in repo.case_files():
         parsed = repo.parse_file(path)
         if parsed.case is None:
             unreadable += 1
         else:
+            # A sealed case is counted from its structure, which is never sealed (bti.report).
+            sealed += not parsed.readable
             cases.append(parsed.case)
     rows = compute(cases, period, repo.config.rules.followup_days, clock.today())
     if fmt == "table":
@@ -172,5 +174,12 @@ def report(start: dt.date | None, end: dt.date | None, fmt: str) -> None:
     if unreadable:
         click.echo(
             f"{unreadable} case files could not be read and are not counted — run 'bti validate'",
+            err=True,
+        )
+    if sealed:
+        click.echo(
+            f"{sealed} sealed {'case' if sealed == 1 else 'cases'} you cannot read "
+            f"{'is' if sealed == 1 else 'are'} counted from what is never sealed (dates, levels, "
+            "services, events)",
             err=True,
         )

@@ -113,16 +113,20 @@ def case_new(
 def case_list(
     level: int | None, holder: str | None, service: str | None, status: str, names: bool, fmt: str
 ) -> None:
-    """List cases, by id. Names are shown only with --names."""
+    """List cases, by id. Names are shown only with --names. Sealed cases you cannot read are
+    left out (a line says how many)."""
     from bti.output import render_rows
-    from bti.store import Repository
+    from bti.store import Repository, left_out
 
     repo = Repository.find()
-    rows, broken = [], []
+    rows, broken, sealed = [], [], 0
     for path in repo.case_files():
         parsed = repo.parse_file(path)
         if parsed.case is None:
             broken.append(parsed.path)
+            continue
+        if not parsed.readable:
+            sealed += 1  # its structure is readable, but the list shows only what you may read
             continue
         c = parsed.case
         if (
@@ -161,6 +165,8 @@ def case_list(
     echo_out(render_rows(rows, columns, fmt))
     for shown in broken:
         click.echo(f"{shown}: cannot be read — run 'bti validate {shown}'", err=True)
+    if sealed:
+        click.echo(left_out(sealed), err=True)
 
 
 @case.command("show")
@@ -174,14 +180,15 @@ def case_list(
     help="Output format.",
 )
 def case_show(case_id: str, fmt: str) -> None:
-    """Print a case: the file as it is (yaml), or its data (json)."""
-    from bti.store import Repository
+    """Print a case: the file as it is (yaml), or its data (json). A sealed case is opened in
+    memory with your key; one you cannot read is refused in one line."""
+    from bti.store import Repository, shown_text
 
     loaded = Repository.find().load_case(case_id)
     if fmt == "json":
-        echo_out(loaded.case.model_dump_json(indent=2, exclude_none=True))
+        echo_out(loaded.case.model_dump_json(indent=2, exclude_none=True, exclude={"sealed"}))
     else:
-        echo_out((loaded.parsed.text or "").rstrip("\n"))
+        echo_out(shown_text(loaded).rstrip("\n"))
 
 
 @case.command("edit")

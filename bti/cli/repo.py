@@ -283,6 +283,7 @@ def validate(paths: tuple[Path, ...], fmt: str, no_cache: bool, jobs: int | None
                     "files": report.files,
                     "errors": report.errors,
                     "warnings": report.warnings,
+                    "not_readable": report.not_readable,
                     "violations": [v.as_dict() for v in report.violations],
                 },
                 ensure_ascii=False,
@@ -296,5 +297,17 @@ def validate(paths: tuple[Path, ...], fmt: str, no_cache: bool, jobs: int | None
             "ok" if not report.violations else f"{report.errors} errors, {report.warnings} warnings"
         )
         click.echo(f"{report.files} files checked: {status}", err=True)
+    if report.not_readable:
+        click.echo(not_readable_note(report.not_readable), err=True)
     if report.errors:
         raise SystemExit(1)
+
+
+def not_readable_note(count: int) -> str:
+    """What validate could not judge here, in one line."""
+    cases = "1 sealed case is" if count == 1 else f"{count} sealed cases are"
+    their = "its" if count == 1 else "their"
+    return (
+        f"{cases} not readable here: {their} sealing was checked, {their} content is judged by "
+        f"the server and {their} readers"
+    )
