@@ -117,6 +117,7 @@ class Judge:
         self._good: dict[str, Parsed] = {}  # path → the newest version read that could be read
         self._setting: dict[tuple[str, str | None], Model | list[Violation]] = {}
         self._settings_at: dict[str, _Settings] = {}  # commit → its settings
+        self._lines: dict[str, set[str]] = {}  # landing → commits that build on it (_builds_on)
 
     # -- reading versions ------------------------------------------------------------------------
 
@@ -254,6 +255,8 @@ class Judge:
             self._settings_at[commit.sha] = after  # the next commit's parent: no lookup needed
         found = self._settings_problems(after, changes)
         found += self._judge_under(commit, changes, references, own, after, pusher)
+        if landing is not None and self._builds_on(commit, landing):
+            landing = parent  # its own line holds the landing's settings and every change since
         if landing is not None and landing != parent:
             tip = self.settings(landing)
             if tip.blobs != own.blobs and tip.readable:
@@ -269,6 +272,22 @@ class Judge:
         found += self._message_problems(raw)
         unique = {(v.code, v.path, v.loc, v.message): v for v in found}
         return [Landed(commit, v) for v in unique.values()]
+
+    def _builds_on(self, commit: gitrepo.Commit, landing: str) -> bool:
+        """Whether `commit` continues, by first parents through commits this judge has judged
+        for the same landing, the branch tip `landing`: then its parent's settings are the
+        landing's with the changes of those commits, each judged already, and the commit needs
+        no second judgment under the landing's directory (a person added earlier in the same
+        push may work in it). Commits are judged parents first (pre-receive, audit)."""
+        line = self._lines.setdefault(landing, {landing})
+        if len(line) > 200_000:
+            line.clear()
+            line.add(landing)
+        if commit.parents and commit.parents[0] in line:
+            if commit.sha != gitrepo.ZERO:
+                line.add(commit.sha)
+            return True
+        return False
 
     def _after_settings(self, before: _Settings, changes: list[gitrepo.FileChange]) -> _Settings:
         blobs = dict(before.blobs)

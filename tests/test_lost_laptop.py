@@ -135,9 +135,17 @@ def test_a_lost_laptop_holds_nothing_of_the_cases_its_owner_may_not_read(
             code, out = bti("case", "show", case_id)
             assert code == 0, out
             assert truth[case_id].subject.name in out
-            code, out = bti("audit", "story", case_id)
+            code, out = bti("audit", "log", case_id)
             assert code == 0, out
+            if truth[case_id].status == "open":
+                code, out = bti("meeting", "agenda", case_id, "--kind", "coordination")
+                assert code == 0 and truth[case_id].subject.name in out, out
         code, out = bti("validate")
+        assert code == 0, out
+        code, out = bti("case", "list", "--status", "all")
+        assert code == 0 and all(case_id in out for case_id in readable), out
+        assert not any(case_id in out.split("\n---")[-1] for case_id in unreadable), out
+        code, out = bti("due")
         assert code == 0, out
         # For the others: one line that says so, never the ciphertext as if it were text.
         for case_id in unreadable:
