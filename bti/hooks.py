@@ -290,6 +290,12 @@ def pre_receive(path: Path, lines: Iterable[str]) -> HookResult:
         return result
     protected = {f"refs/heads/{b}" for b in _protected(root)}
     pusher = _pusher(root)
+    from bti import sealing
+
+    # The server opens every case with its sealing key (`bti hooks install --server` sets it
+    # up): one that does not open here is refused, whatever its readers say — also when the
+    # key is missing (fail closed: a rule the server cannot judge is not waved through).
+    sealing.use(sealing.server_keyring(root))
     main_tip = gitrepo.rev(root, "refs/heads/main") or gitrepo.rev(root, "HEAD")
     judged: set[tuple[str, str | None]] = set()
     with gitrepo.ObjectReader(root) as reader:

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bti import clock, gitrepo, yamlscan
+from bti import clock, gitrepo, sealing, yamlscan
 from bti.checks import Parsed, judge_change, parse_appended, parse_case, read_settings
 from bti.checks import judge as judge_state
 from bti.errors import FileProblem
@@ -321,6 +321,10 @@ class Judge:
                         path=PEOPLE,
                     )
                 )
+        if CONFIG in changed and after.config is not None:
+            from bti.rules.sealed import server_key_problems
+
+            found += server_key_problems(after.config, sealing.keyring())
         return found
 
     def _judge_under(

@@ -243,6 +243,8 @@ class Keyring:
 
     identities: list[Any] = field(default_factory=list)
     publics: list[str] = field(default_factory=list)  # normalised `ssh-ed25519 AAAA…`
+    # The server's pre-receive: every case must open here (the server judges every rule).
+    server: bool = False
     sources: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     _opened: dict[str, bytes | None] = field(default_factory=dict)
@@ -389,6 +391,23 @@ def keyring() -> Keyring:
                 ring.problems.append(str(err))
         _KEYRING = ring
     return _KEYRING
+
+
+def server_keyring(root: Path) -> Keyring:
+    """The server's keyring: only the key its repository names (`bti.sealkey`, set by `bti hooks
+    install --server`), never a key from the environment of whoever pushes."""
+    from bti import gitrepo
+
+    ring = Keyring(server=True)
+    where = gitrepo.config_get(root, "bti.sealkey")
+    if where:
+        try:
+            ring.add(*load_identity(Path(where)), source=where)
+        except SealError as err:
+            ring.problems.append(str(err))
+    else:
+        ring.problems.append("this server has no sealing key (bti.sealkey)")
+    return ring
 
 
 def use(ring: Keyring | None, ask: Callable[[Path], str | None] | None = None) -> None:

@@ -21,7 +21,7 @@ from bti.rules.core import Context, Loc, Violation, declare
 from bti.rules.permissions import working_services
 
 if TYPE_CHECKING:
-    from bti.models import Case
+    from bti.models import Case, Config
     from bti.sealing import Keyring, Opened
 
 NOT_SEALED = declare(
@@ -221,6 +221,15 @@ def check(
                 (*block, "readers"),
             )
         )
+    elif not opened.readable and ring.server:
+        found.append(
+            BROKEN.violation(
+                "the server's key does not open the case, so the server cannot judge it — a "
+                "case is sealed for the server named in bti.yaml; write it with bti (on the "
+                "server, 'bti hooks install --server' sets up the server's key)",
+                (*block, "key"),
+            )
+        )
     elif SERVER in readers and not opened.readable and ring.holds(ctx.config.server_key):
         found.append(
             BROKEN.violation(
@@ -258,3 +267,20 @@ def check(
                 )
             )
     return found
+
+
+def server_key_problems(config: Config, ring: Keyring) -> list[Violation]:
+    """On the server: bti.yaml may turn sealing on only for a server key the server holds.
+    Otherwise every case written from then on would be sealed for a key the server cannot use,
+    and none of its rules could be judged here."""
+    if not ring.server or config.sealing != "on" or ring.holds(config.server_key):
+        return []
+    return [
+        NO_SERVER.violation(
+            "bti.yaml names a server key this server does not hold: cases sealed for it could "
+            "not be judged here — server_key is the public key 'bti hooks install --server' "
+            "printed",
+            ("server_key",),
+            path="bti.yaml",
+        ).at("bti.yaml", 1, 1)
+    ]
