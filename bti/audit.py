@@ -49,6 +49,18 @@ def rules_digest() -> str:
     return digest.hexdigest()[:16]
 
 
+def _keys_digest() -> str:
+    """Which keys open sealed cases here: a sealed case is judged in full only where it opens, so
+    what a person's run found is not what a run with the server's key finds."""
+    from bti import sealing
+
+    publics = sorted(sealing.keyring().publics)
+    if not publics:
+        return ""
+    digest = hashlib.sha1("\n".join(publics).encode(), usedforsecurity=False)
+    return "-" + digest.hexdigest()[:12]
+
+
 def _commits(root: Path, since: str | None, until: str | None) -> list[str]:
     if not gitrepo.has_head(root):
         return []
@@ -83,7 +95,8 @@ class _Verified:
 
     def __init__(self, root: Path) -> None:
         folder = gitrepo.git_dir(root)
-        self.path = folder / "bti" / f"verified-{rules_digest()}.txt" if folder else None
+        name = f"verified-{rules_digest()}{_keys_digest()}.txt"
+        self.path = folder / "bti" / name if folder else None
         self.known: dict[str, list[dict[str, object]]] = {}
         if self.path is not None and self.path.exists():
             with contextlib.suppress(OSError):
@@ -146,8 +159,11 @@ def _load_tips(path: Path | None) -> dict[str, tuple[str, Parsed]]:
 
 
 def _save_tips(path: Path | None, tips: dict[str, tuple[str, Parsed]]) -> None:
+    """Only plain versions: an opened sealed version holds its data key and its values in the
+    clear, which are never written to disk (a lost laptop)."""
     if path is None:
         return
+    tips = {p: v for p, v in tips.items() if v[1].opened is None}
     with contextlib.suppress(OSError):
         for old in path.parent.glob("tips-*.pickle"):
             old.unlink()

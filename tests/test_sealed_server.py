@@ -33,6 +33,7 @@ from tests.conftest import (
     git,
     git_env,
     isolated_environment,
+    key_file,
     public_key,
     push,
     server_key,
@@ -377,3 +378,122 @@ def test_the_server_refuses_it_the_client_too_and_the_audit_names_it(
     # A reader committing the same change through the client's hooks is refused alike.
     status, said = client_commit(world, who=HOLDER)
     assert status != 0 and f"{code} error" in said, said
+
+
+# -- readers come and go ----------------------------------------------------------------------------
+
+
+def _data_key(world: World, text: str) -> bytes | None:
+    raw = yamlio.load(text, "case")
+    return world.server_ring.unwrap(raw["sealed"]["key"])
+
+
+def _opens_for(who: str, text: str) -> bool:
+    raw = yamlio.load(text, "case")
+    return ring_of(key_file(who)).unwrap(raw["sealed"]["key"]) is not None
+
+
+def test_a_service_joining_makes_the_case_readable_to_its_staff(world: World) -> None:
+    bti, case_id = Bti(world.clone), world.solo
+    bti.ok("guardian", "add", case_id, "--name", "Mia Lund", "--relation", "mor", who=HOLDER)
+    bti.ok(
+        "consent", "add", case_id, "--given-by", "Mia Lund", "--services",
+        "skole,helsestasjon", "--purpose", "Samarbeid", who=HOLDER,
+    )  # fmt: skip
+    bti.ok("level", "set", case_id, "1", "--reason", "Mor samtykker", who=HOLDER)
+    shown = bti("case", "show", case_id, who=NURSE)
+    assert shown.exit_code != 0 and "not readable" in shown.output, shown.output
+    assert not _opens_for(NURSE, world.path(case_id).read_text())
+    before = _data_key(world, world.path(case_id).read_text())
+    bti.ok("service", "add", case_id, "helsestasjon", who=HOLDER)
+    text = world.path(case_id).read_text()
+    assert _opens_for(NURSE, text) and NURSE in yamlio.load(text, "c")["sealed"]["readers"]
+    assert _data_key(world, text) == before  # nobody taken off: the key stays
+    assert "Mia Lund" in bti.ok("case", "show", case_id, "--format", "json", who=NURSE).output
+    code, err = world.push()
+    assert code == 0, err
+
+
+def test_a_withdrawal_renews_the_key_and_the_nurse_reads_nothing_written_after(
+    world: World,
+) -> None:
+    bti, case_id = Bti(world.clone), world.shared
+    old = world.path(case_id).read_text()
+    assert _opens_for(NURSE, old)
+    bti.ok("consent", "withdraw", case_id, "c1", who=HOLDER)
+    bti.ok("log", "add", case_id, "Ny samtale etter tilbaketrekkingen.", who=HOLDER)
+    code, err = world.push()
+    assert code == 0, err
+    new = world.path(case_id).read_text()
+    assert NURSE not in yamlio.load(new, "c")["sealed"]["readers"]
+    assert _data_key(world, new) not in (None, _data_key(world, old))
+    assert not _opens_for(NURSE, new)
+    # Her key still opens the versions she could read, from git history; not the new one.
+    history = world.git("show", f"HEAD~2:cases/{case_id}.yaml")
+    assert _opens_for(NURSE, history)
+    assert not _opens_for(NURSE, world.git("show", f"HEAD:cases/{case_id}.yaml"))
+    shown = bti("case", "show", case_id, who=NURSE)
+    assert shown.exit_code != 0 and "Ny samtale" not in shown.output
+
+
+def test_a_replaced_key_renews_the_data_key_and_keeping_it_is_refused(world: World) -> None:
+    bti, case_id = Bti(world.clone), world.solo
+    old = world.path(case_id).read_text()
+    new_key = public_key("ingrid.ny.laptop@fjordvik.example")
+    bti.ok("person", "set", HOLDER, "--key", new_key, who=LEADER)
+    code, err = world.push(who=LEADER)
+    assert code == 0, err
+    # Every case she reads is still sealed to her old key, which she may still hold: a warning
+    # until it is written again, not an error.
+    checked = bti("validate", who=LEADER)
+    assert "BTI041" not in checked.output, checked.output
+    # A hand-made version that wraps the old data key to her new key is refused.
+    before = world.server_refs()
+    _, opened = world.opened(case_id)
+    keys = [new_key if r == HOLDER else world.key_of(r) for r in opened.readers]
+    world.reseal(case_id, wrap_to=keys)
+    world.commit(who=LEADER)
+    code, err = world.push(who=LEADER)
+    assert code != 0 and "BTI044 error" in err, err
+    assert world.server_refs() == before
+    status, found = audit(world, key=server_key(world.server))
+    assert status == 1 and "BTI044" in found, found
+    world.git("reset", "-q", "--hard", "origin/main")
+    # The next write by bti renews it.
+    bti.ok("log", "add", case_id, "Samtale.", who=LEADER)
+    text = world.path(case_id).read_text()
+    assert _data_key(world, text) not in (None, _data_key(world, old))
+    code, err = world.push(who=LEADER)
+    assert code == 0, err
+
+
+# -- the audit, by the server and by a person who cannot read every case --------------------------
+
+
+def test_the_audit_by_someone_who_cannot_read_a_case_reports_no_false_errors(
+    world: World,
+) -> None:
+    status, found = audit(world, who=NURSE)
+    assert status == 0, found  # the solo case does not open for her: judged on sealing only
+
+    # A national id sealed into the case she cannot read, by a reader, no hook involved.
+    def change(plain: dict[str, Any]) -> None:
+        entry = {**plain["log"][-1], "text": f"Fnr {FNR}", "kind": "note"}
+        entry.pop("event", None)
+        plain["log"].append(entry)
+
+    world.reseal(world.solo, change)
+    world.commit()
+    status, found = audit(world, who=NURSE)
+    assert "BTI501" not in found and "BTI042" not in found, found
+    # The server's key opens it: the same history, judged in full (not the nurse's answer).
+    status, found = audit(world, who=NURSE, key=server_key(world.server))
+    assert status == 1 and "BTI501" in found, found
+    # An outsider's stanza shows without the key: the nurse's audit names it too.
+    _, opened = world.opened(world.solo)
+    world.reseal(
+        world.solo, wrap_to=[*(world.key_of(r) for r in opened.readers), public_key(OTHER)]
+    )
+    world.commit()
+    status, found = audit(world, who=NURSE)
+    assert status == 1 and "BTI041" in found, found
