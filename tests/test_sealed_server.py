@@ -497,3 +497,43 @@ def test_the_audit_by_someone_who_cannot_read_a_case_reports_no_false_errors(
     world.commit()
     status, found = audit(world, who=NURSE)
     assert status == 1 and "BTI041" in found, found
+
+
+def test_an_old_data_key_brought_back_after_a_withdrawal_is_refused(world: World) -> None:
+    """The holder knows the key the nurse could open: sealing the case with it again, after the
+    withdrawal renewed it, would let her read what is written now."""
+    bti, case_id = Bti(world.clone), world.shared
+    _, opened = world.opened(case_id)
+    bti.ok("consent", "withdraw", case_id, "c1", who=HOLDER)
+    code, err = world.push()
+    assert code == 0, err
+    before = world.server_refs()
+    bti.ok("log", "add", case_id, "Ny samtale.", "--no-commit", who=HOLDER)
+    world.reseal(case_id, data_key=opened.data_key)
+    world.commit()
+    code, err = world.push()
+    assert code != 0 and "BTI046 error" in err, err
+    assert world.server_refs() == before
+    status, found = audit(world, key=server_key(world.server))
+    assert status == 1 and "BTI046" in found, found
+
+
+def test_a_change_that_keeps_a_replaced_key_is_refused(world: World) -> None:
+    bti, case_id = Bti(world.clone), world.solo
+    bti.ok("person", "set", HOLDER, "--key", public_key("ingrid.ny@fjordvik.example"), who=LEADER)
+    code, err = world.push(who=LEADER)
+    assert code == 0, err
+    checked = bti("validate", who=LEADER)
+    assert "BTI043 warning" in checked.output and "replaced key" in checked.output
+    # A log entry appended by hand, the sealed block left as it was.
+    _, opened = world.opened(case_id)
+
+    def change(plain: dict[str, Any]) -> None:
+        entry = {**plain["log"][-1], "text": "Samtale.", "kind": "note"}
+        entry.pop("event", None)
+        plain["log"].append(entry)
+
+    world.reseal(case_id, change, wrap_to=[world.key_of(r) for r in opened.readers])
+    world.commit(who=LEADER)
+    code, err = world.push(who=LEADER)
+    assert code != 0 and "BTI044 error" in err, err

@@ -41,6 +41,10 @@ NO_SERVER = declare(
     "BTI045", "error", "a sealed case is not sealed for the server, which must judge it", "file"
 )
 
+REUSED = declare(
+    "BTI046", "error", "a case is sealed again with a key an earlier version of it had", "file"
+)
+
 
 def allowed(case: Case, ctx: Context) -> set[str]:
     """The people who may read `case`: its holder, and the staff of the services that may work
