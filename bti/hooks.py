@@ -26,7 +26,7 @@ from bti.store import CONFIG
 
 if TYPE_CHECKING:
     from bti.names import NameIndex
-    from bti.replay import Judge
+    from bti.replay import Judge, Landed
 
 MARKER = "# bti-hook: installed by bti"
 CLIENT_HOOKS = ("pre-commit", "commit-msg")
@@ -314,7 +314,9 @@ def pre_receive(path: Path, lines: Iterable[str]) -> HookResult:
                 if (commit.sha, landing) in judged:
                     continue
                 judged.add((commit.sha, landing))
-                for landed in judge.judge(commit, diffs, pusher=pusher, landing=landing):
+                found = judge.judge(commit, diffs, pusher=pusher, landing=landing)
+                found += _server_key_problems(reader, commit, diffs)
+                for landed in found:
                     result.lines.append(landed.render())
                     if landed.violation.is_error:
                         result.code = 1
@@ -324,6 +326,33 @@ def pre_receive(path: Path, lines: Iterable[str]) -> HookResult:
             "named above (a correction is a new commit) and push again."
         )
     return result
+
+
+def _server_key_problems(
+    reader: gitrepo.ObjectReader, commit: gitrepo.Commit, diffs: list[list[gitrepo.FileChange]]
+) -> list[Landed]:
+    """bti.yaml names this server's own key (BTI045): a leader who put their own key there would
+    have every case sealed to it, and the server, unable to open them, could judge none."""
+    from bti.checks import read_settings
+    from bti.replay import Landed
+    from bti.rules.sealed import NO_SERVER
+    from bti.sealing import keyring
+
+    if not any(c.path == CONFIG and c.new for d in diffs[:1] for c in d):
+        return []
+    ring = keyring()
+    config = read_settings(reader.read(f"{commit.sha}:{CONFIG}"), CONFIG, Config)
+    if not ring.identities or not isinstance(config, Config) or not config.server_key:
+        return []
+    if ring.holds(config.server_key):
+        return []
+    found = NO_SERVER.violation(
+        "bti.yaml names a server_key that is not this server's key — the server could open "
+        "no case sealed to it, and so judge none; 'bti hooks install --server' prints the "
+        "server's public key",
+        path=CONFIG,
+    ).at(CONFIG, 1, 1)
+    return [Landed(commit, found)]
 
 
 def _target(

@@ -537,3 +537,19 @@ def test_a_change_that_keeps_a_replaced_key_is_refused(world: World) -> None:
     world.commit(who=LEADER)
     code, err = world.push(who=LEADER)
     assert code != 0 and "BTI044 error" in err, err
+
+
+def test_a_leader_cannot_name_another_server_key(world: World) -> None:
+    """With their own key as bti.yaml's server_key, every case written after would be sealed
+    to it, and the server, unable to open any, could judge none."""
+    config = world.clone / "bti.yaml"
+    lines = [
+        f"server_key: {public_key(LEADER)}" if line.startswith("server_key:") else line
+        for line in config.read_text().splitlines()
+    ]
+    config.write_text("\n".join(lines) + "\n")
+    world.commit(who=LEADER)
+    before = world.server_refs()
+    code, err = world.push(who=LEADER)
+    assert code != 0 and "BTI045 error" in err, err
+    assert world.server_refs() == before
