@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bti import clock, gitrepo, sealing, yamlscan
-from bti.checks import Parsed, judge_change, parse_appended, parse_case, read_settings
+from bti.checks import Parsed, judge_change, parse_appended, parse_case, place, read_settings
 from bti.checks import judge as judge_state
 from bti.errors import FileProblem
 from bti.layout import CONFIG, PEOPLE, SETTINGS, is_case_path, leaders_only, path_problems
@@ -371,9 +371,42 @@ class Judge:
                 found += judge_state(new, ctx)
                 continue
             found += judge_change(old, new, ctx)
+            found += self._key_reused(old, new, parent, change.path)
             if pusher and old and new and old.case and new.case:
                 found += _pusher_problems(old, new, pusher, change.path)
         return found
+
+    def _key_reused(
+        self, old: Parsed | None, new: Parsed | None, parent: str | None, path: str
+    ) -> list[Violation]:
+        """A case sealed with a new data key that an earlier version of it had (BTI046): whoever
+        could read that version — a service whose consent was withdrawn — would open it. Looked
+        up only when the key changes, which is rare (a reader taken off, a key replaced)."""
+        from bti import sealing
+        from bti.rules.sealed import REUSED
+
+        if old is None or new is None or old.opened is None or new.opened is None:
+            return []
+        key = new.opened.data_key
+        if key is None or old.opened.data_key in (None, key) or parent is None:
+            return []
+        ring = sealing.keyring()
+        for sha in gitrepo.path_versions(self.root, parent, path, limit=10_000):
+            data = self.reader.read(f"{sha}:{path}")
+            try:
+                raw = yamlscan_load(data, path)
+            except FileProblem:
+                continue
+            block = sealing.sealed_block(raw) if isinstance(raw, dict) else None
+            if block is not None and ring.unwrap(block[1]) == key:
+                found = REUSED.violation(
+                    f"the case is sealed again with the key it had in commit {sha[:8]} — everyone "
+                    "who could read it then would open what is written now; write the case with "
+                    "bti, which makes a new key",
+                    ("sealed", "key"),
+                )
+                return place([found], new.text, path)
+        return []
 
     def _readable(self, name: str, parents: tuple[str, ...]) -> Config | Directory | None:
         """The newest readable version of a settings file before `parents`: an unreadable
@@ -515,6 +548,15 @@ def _pusher_problems(old: Parsed, new: Parsed, pusher: str, path: str) -> list[V
         for handover in newly_accepted(old.case, new.case)
         if handover.to != pusher.lower()
     ]
+
+
+def yamlscan_load(data: bytes | None, path: str) -> object:
+    """A version's raw mapping (FileProblem when it cannot be read)."""
+    from bti import yamlio
+
+    if data is None:
+        raise FileProblem(path, 1, 1, "missing")
+    return yamlio.load(yamlio.decode(data, path), path)
 
 
 def _file_violation(problem: FileProblem, path: str) -> Violation:

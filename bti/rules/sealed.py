@@ -41,6 +41,10 @@ NO_SERVER = declare(
     "BTI045", "error", "a sealed case is not sealed for the server, which must judge it", "file"
 )
 
+REUSED = declare(
+    "BTI046", "error", "a case is sealed again with a key an earlier version of it had", "file"
+)
+
 
 def allowed(case: Case, ctx: Context) -> set[str]:
     """The people who may read `case`: its holder, and the staff of the services that may work
@@ -92,6 +96,40 @@ def _key_of(reader: str, ctx: Context) -> str | None:
         return ctx.config.server_key
     person = ctx.people.get(reader)
     return person.key if person is not None else None
+
+
+def _former_tag(reader: str, got: Counter[str], ctx: Context) -> str:
+    """The tag of `reader`'s replaced key that the case is wrapped to."""
+    from bti.sealing import key_tag
+
+    person = ctx.people.get(reader)
+    assert person is not None
+    return next(t for t in (key_tag(f.key) for f in person.former_keys) if got[t])
+
+
+def _replaced(
+    readers: list[str],
+    keys: dict[str, str],
+    extra: Counter[str],
+    lacking: Counter[str],
+    ctx: Context,
+) -> list[str]:
+    """The listed readers whose current key the case is not wrapped to, but one of their replaced
+    keys (people.yaml former_keys) in its place."""
+    from bti.sealing import SERVER, key_tag
+
+    found = []
+    for reader in readers:
+        person = ctx.people.get(reader) if reader != SERVER else None
+        if person is None or reader not in keys or not lacking[key_tag(keys[reader])]:
+            continue
+        former = [key_tag(f.key) for f in person.former_keys]
+        tag = next((t for t in former if extra[t]), None)
+        if tag is not None:
+            extra[tag] -= 1
+            lacking[key_tag(keys[reader])] -= 1
+            found.append(reader)
+    return found
 
 
 def tags(opened: Opened) -> Counter[str]:
@@ -198,6 +236,14 @@ def check(
         )
     expected = Counter(key_tag(k) for k in keys.values())
     got = Counter(s.args[0] for s in wrapped_for if s.type == "ssh-ed25519" and s.args)
+    # A listed reader's key replaced in people.yaml (bti person set) while the case is still
+    # wrapped to the key they had: not an outsider, but the old key may be on a lost laptop. The
+    # case waits for its next write (a warning); a change that keeps that stanza is refused.
+    stale = _replaced(readers, keys, got - expected, expected - got, ctx)
+    for reader in stale:
+        expected[key_tag(keys[reader])] -= 1
+        expected[_former_tag(reader, got, ctx)] += 1
+    expected = +expected
     if not others and got != expected:
         extra = sum((got - expected).values())
         lacking = sum((expected - got).values())
@@ -213,6 +259,25 @@ def check(
                 (*block, "key"),
             )
         )
+    if stale and not others and got == expected:
+        who = ", ".join(stale)
+        if state:
+            found.append(
+                BEHIND.violation(
+                    f"still sealed to the replaced key of {who} — the next change made with bti "
+                    "renews the case's key ('bti seal' does it for every case you can read)",
+                    (*block, "key"),
+                )
+            )
+        else:
+            found.append(
+                NOT_RENEWED.violation(
+                    f"the key of {who} was replaced in people.yaml, but the case is still sealed "
+                    "to the old one — whoever holds it (a lost laptop) would open what is written "
+                    "now; write the case with bti, which renews the key",
+                    (*block, "key"),
+                )
+            )
     if ctx.config.server_key and SERVER not in readers:
         found.append(
             NO_SERVER.violation(
