@@ -318,12 +318,14 @@ def _open_appended(before: Opened, added: list[Any], start: int) -> tuple[list[A
     return opened_log["log"], after
 
 
-def judge(parsed: Parsed, ctx: Context) -> list[Violation]:
+def judge(parsed: Parsed, ctx: Context, *, validate: bool = True) -> list[Violation]:
     """Everything `bti validate` says about one file. A sealed case this process cannot open is
-    judged on how it is sealed only: its content is the server's (or its readers') to judge."""
+    judged on how it is sealed only: its content is the server's (or its readers') to judge.
+    `validate`: a case still sealed for someone who may no longer read it waits for its next
+    write (a warning); as the state a commit brings (False), that is refused."""
     if parsed.case is None:
         return parsed.problems
-    seal = _sealing(parsed.case, parsed, None, ctx, state=True)
+    seal = _sealing(parsed.case, parsed, None, ctx, state=validate)
     if not parsed.readable:
         return seal
     found = place(check_state(parsed.case, ctx), parsed.text, parsed.path)

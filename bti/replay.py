@@ -368,7 +368,7 @@ class Judge:
                 # A repository's first commit (shape_problems allows one, on an empty server)
                 # may start from cases that were kept elsewhere (`bti seal --fresh`): their
                 # history is not in it, so their state is what can be judged.
-                found += judge_state(new, ctx)
+                found += judge_state(new, ctx, validate=False)
                 continue
             found += judge_change(old, new, ctx)
             found += self._key_reused(old, new, parent, change.path)

@@ -54,3 +54,44 @@ def test_a_server_without_its_key_refuses_sealed_cases_rather_than_judge_them_bl
         )  # fmt: skip
         code, err = push(clone, who=HOLDER)
         assert code == 1 and "BTI042" in err and "server's key does not open" in err, err
+
+
+def test_a_person_taken_out_waits_as_a_warning_until_the_next_write_renews_the_key(
+    tmp_path: Path,
+) -> None:
+    import yaml
+
+    with isolated_environment(tmp_path / "home"):
+        _, clone = server_with_clone(tmp_path, sealed=True)
+        bti = Bti(clone)
+        ola = "ola.lerer@fjordvik.example"
+        bti.ok("person", "add", ola, "--name", "Ola Lærer", "--service", "skole",
+               "--role", "holder")  # fmt: skip
+        out = bti.ok(
+            "case", "new", "--service", "skole", "--name", "Emil Skogvang", "--born",
+            "2017-02-09", "--concern", "Mye fravær.", who=HOLDER,
+        )  # fmt: skip
+        case_id = out.output.strip().splitlines()[-1]
+        path = clone / "cases" / f"{case_id}.yaml"
+        assert ola in yaml.safe_load(path.read_text())["sealed"]["readers"]
+        old_key = yaml.safe_load(path.read_text())["sealed"]["key"]
+
+        people = clone / "people.yaml"
+        data = people.read_text()
+        start = data.index(f"  - email: {ola}")
+        end = data.find("\n  - email:", start + 1)
+        people.write_text(data[:start] + (data[end + 1 :] if end != -1 else ""))
+        git(clone, "commit", "-qam", "people.yaml: Ola has left")
+        code, err = push(clone)
+        assert code == 0, err
+
+        checked = bti("validate")
+        assert checked.exit_code == 0, checked.output
+        assert "BTI043" in checked.output and ola in checked.output
+
+        bti.ok("log", "add", case_id, "Samtale med mor.", who=HOLDER)
+        sealed = yaml.safe_load(path.read_text())["sealed"]
+        assert ola not in sealed["readers"] and sealed["key"] != old_key
+        code, err = push(clone, who=HOLDER)
+        assert code == 0, err
+        assert "BTI043" not in bti("validate").output
