@@ -337,6 +337,20 @@ def _sealing(
 ) -> list[Violation]:
     from bti.rules import sealed
 
+    if after.opened is None and before is not None and before.opened is not None:
+        # Once sealed, a case stays sealed, whatever bti.yaml says later: written in plain text
+        # again, it would be on every clone.
+        return place(
+            [
+                sealed.NOT_SEALED.violation(
+                    "the case was sealed and is now written in plain text — a sealed case "
+                    "stays sealed; write it with bti, which seals it again",
+                    ("id",),
+                )
+            ],
+            after.text,
+            after.path,
+        )
     if after.opened is None and ctx.config.sealing != "on":
         return []
     found = sealed.check(

@@ -95,3 +95,51 @@ def test_a_person_taken_out_waits_as_a_warning_until_the_next_write_renews_the_k
         code, err = push(clone, who=HOLDER)
         assert code == 0, err
         assert "BTI043" not in bti("validate").output
+
+
+def test_a_sealed_case_never_becomes_plain_again_even_with_sealing_turned_off(
+    tmp_path: Path,
+) -> None:
+    import yaml
+
+    from bti import sealing
+    from bti.checks import parse_case
+    from bti.store import dump
+    from tests.conftest import key_file
+
+    with isolated_environment(tmp_path / "home"):
+        _, clone = server_with_clone(tmp_path, sealed=True)
+        bti = Bti(clone)
+        out = bti.ok(
+            "case", "new", "--service", "skole", "--name", "Emil Skogvang", "--born",
+            "2017-02-09", "--concern", "Mye fravær.", who=HOLDER,
+        )  # fmt: skip
+        case_id = out.output.strip().splitlines()[-1]
+        config = clone / "bti.yaml"
+        config.write_text(config.read_text().replace("sealing: on", "sealing: off"))
+        git(clone, "commit", "-qam", "bti: sealing off")
+        code, err = push(clone)
+        assert code == 0, err  # a leader's setting: new repositories' cases stay plain
+
+        path = clone / "cases" / f"{case_id}.yaml"
+        ring = sealing.Keyring()
+        ring.add(*sealing.load_identity(key_file(HOLDER)))
+        sealing.use(ring)
+        try:
+            parsed = parse_case(path.read_bytes(), f"cases/{case_id}.yaml")
+        finally:
+            sealing.use(None)
+        assert parsed.case is not None
+        plain = dump(parsed.case)
+        plain.pop("sealed")
+        path.write_text(yaml.safe_dump(plain, allow_unicode=True, sort_keys=False))
+        git(clone, "commit", "-qam", f"{case_id}: plain again", "--no-verify", env={})
+        code, err = push(clone, who=HOLDER)
+        assert code == 1 and "BTI040" in err and "stays sealed" in err, err
+
+        # bti itself keeps writing it sealed.
+        git(clone, "reset", "-q", "--hard", "HEAD~1")
+        bti.ok("log", "add", case_id, "Samtale med mor.", who=HOLDER)
+        assert "ENC:s:" in path.read_text() and "Emil" not in path.read_text()
+        code, err = push(clone, who=HOLDER)
+        assert code == 0, err
