@@ -28,7 +28,8 @@ from bti import clock, gitrepo, sealing, yamlscan
 from bti.checks import Parsed, judge_change, parse_appended, parse_case, place, read_settings
 from bti.checks import judge as judge_state
 from bti.errors import FileProblem
-from bti.layout import CONFIG, PEOPLE, SETTINGS, is_case_path, leaders_only, path_problems
+from bti.keyindex import KeyIndex, fingerprint
+from bti.layout import CASES, CONFIG, PEOPLE, SETTINGS, is_case_path, leaders_only, path_problems
 from bti.models import Config, Directory, Model
 from bti.names import NameIndex
 from bti.rules import Context, Violation, privacy
@@ -43,6 +44,7 @@ from bti.signatures import SigningSetup
 
 __all__ = ["Judge", "Landed", "is_case_path", "message_problems"]
 
+ZERO = gitrepo.ZERO
 TEXT_SCAN_LIMIT = 4 * 1024 * 1024  # larger blobs are refused by size before anyone reads them
 
 
@@ -118,6 +120,14 @@ class Judge:
         self._setting: dict[tuple[str, str | None], Model | list[Violation]] = {}
         self._settings_at: dict[str, _Settings] = {}  # commit → its settings
         self._lines: dict[str, set[str]] = {}  # landing → commits that build on it (_builds_on)
+        # BTI047: the data-key fingerprints of versions (bti.keyindex), the case files of the
+        # commits judged along one line (path → blob), and, for the commit being judged, which
+        # case files hold each key.
+        self._keys: KeyIndex | None = None
+        self._seen_keys: dict[str, bytes | None] = {}  # versions read before the index loaded
+        self._line: tuple[str, dict[str, str]] | None = None
+        self._by_key: dict[str, list[str]] | None = None
+        self._diff: list[gitrepo.FileChange] = []
 
     # -- reading versions ------------------------------------------------------------------------
 
@@ -155,6 +165,8 @@ class Judge:
             if len(self._parsed) >= 2048:
                 self._parsed.clear()
             self._parsed[key] = hit
+            if hit.opened is not None:
+                self._note_key(blob, hit.opened.data_key)
         self._latest[path] = (blob, hit)
         if hit.case is not None:
             self._good[path] = hit
@@ -248,6 +260,13 @@ class Judge:
         if shape:
             return [Landed(commit, v) for v in shape]
         parent = commit.parents[0] if commit.parents else None
+        self._diff = diffs[0] if diffs else []
+        self._by_key = None
+        line = self._line
+        # The case files along the line of commits judged: the parent's, the diff applied.
+        if line is not None and parent is not None and line[0] == parent != commit.sha != ZERO:
+            _apply(line[1], self._diff)
+            self._line = (commit.sha, line[1])
         changes, references = self._changes(commit, diffs)
         own = self.settings(parent)
         after = self._after_settings(own, changes)
@@ -369,9 +388,11 @@ class Judge:
                 # may start from cases that were kept elsewhere (`bti seal --fresh`): their
                 # history is not in it, so their state is what can be judged.
                 found += judge_state(new, ctx, validate=False)
+                found += self._key_shared(commit, None, new, change.path)
                 continue
             found += judge_change(old, new, ctx)
             found += self._key_reused(old, new, parent, change.path)
+            found += self._key_shared(commit, old, new, change.path)
             if pusher and old and new and old.case and new.case:
                 found += _pusher_problems(old, new, pusher, change.path)
         return found
@@ -407,6 +428,92 @@ class Judge:
                 )
                 return place([found], new.text, path)
         return []
+
+    def _key_shared(
+        self, commit: gitrepo.Commit, old: Parsed | None, new: Parsed | None, path: str
+    ) -> list[Violation]:
+        """A case sealed with a data key another case file of the commit's tree has (BTI047):
+        whoever reads that case would open this one with the key they hold (the values' AAD names
+        only the case's id, which is no secret). Looked up only when the version's key is new for
+        its case (a new case, a renewed key), through the fingerprints of bti.keyindex."""
+        from bti.rules.sealed import SHARED
+
+        if new is None or new.opened is None or new.opened.data_key is None:
+            return []
+        key = new.opened.data_key
+        if old is not None and old.opened is not None and old.opened.data_key == key:
+            return []  # the key the case had: judged when it came
+        others = sorted(p for p in self._holding(commit).get(fingerprint(key), []) if p != path)
+        if not others:
+            return []
+        ids = ", ".join(p.split("/")[-1].removesuffix(".yaml") for p in others)
+        found = SHARED.violation(
+            f"the case is sealed with the data key case {ids} uses — whoever reads that case "
+            "would open this one with it; bti makes a fresh key for every case: write the case "
+            "with bti",
+            ("sealed", "key"),
+        )
+        return place([found], new.text, path)
+
+    def key_index(self) -> KeyIndex:
+        """The data-key fingerprints of case-file versions (bti.keyindex), loaded once."""
+        if self._keys is None:
+            self._keys = KeyIndex(self.root)
+            for blob, data_key in self._seen_keys.items():
+                self._keys.note(blob, data_key)
+            self._seen_keys.clear()
+        return self._keys
+
+    def _note_key(self, blob: str, data_key: bytes | None) -> None:
+        if self._keys is not None:
+            self._keys.note(blob, data_key)
+        elif len(self._seen_keys) < 200_000:
+            self._seen_keys[blob] = data_key
+
+    def save(self) -> None:
+        """Keep what was learnt of the data keys for the next run (bti.keyindex)."""
+        if self._keys is not None:
+            keep = set(self._line[1].values()) if self._line is not None else None
+            self._keys.save(keep)
+
+    def _holding(self, commit: gitrepo.Commit) -> dict[str, list[str]]:
+        """Fingerprint → the case files of the commit's tree sealed with that key, for the
+        commit being judged (built once per commit, and only when a key is new)."""
+        if self._by_key is not None:
+            return self._by_key
+        index = self.key_index()
+        known = index.known
+        opened = len(known)
+        holding: dict[str, list[str]] = {}
+        for path, blob in self._case_tree(commit).items():
+            found = known.get(blob)
+            if found is None:
+                found = index.of(blob, path, self.reader)
+            if found:
+                holding.setdefault(found, []).append(path)
+        if len(known) != opened:
+            index.save(set(self._case_tree(commit).values()))  # versions opened: kept for next time
+        self._by_key = holding
+        return holding
+
+    def _case_tree(self, commit: gitrepo.Commit) -> dict[str, str]:
+        """path → blob of every case file in the tree the commit makes (its first parent's with
+        its changes): kept along the line of commits judged one after the other, so that git is
+        asked for a whole tree only when the line starts or jumps."""
+        if self._line is not None and self._line[0] == commit.sha != gitrepo.ZERO:
+            return self._line[1]
+        parent = commit.parents[0] if commit.parents else None
+        if parent is None:
+            tree: dict[str, str] = {}
+        elif self._line is not None and self._line[0] == parent and commit.sha == gitrepo.ZERO:
+            tree = dict(self._line[1])
+        else:
+            blobs = gitrepo.tree_blobs(self.root, parent, CASES)
+            tree = {p: b for p, b in blobs.items() if is_case_path(p)}
+        _apply(tree, self._diff)
+        if commit.sha != gitrepo.ZERO:
+            self._line = (commit.sha, tree)
+        return tree
 
     def _readable(self, name: str, parents: tuple[str, ...]) -> Config | Directory | None:
         """The newest readable version of a settings file before `parents`: an unreadable
@@ -530,6 +637,17 @@ class Judge:
         if found is None:
             return None, None
         return found[0], found[1].decode("utf-8", "replace")
+
+
+def _apply(tree: dict[str, str], diff: list[gitrepo.FileChange]) -> None:
+    """The case files of `tree` (path → blob) changed as `diff` changes them."""
+    for change in diff:
+        if not is_case_path(change.path):
+            continue
+        if change.new is None:
+            tree.pop(change.path, None)
+        else:
+            tree[change.path] = change.new
 
 
 def tag_problems(data: bytes, names: NameIndex | None = None) -> list[Violation]:

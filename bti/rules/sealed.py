@@ -44,6 +44,7 @@ NO_SERVER = declare(
 REUSED = declare(
     "BTI046", "error", "a case is sealed again with a key an earlier version of it had", "file"
 )
+SHARED = declare("BTI047", "error", "a case is sealed with a data key another case uses", "file")
 
 
 def allowed(case: Case, ctx: Context) -> set[str]:
