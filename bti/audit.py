@@ -228,6 +228,7 @@ def verify(
                     result.judged += 1
                 if progress:
                     progress(min(start + step, len(todo)), len(todo))
+            judge.save()
             if tips is not None and (result.judged >= TIPS_AFTER or not tips.exists()):
                 _save_tips(tips, judge.newest(), sealed=store.sealed)
         store.flush()

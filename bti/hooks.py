@@ -324,6 +324,7 @@ def pre_receive(path: Path, lines: Iterable[str]) -> HookResult:
                     result.lines.append(landed.render())
                     if landed.violation.is_error:
                         result.code = 1
+        judge.save()  # the data keys learnt (bti.keyindex): a later push opens only its own
     if result.code:
         result.lines.append(
             "the push was refused: nothing of it was stored. Fix the commits "
