@@ -126,7 +126,10 @@ class Judge:
         self._keys: KeyIndex | None = None
         self._seen_keys: dict[str, bytes | None] = {}  # versions read before the index loaded
         self._line: tuple[str, dict[str, str]] | None = None
-        self._by_key: dict[str, list[str]] | None = None
+        self._by_key: dict[str, set[str]] | None = None
+        # The same for the line's newest commit, kept up to date with the changes since.
+        self._line_keys: dict[str, set[str]] | None = None
+        self._pending: list[gitrepo.FileChange] = []
         self._diff: list[gitrepo.FileChange] = []
 
     # -- reading versions ------------------------------------------------------------------------
@@ -267,6 +270,8 @@ class Judge:
         if line is not None and parent is not None and line[0] == parent != commit.sha != ZERO:
             _apply(line[1], self._diff)
             self._line = (commit.sha, line[1])
+            if self._line_keys is not None:
+                self._pending += [c for c in self._diff if is_case_path(c.path)]
         changes, references = self._changes(commit, diffs)
         own = self.settings(parent)
         after = self._after_settings(own, changes)
@@ -476,23 +481,41 @@ class Judge:
             keep = set(self._line[1].values()) if self._line is not None else None
             self._keys.save(keep)
 
-    def _holding(self, commit: gitrepo.Commit) -> dict[str, list[str]]:
+    def _holding(self, commit: gitrepo.Commit) -> dict[str, set[str]]:
         """Fingerprint → the case files of the commit's tree sealed with that key, for the
-        commit being judged (built once per commit, and only when a key is new)."""
+        commit being judged: built once, then kept along the line of commits judged, each
+        commit's changes applied (only when a key is new is it asked for)."""
         if self._by_key is not None:
             return self._by_key
         index = self.key_index()
+        tree = self._case_tree(commit)
+        along = self._line is not None and self._line[0] == commit.sha != ZERO
+        if along and self._line_keys is not None:
+            holding = self._line_keys
+            for change in self._pending:
+                if change.old:
+                    gone = index.of(change.old, change.path, self.reader)
+                    holding.get(gone, set()).discard(change.path)
+                if change.new:
+                    came = index.of(change.new, change.path, self.reader)
+                    if came:
+                        holding.setdefault(came, set()).add(change.path)
+            self._pending = []
+            self._by_key = holding
+            return holding
         known = index.known
         opened = len(known)
-        holding: dict[str, list[str]] = {}
-        for path, blob in self._case_tree(commit).items():
+        holding = {}
+        for path, blob in tree.items():
             found = known.get(blob)
             if found is None:
                 found = index.of(blob, path, self.reader)
             if found:
-                holding.setdefault(found, []).append(path)
+                holding.setdefault(found, set()).add(path)
         if len(known) != opened:
-            index.save(set(self._case_tree(commit).values()))  # versions opened: kept for next time
+            index.save(set(tree.values()))  # versions opened: kept for next time
+        if along:
+            self._line_keys, self._pending = holding, []
         self._by_key = holding
         return holding
 
@@ -505,11 +528,15 @@ class Judge:
         parent = commit.parents[0] if commit.parents else None
         if parent is None:
             tree: dict[str, str] = {}
+            if commit.sha != ZERO:
+                self._line_keys, self._pending = None, []
         elif self._line is not None and self._line[0] == parent and commit.sha == gitrepo.ZERO:
             tree = dict(self._line[1])
         else:
             blobs = gitrepo.tree_blobs(self.root, parent, CASES)
             tree = {p: b for p, b in blobs.items() if is_case_path(p)}
+            if commit.sha != ZERO:
+                self._line_keys, self._pending = None, []
         _apply(tree, self._diff)
         if commit.sha != gitrepo.ZERO:
             self._line = (commit.sha, tree)
