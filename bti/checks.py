@@ -371,7 +371,8 @@ def _text_ids(parsed: Parsed, found: list[Violation]) -> list[Violation]:
         return []
     if parsed.text_ids is None:
         own = parsed.case.subject.national_id
-        parsed.text_ids = case_text_violations(parsed.text, parsed.path, own, [])
+        text = parsed.text if parsed.opened is None else sealing.masked(parsed.text)
+        parsed.text_ids = case_text_violations(text, parsed.path, own, [])
     reported = {v.line for v in found if v.code == "BTI501" and v.path == parsed.path}
     return [v for v in parsed.text_ids if v.line not in reported]
 

@@ -33,8 +33,10 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import functools
 import hashlib
 import os
+import re
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -108,23 +110,36 @@ def _from_bytes(data: bytes, kind: str) -> Any:
     return text
 
 
+SEALED_RE = re.compile(r"ENC:[sdb]:[A-Za-z0-9+/=]+")
+
+
+def masked(text: str) -> str:
+    """`text` with every sealed value replaced by as many dots: the same lines and columns, for
+    scans of a file's own text (comments) that have nothing to find in ciphertext."""
+    return SEALED_RE.sub(lambda m: "." * len(m.group()), text)
+
+
 def is_sealed(value: Any) -> bool:
     return isinstance(value, str) and value.startswith(MARK)
 
 
 def seal_value(key: bytes, case_id: str, path: str, kind: str, value: Any) -> str:
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = _cipher(key).encrypt(nonce, _plain_bytes(value, kind), _aad(case_id, path, kind))
+    return f"{MARK}{kind}:{base64.b64encode(nonce + sealed).decode('ascii')}"
+
+
+@functools.lru_cache(maxsize=64)
+def _cipher(key: bytes) -> Any:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-    nonce = os.urandom(NONCE_BYTES)
-    sealed = AESGCM(key).encrypt(nonce, _plain_bytes(value, kind), _aad(case_id, path, kind))
-    return f"{MARK}{kind}:{base64.b64encode(nonce + sealed).decode('ascii')}"
+    return AESGCM(key)
 
 
 def open_value(key: bytes, case_id: str, path: str, kind: str, text: str) -> Any:
     """The plain value of a sealed `text` at `path`; SealError when it was not sealed there, for
     this case, with this key, or was changed since."""
     from cryptography.exceptions import InvalidTag
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     head, _, body = text[len(MARK) :].partition(":")
     if head != kind:
@@ -136,7 +151,9 @@ def open_value(key: bytes, case_id: str, path: str, kind: str, text: str) -> Any
     if len(raw) < NONCE_BYTES + 16:
         raise SealError("the sealed value is too short")
     try:
-        plain = AESGCM(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], _aad(case_id, path, kind))
+        plain = _cipher(key).decrypt(
+            raw[:NONCE_BYTES], raw[NONCE_BYTES:], _aad(case_id, path, kind)
+        )
     except InvalidTag:
         raise SealError(
             "the sealed value does not open with the case's key at this place: it was changed, "
@@ -195,6 +212,7 @@ def _copy(tree: Any) -> Any:
 # -- keys ----------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
 def key_tag(public_key: str) -> str:
     """age's tag for an ssh-ed25519 recipient: base64 (no padding) of the first 4 bytes of the
     SHA-256 of the key's SSH wire form."""
