@@ -441,7 +441,8 @@ def test_the_svg_is_well_formed_with_a_mark_per_meeting_and_all_months() -> None
         assert result.exit_code == 0, result.output
         root = ET.fromstring(result.stdout.encode("utf-8"))
         ns = "{http://www.w3.org/2000/svg}"
-        marks = [c for c in root.iter(f"{ns}circle") if c.find(f"{ns}title") is not None]
+        shapes = {f"{ns}circle", f"{ns}rect", f"{ns}polygon"}
+        marks = [c for c in root.iter() if c.tag in shapes and c.find(f"{ns}title") is not None]
         data = json.loads(
             run(
                 "calendar",
@@ -458,3 +459,12 @@ def test_the_svg_is_well_formed_with_a_mark_per_meeting_and_all_months() -> None
         texts = " ".join("".join(t.itertext()) for t in root.iter(f"{ns}text"))
         assert months in texts
         assert root.get("width") == "210mm" and root.get("height") == "297mm"
+        # Each series has a marker of its own (colour and shape), even where colours repeat.
+        looks = {(m.tag, len((m.get("points") or "").split()), m.get("stroke")) for m in marks}
+        series = {m.find(f"{ns}title").text.split(":")[0] for m in marks}  # type: ignore[union-attr]
+        assert len(looks) == len(series) >= 13
+        # Most meetings have their day of the month beside the marker.
+        days = [
+            t for t in root.iter(f"{ns}text") if t.get("paint-order") and (t.text or "").isdigit()
+        ]
+        assert len(days) >= len(marks) * 0.8

@@ -1,8 +1,11 @@
 """The årshjul as an SVG wheel for an A4 page.
 
 The year is a circle read clockwise from the top, starting with the first month of the period. Each
-series has its own ring (1 is the outermost) and colour; a meeting is a dot, hollow when it was
-moved. Breaks are grey across all rings. The legend below the wheel names each ring.
+series has its own ring (1 is the outermost), numbered at the top and the bottom, and its own marker — a colour
+and a shape, so that 19 series are 19 markers even where colours repeat; a meeting is a marker,
+hollow when it was moved, with the day of the month beside it where there is room (its full date
+is the marker's tooltip). Breaks are grey across all rings. The legend below the wheel names each
+ring with its marker.
 """
 
 from __future__ import annotations
@@ -37,6 +40,39 @@ PALETTE = (
     "#8a8a1a",
 )
 FONT = 'font-family="Liberation Sans, Arial, Helvetica, sans-serif"'
+SHAPES = ("circle", "square", "diamond", "triangle")
+
+
+def style(index: int) -> tuple[str, str]:
+    """The colour and shape of series `index`: the colours repeat every twelve series, and each
+    repeat has another shape (neighbouring series differ in both)."""
+    return PALETTE[index % len(PALETTE)], SHAPES[(index + index // len(PALETTE)) % len(SHAPES)]
+
+
+def _marker(shape: str, x: float, y: float, r: float, attrs: str, inner: str = "") -> str:
+    """A marker of `shape` with radius about `r` centred on (x, y)."""
+    close = f">{inner}</" if inner else "/>"
+    if shape == "circle":
+        head = f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}" {attrs}'
+        return head + (f"{close}circle>" if inner else close)
+    if shape == "square":
+        side = r * 1.7
+        head = (
+            f'<rect x="{_n(x - side / 2)}" y="{_n(y - side / 2)}" width="{_n(side)}" '
+            f'height="{_n(side)}" {attrs}'
+        )
+        return head + (f"{close}rect>" if inner else close)
+    if shape == "diamond":
+        d = r * 1.25
+        points = f"{_n(x)},{_n(y - d)} {_n(x + d)},{_n(y)} {_n(x)},{_n(y + d)} {_n(x - d)},{_n(y)}"
+    else:  # triangle, pointing up
+        d = r * 1.3
+        points = (
+            f"{_n(x)},{_n(y - d)} {_n(x + d * 0.95)},{_n(y + d * 0.7)} "
+            f"{_n(x - d * 0.95)},{_n(y + d * 0.7)}"
+        )
+    head = f'<polygon points="{points}" {attrs}'
+    return head + (f"{close}polygon>" if inner else close)
 
 
 def _n(value: float) -> str:
@@ -107,29 +143,39 @@ def wheel(template: Template, period: Period, meetings: list[Meeting], lang: str
             f'stroke="#9a9a9a" stroke-width="1"/>'
         )
     dot = min(width * 0.42, 9.0)
-    numbered = dot >= 8.0  # with room enough, the day of the month is written in the dot
-    for m in meetings:
-        x, y = _point(w.angle(m.date, middle=True), ring_r[m.index])
-        colour = PALETTE[m.index % len(PALETTE)]
+    numbered = dot >= 8.0  # with room enough, the day of the month is written in the marker
+    beside = _labelled(meetings, w, ring_r, dot) if not numbered else set()
+    size = min(width * 0.72, 10.0)
+    for k, m in enumerate(meetings):
+        angle = w.angle(m.date, middle=True)
+        x, y = _point(angle, ring_r[m.index])
+        colour, shape = style(m.index)
         fill = "#ffffff" if m.reason else colour
         tip = f"{m.series.name}: {t.short_date(lang, m.date)}"
-        out.append(
-            f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(dot)}" fill="{fill}" '
-            f'stroke="{colour}" stroke-width="{_n(max(1.2, dot / 3))}">'
-            f"<title>{escape(tip)}</title></circle>"
-        )
+        attrs = f'fill="{fill}" stroke="{colour}" stroke-width="{_n(max(1.2, dot / 3))}"'
+        out.append(_marker(shape, x, y, dot, attrs, f"<title>{escape(tip)}</title>"))
         if numbered:
             out.append(
                 f'<text x="{_n(x)}" y="{_n(y + dot * 0.38)}" text-anchor="middle" '
                 f'font-size="{_n(dot * 1.05)}" font-weight="bold" '
                 f'fill="{colour if m.reason else "#ffffff"}">{m.date.day}</text>'
             )
-    for i in range(rings):  # ring numbers along the top seam
-        x, y = _point(-0.012, ring_r[i])
-        out.append(
-            f'<text x="{_n(x)}" y="{_n(y + min(width, 11) * 0.35)}" text-anchor="end" '
-            f'font-size="{_n(min(width * 0.85, 11))}" fill="#333333">{i + 1}</text>'
-        )
+        elif k in beside:  # the day beside the marker, clockwise along its ring
+            gap = (dot + 1.5 + size * 0.6) / ring_r[m.index]
+            lx, ly = _point(angle + gap, ring_r[m.index])
+            out.append(
+                f'<text x="{_n(lx)}" y="{_n(ly + size * 0.35)}" text-anchor="middle" '
+                f'font-size="{_n(size)}" fill="#1a1a1a" stroke="#ffffff" stroke-width="2" '
+                f'paint-order="stroke">{m.date.day}</text>'
+            )
+    for i in range(rings):  # ring numbers at the top and the bottom, on a white halo
+        for half in range(2):
+            x, y = _point(half * math.pi - 0.012, ring_r[i])
+            out.append(
+                f'<text x="{_n(x)}" y="{_n(y + min(width, 11) * 0.35)}" text-anchor="end" '
+                f'font-size="{_n(min(width * 0.85, 11))}" fill="#333333" stroke="#ffffff" '
+                f'stroke-width="2" paint-order="stroke">{i + 1}</text>'
+            )
     label = (
         f"{period.first.year}–{period.last.year}"
         if period.kind == "school"
@@ -142,6 +188,25 @@ def wheel(template: Template, period: Period, meetings: list[Meeting], lang: str
     out += _legend(template, meetings, lang, numbered)
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+def _labelled(meetings: list[Meeting], w: _Wheel, ring_r: list[float], dot: float) -> set[int]:
+    """The meetings (by position in `meetings`) whose day fits beside the marker, before the next
+    marker on the same ring and clear of the ring numbers at the top and the bottom."""
+    by_ring: dict[int, list[tuple[float, int]]] = {}
+    for k, m in enumerate(meetings):
+        by_ring.setdefault(m.index, []).append((w.angle(m.date, middle=True), k))
+    room = set()
+    for index, marks in by_ring.items():
+        marks.sort()
+        r = ring_r[index]
+        need = (2 * dot + 14.0) / r  # the marker, a gap and two digits
+        for j, (angle, k) in enumerate(marks):
+            following = marks[j + 1][0] if j + 1 < len(marks) else marks[0][0] + 2 * math.pi
+            seam = math.ceil((angle + 1e-9) / math.pi) * math.pi
+            if following - angle > need and seam - angle > need:
+                room.add(k)
+    return room
 
 
 def _months(w: _Wheel, lang: str) -> list[str]:
@@ -204,11 +269,8 @@ def _legend(template: Template, meetings: list[Meeting], lang: str, numbered: bo
     for i, wrapped in enumerate(entries):
         col = i // per_column
         x = 40 + col * 400
-        colour = PALETTE[i % len(PALETTE)]
-        out.append(
-            f'<circle cx="{x + 6}" cy="{_n(y[col] - size * 0.35)}" r="{_n(size * 0.42)}" '
-            f'fill="{colour}"/>'
-        )
+        colour, shape = style(i)
+        out.append(_marker(shape, x + 6, y[col] - size * 0.35, size * 0.42, f'fill="{colour}"'))
         for k, text in enumerate(wrapped):
             number = f'<tspan font-weight="bold">{i + 1}</tspan> ' if k == 0 else ""
             indent = 18 if k == 0 else 18 + size * 1.4
