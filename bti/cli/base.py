@@ -167,3 +167,53 @@ def change_case(case_id: str, action: Any, no_commit: bool, **kwargs: Any) -> No
     loaded = session.repo.load_case(case_id)
     change = action(loaded.case, session.act, **kwargs)
     show_outcome(session.apply(loaded, change, commit=not no_commit))
+
+
+# Words a Norwegian user types for the values of an option, in bokmål and nynorsk, beside the
+# English values the files store. One table for every option that takes a word.
+NORWEGIAN: dict[str, tuple[str, ...]] = {
+    # measure outcomes
+    "end": ("avslutt", "avslutte", "avslutta", "slutt"),
+    "continue": ("fortsett", "fortsette", "fortset", "halde-fram", "hald-fram"),
+    "adjust": ("juster", "justere", "justera", "endre", "endra"),
+    "refer": ("henvis", "henvise", "tilvis", "tilvise", "vis-vidare", "vise-videre"),
+    # whom a case is about
+    "child": ("barn",),
+    "youth": ("ungdom",),
+    "pregnant": ("gravid",),
+    "family": ("familie",),
+    # log entries
+    "note": ("notat",),
+    "voice": ("stemme", "barnets-stemme", "barnet-si-stemme"),
+    "meeting": ("møte", "mote"),
+    # meetings
+    "coordination": ("samarbeid", "samarbeidsmøte", "samarbeidsmote"),
+    "evaluation": ("evaluering", "evalueringsmøte", "evalueringsmote"),
+    "team": ("teammøte",),
+    "other": ("annet", "anna", "annan"),
+    # case status
+    "open": ("åpen", "åpne", "opne", "apen"),
+    "closed": ("lukket", "lukka", "avsluttet", "avslutta-saker"),
+    "all": ("alle",),
+}
+
+
+class Words(click.Choice):  # type: ignore[type-arg]  # generic only in click ≥ 8.2
+    """A choice of words that also takes each value's Norwegian words (bokmål and nynorsk, any
+    case, spaces as hyphens): `--outcome avslutt` is `--outcome end`."""
+
+    def __init__(self, choices: list[str]) -> None:
+        super().__init__(choices, case_sensitive=False)
+        self.aliases = {alias: value for value in choices for alias in NORWEGIAN.get(value, ())}
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str):
+            key = "-".join(value.strip().lower().split())
+            if key in self.aliases:
+                return self.aliases[key]
+        return super().convert(value, param, ctx)
+
+    def get_metavar(self, param: click.Parameter, *args: Any, **kwargs: Any) -> str:
+        words = "|".join(str(c) for c in self.choices)
+        norsk = "|".join(NORWEGIAN[str(c)][0] for c in self.choices if str(c) in NORWEGIAN)
+        return f"[{words}]" + (f" ({norsk})" if norsk else "")

@@ -10,6 +10,7 @@ import click
 
 from bti.cli.base import (
     DATE,
+    Words,
     change_case,
     echo_out,
     format_option,
@@ -30,7 +31,7 @@ def case() -> None:
 @click.option("--born", type=DATE, required=True, help="Birth date, YYYY-MM-DD.")
 @click.option(
     "--kind",
-    type=click.Choice(["child", "youth", "pregnant", "family"]),
+    type=Words(["child", "youth", "pregnant", "family"]),
     default="child",
     show_default=True,
     help="Whom the case is about.",
@@ -103,7 +104,7 @@ def case_new(
 @click.option("--service", default=None, help="Only cases this service takes part in.")
 @click.option(
     "--status",
-    type=click.Choice(["open", "closed", "all"]),
+    type=Words(["open", "closed", "all"]),
     default="open",
     show_default=True,
     help="Open, closed or all cases.",
@@ -324,7 +325,7 @@ def log() -> None:
 @click.argument("text")
 @click.option(
     "--kind",
-    type=click.Choice(["note", "voice", "meeting"]),
+    type=Words(["note", "voice", "meeting"]),
     default="note",
     show_default=True,
     help="note; voice = the child's own words; meeting = a meeting.",

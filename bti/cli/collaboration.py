@@ -8,7 +8,15 @@ import sys
 
 import click
 
-from bti.cli.base import DATE, change_case, main, no_commit_option, show_outcome, split_list
+from bti.cli.base import (
+    DATE,
+    Words,
+    change_case,
+    main,
+    no_commit_option,
+    show_outcome,
+    split_list,
+)
 
 
 @main.group()
@@ -209,7 +217,7 @@ def measure_add(
 @click.argument("measure_id")
 @click.option(
     "--outcome",
-    type=click.Choice(["end", "continue", "adjust", "refer"]),
+    type=Words(["end", "continue", "adjust", "refer"]),
     required=True,
     help="end · continue (effect, not there yet) · adjust · refer (other services).",
 )

@@ -12,6 +12,7 @@ import click
 
 from bti.cli.base import (
     DATE,
+    Words,
     change_case,
     echo_out,
     format_option,
@@ -41,7 +42,7 @@ def _document_options(func: F) -> F:
         click.argument("case_id", required=False),
         click.option(
             "--kind",
-            type=click.Choice(["coordination", "evaluation"]),
+            type=Words(["coordination", "evaluation"]),
             default=None,
             help="samarbeidsmøte (coordination) or evalueringsmøte (evaluation).",
         ),
@@ -172,7 +173,7 @@ def meeting_minutes(
 @click.argument("case_id")
 @click.option(
     "--kind",
-    type=click.Choice(["coordination", "evaluation", "team", "other"]),
+    type=Words(["coordination", "evaluation", "team", "other"]),
     required=True,
     help="Which meeting was held.",
 )
