@@ -12,5 +12,8 @@ from bti.cli import meetings as _meetings  # noqa: F401
 from bti.cli import repo as _repo  # noqa: F401 - the order of `bti --help`
 from bti.cli import sync as _sync  # noqa: F401
 from bti.cli.base import main
+from bti.cli.examples import attach
+
+attach(main)
 
 __all__ = ["main"]
