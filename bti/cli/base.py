@@ -22,6 +22,7 @@ COMMAND_ORDER = [
     "person",
     "key",
     "seal",
+    "completion",
     "service",
     "case",
     "guardian",

@@ -101,6 +101,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "sync": ("bti sync", "bti sync --continue"),
     "hooks install": ("bti hooks install", "bti hooks install --server /srv/git/fjordvik.git"),
     "hooks uninstall": ("bti hooks uninstall",),
+    "completion": (
+        'eval "$(bti completion bash)"   # in ~/.bashrc',
+        "bti completion fish | source",
+    ),
     "hook pre-commit": ("git commit   # git runs 'bti hook pre-commit' itself",),
     "hook commit-msg": ("git commit -m '2026-5HGZJ: samtale'   # git runs it with the message",),
     "hook pre-receive": ("git push   # the server's git runs it for every push",),
