@@ -9,9 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Final
 
-from bti.i18n import LANGUAGES, N_, translations
-
-__all__ = ["LANGUAGES", "MONTHS", "WEEKDAYS", "holiday_name", "month_name", "short_date", "word"]
+from bti.i18n import N_, translations
 
 # English, as the catalogues' keys; `month_name` and `weekday_name` give them in a language.
 MONTHS: Final = (
