@@ -338,7 +338,7 @@ def evaluate_measure(
     )
     if voice:
         _log(new, act, voice, "voice")
-    label = events.OUTCOMES[outcome].get(act.lang, outcome)
+    label = events.outcome_name(outcome, act.lang)
     _log(new, act, events.text("evaluated", act.lang, id=measure_id, outcome=label, note=note))
     notes = []
     if outcome in ("continue", "adjust") and next_by is None:

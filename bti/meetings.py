@@ -14,7 +14,7 @@ from typing import Literal
 
 from bti.calendar.texts import short_date
 from bti.clock import age
-from bti.events import OUTCOMES
+from bti.events import outcome_name
 from bti.models import Case, Config, Directory, Measure, Team
 from bti.words import kind_name, level_name, plain_date, step_name
 
@@ -176,7 +176,7 @@ def _measure(
         due=plain_date(lang, due) if due else None,
         overdue=due is not None and due < day,
         evaluate=kind == "evaluation" and due is not None and due <= day + EVALUATE_AHEAD,
-        last_outcome=OUTCOMES[last.outcome][lang] if last else None,
+        last_outcome=outcome_name(last.outcome, lang) if last else None,
         last_date=plain_date(lang, last.date) if last else None,
     )
 
@@ -241,7 +241,7 @@ def case_meeting(
         since=plain_date(lang, last) if last else None,
         measures=measures,
         to_evaluate=[m for m in measures if m.evaluate],
-        decisions=[OUTCOMES[o][lang] for o in ("end", "continue", "adjust", "refer")],
+        decisions=[outcome_name(o, lang) for o in ("end", "continue", "adjust", "refer")],
         consents=[
             ConsentInfo(
                 id=c.id,

@@ -8,122 +8,42 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bti import gitrepo
+from bti.i18n import N_, translations
 from bti.models import Case, Directory
 from bti.replay import Judge, is_case_path
 
-WORDS: dict[str, dict[str, str]] = {
-    "opened": {
-        "nb": "opprettet på nivå {level} ({service})",
-        "nn": "oppretta på nivå {level} ({service})",
-        "en": "opened at level {level} ({service})",
-    },
-    "deleted": {
-        "nb": "saksfilen ble slettet",
-        "nn": "saksfila vart sletta",
-        "en": "the case file was deleted",
-    },
-    "unreadable": {
-        "nb": "filen kunne ikke leses ({problem})",
-        "nn": "fila kunne ikkje lesast ({problem})",
-        "en": "the file could not be read ({problem})",
-    },
-    "level": {
-        "nb": "nivå {old} → {new}{reason}",
-        "nn": "nivå {old} → {new}{reason}",
-        "en": "level {old} → {new}{reason}",
-    },
-    "step": {"nb": "trinn {old} → {new}", "nn": "trinn {old} → {new}", "en": "step {old} → {new}"},
-    "closed": {"nb": "avsluttet", "nn": "avslutta", "en": "closed"},
-    "reopened": {"nb": "gjenåpnet", "nn": "opna att", "en": "reopened"},
-    "consent": {
-        "nb": "samtykke {id} gitt av {by}, for {services}",
-        "nn": "samtykke {id} gitt av {by}, for {services}",
-        "en": "consent {id} given by {by}, covering {services}",
-    },
-    "withdrawn": {
-        "nb": "samtykke {id} trukket tilbake",
-        "nn": "samtykke {id} trekt tilbake",
-        "en": "consent {id} withdrawn",
-    },
-    "joined": {
-        "nb": "tjenesten {service} ble med",
-        "nn": "tenesta {service} vart med",
-        "en": "service {service} joined",
-    },
-    "left": {
-        "nb": "tjenesten {service} gikk ut",
-        "nn": "tenesta {service} gjekk ut",
-        "en": "service {service} left",
-    },
-    "offered": {
-        "nb": "stafettpinnen tilbudt {to}",
-        "nn": "stafettpinnen tilboden {to}",
-        "en": "handover offered to {to}",
-    },
-    "accepted": {
-        "nb": "stafettpinnen tatt imot av {to}",
-        "nn": "stafettpinnen teken imot av {to}",
-        "en": "handover accepted by {to}",
-    },
-    "declined": {
-        "nb": "stafettpinnen avslått ({to})",
-        "nn": "stafettpinnen avslått ({to})",
-        "en": "handover declined ({to})",
-    },
-    "holder": {
-        "nb": "stafettholder {old} → {new}",
-        "nn": "stafetthaldar {old} → {new}",
-        "en": "holder {old} → {new}",
-    },
-    "measure": {
-        "nb": "tiltak {id} satt i gang ({service})",
-        "nn": "tiltak {id} sett i gang ({service})",
-        "en": "measure {id} added ({service})",
-    },
-    "evaluated": {
-        "nb": "tiltak {id} evaluert: {outcome}",
-        "nn": "tiltak {id} evaluert: {outcome}",
-        "en": "measure {id} evaluated: {outcome}",
-    },
-    "meeting": {
-        "nb": "møte {id} registrert ({kind})",
-        "nn": "møte {id} registrert ({kind})",
-        "en": "meeting {id} recorded ({kind})",
-    },
-    "guardian": {
-        "nb": "foresatt registrert ({relation})",
-        "nn": "føresett registrert ({relation})",
-        "en": "guardian recorded ({relation})",
-    },
-    "entry": {
-        "nb": "logginnslag lagt til ({kind})",
-        "nn": "logginnslag lagt til ({kind})",
-        "en": "entry added ({kind})",
-    },
-    "voice": {
-        "nb": "barnets stemme registrert",
-        "nn": "barnet si stemme registrert",
-        "en": "the child's voice recorded",
-    },
-    "edited": {"nb": "endret: {fields}", "nn": "endra: {fields}", "en": "changed: {fields}"},
-    "corrected": {
-        "nb": "{fields} rettet: {reason}",
-        "nn": "{fields} retta: {reason}",
-        "en": "{fields} corrected: {reason}",
-    },
-    "guardian_removed": {
-        "nb": "foresatt fjernet ({relation}): {reason}",
-        "nn": "føresett fjerna ({relation}): {reason}",
-        "en": "guardian removed ({relation}): {reason}",
-    },
+WORDS: dict[str, str] = {
+    "opened": N_("opened at level {level} ({service})"),
+    "deleted": N_("the case file was deleted"),
+    "unreadable": N_("the file could not be read ({problem})"),
+    "level": N_("level {old} → {new}{reason}"),
+    "step": N_("step {old} → {new}"),
+    "closed": N_("closed"),
+    "reopened": N_("reopened"),
+    "consent": N_("consent {id} given by {by}, covering {services}"),
+    "withdrawn": N_("consent {id} withdrawn"),
+    "joined": N_("service {service} joined"),
+    "left": N_("service {service} left"),
+    "offered": N_("handover offered to {to}"),
+    "accepted": N_("handover accepted by {to}"),
+    "declined": N_("handover declined ({to})"),
+    "holder": N_("holder {old} → {new}"),
+    "measure": N_("measure {id} added ({service})"),
+    "evaluated": N_("measure {id} evaluated: {outcome}"),
+    "meeting": N_("meeting {id} recorded ({kind})"),
+    "guardian": N_("guardian recorded ({relation})"),
+    "entry": N_("entry added ({kind})"),
+    "voice": N_("the child's voice recorded"),
+    "edited": N_("changed: {fields}"),
+    "corrected": N_("{fields} corrected: {reason}"),
+    "guardian_removed": N_("guardian removed ({relation}): {reason}"),
     # In place of a value from a version this person's key does not open.
-    "hidden": {"nb": "kan ikke leses her", "nn": "kan ikkje lesast her", "en": "not readable here"},
+    "hidden": N_("not readable here"),
 }
 
 
 def _say(key: str, lang: str, **values: object) -> str:
-    table = WORDS[key]
-    return table.get(lang, table["en"]).format(**values)
+    return translations(lang).gettext(WORDS[key]).format(**values)
 
 
 def describe(

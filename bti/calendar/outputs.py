@@ -43,7 +43,7 @@ def reason_text(reason: Reason, lang: str) -> str:
     if reason.kind == "holiday":
         return t.word(lang, "holiday", name=t.holiday_name(lang, reason.name))
     if reason.kind == "weekend":
-        return t.word(lang, "weekend", day=t.WEEKDAYS[lang][int(reason.name)])
+        return t.word(lang, "weekend", day=t.day_name(lang, int(reason.name)))
     return t.word(lang, "break", name=break_name(reason.name, lang))
 
 

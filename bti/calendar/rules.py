@@ -152,13 +152,13 @@ def _nth(rule: NthWeekday, period: Period, _b: Blocked, _s: bool) -> list[dt.dat
 
 
 def _no_nth(rule: NthWeekday, year: int, month: int) -> str:
+    from bti.calendar.texts import MONTHS
     from bti.calendar.texts import WEEKDAYS as NAMES
-    from bti.calendar.texts import month_name
 
     which = f"{abs(rule.n)}{'th' if abs(rule.n) > 3 else ('st', 'nd', 'rd')[abs(rule.n) - 1]}"
     side = "" if rule.n > 0 else " from the end"
     return (
-        f"there is no {which} {NAMES['en'][rule.weekday]}{side} in {month_name('en', month)} "
+        f"there is no {which} {NAMES[rule.weekday]}{side} in {MONTHS[month - 1]} "
         f"{year} — use n: {-1 if rule.n > 0 else 1} for the {'last' if rule.n > 0 else 'first'} "
         "one of the month, or list only the months that have it"
     )
@@ -248,10 +248,10 @@ def _in_month(rule: InMonth, period: Period, blocked: Blocked, _s: bool) -> list
 
 
 def _month_missing(month: int, period: Period) -> str:
-    from bti.calendar.texts import month_name
+    from bti.calendar.texts import MONTHS
 
     return (
-        f"{month_name('en', month)} is not part of the {period.kind} year "
+        f"{MONTHS[month - 1]} is not part of the {period.kind} year "
         f"{period.first:%Y-%m-%d} to {period.last:%Y-%m-%d} — choose a month inside it, or "
         "set year: calendar"
     )
