@@ -8,7 +8,16 @@ import sys
 
 import click
 
-from bti.cli.base import DATE, change_case, main, no_commit_option, show_outcome, split_list
+from bti.cli.base import (
+    DATE,
+    change_case,
+    echo_out,
+    format_option,
+    main,
+    no_commit_option,
+    show_outcome,
+    split_list,
+)
 
 
 @main.group()
@@ -95,6 +104,19 @@ def consent_withdraw(case_id: str, consent_id: str, reason: str | None, no_commi
 @main.group()
 def service() -> None:
     """Services: define the municipality's services; add or remove them in a case."""
+
+
+@service.command("list")
+@format_option()
+def service_list(fmt: str) -> None:
+    """List the municipality's services: id, name, whether external, and how many open cases
+    involve each."""
+    from bti.output import render_rows
+    from bti.settings import service_rows
+    from bti.store import Repository
+
+    rows = service_rows(Repository.find())
+    echo_out(render_rows(rows, ["id", "name", "external", "open_cases"], fmt))
 
 
 @service.command("define")
