@@ -23,6 +23,7 @@ COMMAND_ORDER = [
     "key",
     "seal",
     "service",
+    "team",
     "case",
     "guardian",
     "log",
