@@ -75,6 +75,11 @@ EVENTS: dict[str, dict[str, str]] = {
         "nn": "Nivå {old} → {new}: {reason}",
         "en": "Level {old} → {new}: {reason}",
     },
+    "step": {
+        "nb": "Trinn {old} → {new}: {reason}",
+        "nn": "Trinn {old} → {new}: {reason}",
+        "en": "Step {old} → {new}: {reason}",
+    },
     "measure": {
         "nb": "Tiltak {id} satt i gang ({service}), evalueres innen {by}: {text}",
         "nn": "Tiltak {id} sett i gang ({service}), skal evaluerast innan {by}: {text}",

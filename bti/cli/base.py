@@ -29,6 +29,7 @@ COMMAND_ORDER = [
     "log",
     "consent",
     "level",
+    "step",
     "measure",
     "handover",
     "validate",

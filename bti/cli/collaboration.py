@@ -188,6 +188,23 @@ def level_set(case_id: str, new_level: int, reason: str, step: int | None, no_co
 
 
 @main.group()
+def step() -> None:
+    """The step (trinn 1–5) of a case within its level."""
+
+
+@step.command("set")
+@click.argument("case_id")
+@click.argument("new_step", type=click.IntRange(1, 5))
+@click.option("--reason", required=True, help="Why the step changes (goes into the log).")
+@no_commit_option
+def step_set(case_id: str, new_step: int, reason: str, no_commit: bool) -> None:
+    """Change the step within the present level. The holder or a leader of the holder's service."""
+    from bti import actions
+
+    change_case(case_id, actions.set_step, no_commit, step=new_step, reason=reason)
+
+
+@main.group()
 def measure() -> None:
     """Measures (tiltak) and their evaluations."""
 
