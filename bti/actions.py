@@ -269,6 +269,17 @@ def set_level(case: Case, act: Act, level: int, reason: str, step: int | None) -
     return Change(new, f"level {case.level} → {level}")
 
 
+def set_step(case: Case, act: Act, step: int, reason: str) -> Change:
+    """The step (trinn) within the present level; the reason goes into the log with an event."""
+    if step == case.step:
+        raise InputError(f"case {case.id} is already at step {step}")
+    new = _copy(case)
+    new.step = step
+    text = events.text("step", act.lang, old=case.step, new=step, reason=reason)
+    _log(new, act, text, event=f"step:{step}")
+    return Change(new, f"step {case.step} → {step}")
+
+
 def add_measure(
     case: Case,
     act: Act,

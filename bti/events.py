@@ -22,6 +22,7 @@ EVENTS: dict[str, str] = {
     "service_added": N_("The service {service} joins the collaboration."),
     "service_removed": N_("The service {service} no longer takes part."),
     "level": N_("Level {old} → {new}: {reason}"),
+    "step": N_("Step {old} → {new}: {reason}"),
     "measure": N_("Measure {id} started ({service}), to be evaluated by {by}: {text}"),
     "evaluated": N_("Measure {id} evaluated: {outcome}. {note}"),
     "offered": N_("The baton is offered to {to}.{reason}"),

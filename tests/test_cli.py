@@ -252,7 +252,7 @@ def test_case_list_formats_and_filters(repo: Bti) -> None:
 
 def test_case_show_yaml_and_json(repo: Bti) -> None:
     case_id = new_case(repo)
-    shown = repo.ok("case", "show", case_id.lower()).output
+    shown = repo.ok("case", "show", case_id.lower(), "--format", "yaml").output
     assert shown.startswith("# yaml-language-server")
     data = json.loads(repo.ok("case", "show", case_id, "--format", "json").output)
     assert data["id"] == case_id

@@ -87,7 +87,7 @@ def _clean(output: str) -> None:
 def test_case_show_opens_a_sealed_case_in_memory_for_its_reader(world: World) -> None:
     on_disk = (world.clone / "cases" / f"{world.school}.yaml").read_text("utf-8")
     assert CHILD not in on_disk and sealing.MARK in on_disk
-    shown = world.bti.ok("case", "show", world.school, who=HOLDER).output
+    shown = world.bti.ok("case", "show", world.school, "--format", "yaml", who=HOLDER).output
     assert f"name: {CHILD}" in shown and GUARDIAN in shown and ENTRY in shown
     assert "sealed:" not in shown and "# sealed for" in shown and HOLDER in shown
     _clean(shown)

@@ -12,6 +12,7 @@ from bti.cli import keys as _keys  # noqa: F401
 from bti.cli import meetings as _meetings  # noqa: F401
 from bti.cli import repo as _repo  # noqa: F401 - the order of `bti --help`
 from bti.cli import sync as _sync  # noqa: F401
+from bti.cli import teams as _teams  # noqa: F401
 from bti.cli.base import main
 from bti.cli.examples import attach
 

@@ -175,21 +175,27 @@ def case_list(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["yaml", "json"]),
-    default="yaml",
+    type=click.Choice(["text", "yaml", "json"]),
+    default="text",
     show_default=True,
-    help="Output format.",
+    help="text: a readable summary; yaml: the file as it is; json: its data.",
 )
 def case_show(case_id: str, fmt: str) -> None:
-    """Print a case: the file as it is (yaml), or its data (json). A sealed case is opened in
-    memory with your key; one you cannot read is refused in one line."""
+    """Print a case: a readable summary (subject, level and step in words, holder, services,
+    consents, open measures, the last log entries), the file as it is (yaml), or its data (json).
+    A sealed case is opened in memory with your key; one you cannot read is refused in one line."""
+    from bti import clock
     from bti.store import Repository, shown_text
+    from bti.summary import case_summary
 
-    loaded = Repository.find().load_case(case_id)
+    repo = Repository.find()
+    loaded = repo.load_case(case_id)
     if fmt == "json":
         echo_out(loaded.case.model_dump_json(indent=2, exclude_none=True, exclude={"sealed"}))
-    else:
+    elif fmt == "yaml":
         echo_out(shown_text(loaded).rstrip("\n"))
+    else:
+        echo_out(case_summary(loaded.case, repo.config, repo.people, clock.today()))
 
 
 @case.command("edit")

@@ -12,6 +12,8 @@ from bti.cli.base import (
     DATE,
     Words,
     change_case,
+    echo_out,
+    format_option,
     main,
     no_commit_option,
     show_outcome,
@@ -105,6 +107,19 @@ def service() -> None:
     """Services: define the municipality's services; add or remove them in a case."""
 
 
+@service.command("list")
+@format_option()
+def service_list(fmt: str) -> None:
+    """List the municipality's services: id, name, whether external, and how many open cases
+    involve each."""
+    from bti.output import render_rows
+    from bti.settings import service_rows
+    from bti.store import Repository
+
+    rows = service_rows(Repository.find())
+    echo_out(render_rows(rows, ["id", "name", "external", "open_cases"], fmt))
+
+
 @service.command("define")
 @click.argument("service_id")
 @click.option("--name", required=True, help="The service's name as documents show it.")
@@ -171,6 +186,23 @@ def level_set(case_id: str, new_level: int, reason: str, step: int | None, no_co
     from bti import actions
 
     change_case(case_id, actions.set_level, no_commit, level=new_level, reason=reason, step=step)
+
+
+@main.group()
+def step() -> None:
+    """The step (trinn 1–5) of a case within its level."""
+
+
+@step.command("set")
+@click.argument("case_id")
+@click.argument("new_step", type=click.IntRange(1, 5))
+@click.option("--reason", required=True, help="Why the step changes (goes into the log).")
+@no_commit_option
+def step_set(case_id: str, new_step: int, reason: str, no_commit: bool) -> None:
+    """Change the step within the present level. The holder or a leader of the holder's service."""
+    from bti import actions
+
+    change_case(case_id, actions.set_step, no_commit, step=new_step, reason=reason)
 
 
 @main.group()

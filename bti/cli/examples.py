@@ -22,6 +22,18 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "person set": ("bti person set ingrid.lerer@fjordvik.example --key 'ssh-ed25519 AAAA… ny'",),
     "service define": ("bti service define familie --name Familietjenesten",),
+    "service list": ("bti service list",),
+    "person list": ("bti person list", "bti person list --service skole --format csv"),
+    "person remove": (
+        "bti person remove jon.nav@fjordvik.example --reason 'Har sluttet i kommunen.'",
+    ),
+    "team add": (
+        "bti team add TOT --services skole,helsestasjon,ppt "
+        "--member kari.leder@fjordvik.example --rhythm 'Hver fjerde uke' --place 'Personalrommet'",
+    ),
+    "team list": ("bti team list",),
+    "team set": ("bti team set TOT --rhythm 'Hver sjette uke'",),
+    "step set": (f"bti step set {CASE} 3 --reason 'Tiltakene er i gang.'",),
     "key init": ("bti key init", "bti key init --key-file ~/.ssh/bti_ed25519"),
     "seal": (
         "bti seal --server-key /srv/git/fjordvik.git/bti/server_ed25519.pub "

@@ -8,8 +8,6 @@ import click
 
 from bti.cli.base import echo_out, format_option, main, no_commit_option, show_outcome, split_list
 
-ROLES = ("holder", "leader", "coordinator", "reviewer")
-
 
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
@@ -133,19 +131,15 @@ def person_add(
     from bti.keys import parse_key, with_key
     from bti.models import Person
     from bti.session import Session
+    from bti.staff import check_roles, check_service
 
     public = parse_key(key) if key is not None else None
 
-    wanted = split_list(roles)
-    unknown = [r for r in wanted if r not in ROLES]
-    if unknown:
-        raise InputError(f"unknown role {', '.join(unknown)}", hint=f"roles are {', '.join(ROLES)}")
+    wanted = check_roles(split_list(roles))
     session = Session.start()
     session.leader()
     repo = session.repo
-    if repo.config.service(service) is None:
-        known = ", ".join(s.id for s in repo.config.services)
-        raise InputError(f"unknown service '{service}'", hint=f"use one of: {known}")
+    check_service(repo, service)
     try:
         new_person = Person(email=email, name=name, service=service, roles=wanted)
     except ValueError as err:
@@ -165,20 +159,59 @@ def person_add(
     show_outcome(session.save_settings("people.yaml", old, updated, summary, commit=not no_commit))
 
 
+@person.command("list")
+@click.option("--service", default=None, help="Only the people of this service (its id).")
+@format_option()
+def person_list(service: str | None, fmt: str) -> None:
+    """List the people in people.yaml: name, email, service, roles, and whether a signing key is
+    registered."""
+    from bti.output import render_rows
+    from bti.staff import check_service, person_rows
+    from bti.store import Repository
+
+    repo = Repository.find()
+    if service is not None:
+        check_service(repo, service)
+    rows = person_rows(repo.people, service)
+    echo_out(render_rows(rows, ["name", "email", "service", "roles", "key"], fmt))
+
+
 @person.command("set")
 @click.argument("email")
+@click.option("--name", default=None, help="The person's full name.")
+@click.option("--service", default=None, help="The service the person works in (its id).")
 @click.option(
-    "--key", required=True, help="The person's public SSH key (what 'bti key init' printed)."
+    "--role",
+    "roles",
+    default=None,
+    help="Comma-separated roles, replacing the present ones: holder, leader, coordinator, "
+    "reviewer.",
+)
+@click.option(
+    "--key", default=None, help="The person's public SSH key (what 'bti key init' printed)."
 )
 @no_commit_option
-def person_set(email: str, key: str, no_commit: bool) -> None:
-    """Register or rotate a person's signing key. Only a leader may. A replaced key is kept
-    under former_keys with the date: it signs nothing new, and old commits stay readable."""
+def person_set(
+    email: str,
+    name: str | None,
+    service: str | None,
+    roles: str | None,
+    key: str | None,
+    no_commit: bool,
+) -> None:
+    """Change a person's name, service or roles, or register or rotate their signing key. Only a
+    leader may. A replaced key is kept under former_keys with the date: it signs nothing new, and
+    old commits stay readable."""
     from bti.errors import InputError
     from bti.keys import describe, parse_key, with_key
     from bti.session import Session
+    from bti.staff import check_service, with_changes
 
-    public = parse_key(key)
+    if name is None and service is None and roles is None and key is None:
+        raise InputError(
+            "nothing to change", hint="give --name, --service, --role or --key (or several)"
+        )
+    public = parse_key(key) if key is not None else None
     session = Session.start()
     session.leader()
     old = session.repo.people
@@ -186,14 +219,46 @@ def person_set(email: str, key: str, no_commit: bool) -> None:
     if found is None:
         raise InputError(
             f"{email} is not in people.yaml",
-            hint=f"add them with their key: bti person add {email} --name NAME --service S "
-            "--key 'ssh-ed25519 …'",
+            hint=f"add them: bti person add {email} --name NAME --service S --role holder",
         )
-    if found.key == public:
-        echo_out(f"{found.email} already has this key ({describe(public)}); nothing changed")
+    if service is not None:
+        check_service(session.repo, service)
+    updated = with_changes(
+        old,
+        found.email,
+        name=name,
+        service=service,
+        roles=split_list(roles) if roles is not None else None,
+    )
+    done = []
+    if updated != old:
+        done.append("person updated")
+    if public is not None and found.key != public:
+        updated = with_key(updated, found.email, public, session.time.date())
+        done.append(f"key {'replaced' if found.key else 'registered'} ({describe(public)})")
+    if not done:
+        echo_out(f"{found.email} is already so; nothing changed")
         return
-    updated = with_key(old, found.email, public, session.time.date())
-    summary = f"key {'replaced' if found.key else 'registered'} ({describe(public)})"
+    summary = "; ".join(done)
+    show_outcome(session.save_settings("people.yaml", old, updated, summary, commit=not no_commit))
+
+
+@person.command("remove")
+@click.argument("email")
+@click.option("--reason", required=True, help="Why the person leaves the directory.")
+@no_commit_option
+def person_remove(email: str, reason: str, no_commit: bool) -> None:
+    """Take a person out of people.yaml. Only a leader may. Refused for the last leader, and while
+    the person holds an open case or is offered a baton (hand those over first). In a sealed
+    repository the cases they could read get new keys when next written."""
+    from bti.session import Session
+    from bti.staff import without
+
+    session = Session.start()
+    session.leader()
+    old = session.repo.people
+    updated = without(session.repo, old, email)
+    summary = f"person removed ({reason})"
     show_outcome(session.save_settings("people.yaml", old, updated, summary, commit=not no_commit))
 
 
