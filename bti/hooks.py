@@ -86,6 +86,17 @@ def install(path: Path, *, server: bool = False) -> list[Path]:
     """Install the client hooks (or, with `server`, pre-receive) into the repository at `path`."""
     if gitrepo.git_dir(path) is None:
         raise InputError(f"{path} is not a git repository")
+    if (
+        server
+        and gitrepo.run(["rev-parse", "--is-bare-repository"], path, check=False).stdout.strip()
+        != "true"
+    ):
+        raise InputError(
+            f"{path} is not a bare repository: the server's hook belongs in the repository "
+            "everyone pushes to, which has no working folder",
+            hint=f"make one from this clone with: git clone --bare {path} /srv/git/saker.git — "
+            "then install the hook there",
+        )
     folder = hooks_dir(path)
     folder.mkdir(parents=True, exist_ok=True)
     written = []

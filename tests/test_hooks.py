@@ -201,3 +201,11 @@ def test_concluding_a_merge_by_hand_is_judged_like_the_server_does(repo: Bti) ->
     done = commit(repo.cwd, "merge side")
     assert done.returncode == 0, done.stderr
     assert len(git(repo.cwd, "log", "-1", "--format=%P").split()) == 2
+
+
+def test_the_server_hook_is_refused_in_a_repository_with_a_working_folder(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q", "-b", "main")
+    result = Bti(tmp_path)("hooks", "install", "--server", str(tmp_path))
+    assert result.exit_code == 2 and "not a bare repository" in result.output
+    assert "git clone --bare" in result.output
+    assert not (tmp_path / ".git" / "hooks" / "pre-receive").exists()
