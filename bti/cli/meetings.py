@@ -242,7 +242,8 @@ def due(
     fmt: str,
 ) -> None:
     """What needs doing, soonest first: evaluations, consents, handover offers, level-0 concerns
-    and breaks in follow-up. Cases by id only; by default the cases you hold."""
+    and breaks in follow-up. Cases by id only; by default your tasks: the cases you hold, batons
+    offered to you and the measures you are responsible for."""
     from bti.documents import due_report
 
     report = due_report(days, holder, everyone, service, lang, ics, fmt)
