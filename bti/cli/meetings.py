@@ -122,9 +122,9 @@ def meeting() -> None:
     "--time",
     "start",
     type=TimeType(),
-    default="09:00",
-    show_default=True,
-    help="Start time, for --ics.",
+    default=None,
+    help="Start time (HH:MM), shown in the agenda; the invitation of --ics starts at 09:00 "
+    "without it.",
 )
 @click.option(
     "--duration",
@@ -142,14 +142,14 @@ def meeting_agenda(
     lang: str | None,
     out: Path | None,
     ics: Path | None,
-    start: dt.time,
+    start: dt.time | None,
     duration: int,
 ) -> None:
     """The invitation and agenda of a case meeting (CASE_ID --kind …) or a team meeting
     (--team NAME)."""
     from bti.documents import Invite
 
-    invite = Invite(ics, start, duration) if ics is not None else None
+    invite = Invite(ics, start, duration) if ics is not None or start is not None else None
     _document("agenda", case_id, kind, team, day, place, lang, out, invite)
 
 
