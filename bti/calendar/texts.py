@@ -83,6 +83,7 @@ _HOLIDAYS: Final[dict[str, tuple[str, str]]] = {
 _WORDS: Final[dict[str, dict[str, str]]] = {
     "nb": {
         "title": "Årshjul",
+        "own_title": "Årshjul BTI {municipality}",
         "school_year": "skoleåret {a}–{b}",
         "calendar_year": "året {a}",
         "date": "Dato",
@@ -105,6 +106,7 @@ _WORDS: Final[dict[str, dict[str, str]]] = {
     },
     "nn": {
         "title": "Årshjul",
+        "own_title": "Årshjul BTI {municipality}",
         "school_year": "skuleåret {a}–{b}",
         "calendar_year": "året {a}",
         "date": "Dato",
@@ -127,6 +129,7 @@ _WORDS: Final[dict[str, dict[str, str]]] = {
     },
     "en": {
         "title": "Annual calendar",
+        "own_title": "BTI annual calendar {municipality}",
         "school_year": "school year {a}–{b}",
         "calendar_year": "the year {a}",
         "date": "Date",
