@@ -295,3 +295,19 @@ def test_rules_lists_every_family(repo: Bti) -> None:
 @pytest.mark.parametrize("args", [["--help"], ["case", "--help"], ["validate", "--help"]])
 def test_help_exits_zero(args: list[str], tmp_path: Path) -> None:
     assert Bti(tmp_path).ok(*args).output
+
+
+def test_recording_an_expired_consent_warns(repo: Bti) -> None:
+    case_id = new_case(repo, who=HOLDER)
+    repo.ok("guardian", "add", case_id, "--name", "Mia Lund", "--relation", "mor", who=HOLDER)
+    consent = ("consent", "add", case_id, "--given-by", "Mia Lund", "--services", "skole")
+    result = repo.ok(
+        *consent,
+        *("--purpose", "Samarbeid", "--given", "2025-09-01", "--expires", "2026-06-30"),
+        who=HOLDER,
+    )
+    assert "consent c1 recorded" in result.output
+    assert "consent c1 expired on 2026-06-30" in result.output
+    assert "ask for a new consent" in result.output
+    fresh = repo.ok(*consent, "--purpose", "Samarbeid", "--expires", "2027-06-30", who=HOLDER)
+    assert "expired" not in fresh.output
