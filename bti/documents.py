@@ -213,8 +213,12 @@ def due_report(
 
     if everyone and holder:
         raise InputError("--all and --holder exclude each other", hint="give one of them")
+    from bti.lookup import person_email, service_id
+
     repo = Repository.find()
     lang = lang or repo.config.language
+    holder = person_email(repo.people, holder) if holder else None
+    service = service_id(repo.config, service) if service else None
     who = None if everyone else (holder or gitrepo.author(repo.root).email).lower()
     now = clock.now()
     today = now.date()
