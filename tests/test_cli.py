@@ -350,3 +350,13 @@ def test_a_mistyped_guardian_gets_the_closest_name(repo: Bti) -> None:
         who=HOLDER,
     )
     assert out.exit_code != 0 and "did you mean 'Mia Lund'" in out.output
+
+
+def test_validation_messages_are_in_words(repo: Bti) -> None:
+    out = repo("person", "add", "ola@x", "--name", "Ola", "--service", "skole", "--role", "holder")
+    assert out.exit_code == 2
+    assert "an email address, like" in out.output and "pattern" not in out.output
+    case_id = new_case(repo, who=HOLDER)
+    repo.ok("guardian", "add", case_id, "--name", "Mia Lund", "--relation", "mor", who=HOLDER)
+    out = repo("handover", "offer", case_id, "--to", "nils@helse", who=HOLDER)
+    assert out.exit_code != 0 and "pattern" not in out.output and "^" not in out.output

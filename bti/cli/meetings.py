@@ -205,10 +205,10 @@ def meeting_record(
             summary=summary or None,
         )
     except ValidationError as err:
-        problem = err.errors()[0]
-        where = ".".join(str(p) for p in problem["loc"])
+        from bti.checks import schema_message
+
         raise InputError(
-            f"the meeting cannot be recorded: {where}: {problem['msg']}",
+            f"the meeting cannot be recorded: {schema_message(err.errors()[0])}",
             hint="participants are names of at most 200 characters; the summary is plain text",
         ) from None
 
