@@ -153,7 +153,16 @@ def add_consent(
             "consent", act.lang, id=consent.id, services=", ".join(services), purpose=purpose
         ),
     )
-    return Change(new, f"consent {consent.id} recorded ({', '.join(services)})")
+    notes = []
+    if expires is not None and expires < act.today:
+        # Recorded, not refused: a consent that was given and has run out is a true part of the
+        # case's history. It lets no one share, which the holder must hear now, not later.
+        notes.append(
+            f"consent {consent.id} expired on {expires.isoformat()}, so it lets no service share "
+            "information — ask for a new consent and record it with 'bti consent add'"
+        )
+    summary = f"consent {consent.id} recorded ({', '.join(services)})"
+    return Change(new, summary, notes)
 
 
 def withdraw_consent(

@@ -25,7 +25,21 @@ M = TypeVar("M", bound=Model)
 
 _KNOWN_FIELDS = sorted({f for m in Model.__subclasses__() for f in m.model_fields})
 _PATTERN_HINTS = {
-    "email": "an email address, like kari.nordmann@kommune.no",
+    **dict.fromkeys(
+        (
+            "email",
+            "holder",
+            "to",
+            "by",
+            "author",
+            "responsible",
+            "recorded_by",
+            "added_by",
+            "offered_by",
+            "members",
+        ),
+        "an email address, like kari.nordmann@kommune.no",
+    ),
     "id": "an id like 2026-7KQ3M (case), c1 (consent), h1, m1 or mt1",
     "service": "a service id: lowercase letters, digits, - or _ (like ppt or skole)",
     "owner_service": "a service id: lowercase letters, digits, - or _ (like ppt or skole)",

@@ -15,11 +15,17 @@ from bti.store import Repository
 
 @dataclass(frozen=True)
 class Invite:
-    """A calendar invitation to go with a document: where to write it, when, how long."""
+    """When a meeting starts, and the calendar invitation to go with its document: where to write
+    it (none: no invitation) and how long the meeting lasts."""
 
-    path: Path
-    start: dt.time
+    path: Path | None
+    start: dt.time | None
     minutes: int
+
+    @property
+    def begins(self) -> dt.time:
+        """The invitation's start: the time given, else nine o'clock."""
+        return self.start or dt.time(9, 0)
 
 
 @dataclass
@@ -61,18 +67,19 @@ def case_document(
         )
     lang = lang or repo.config.language
     day = day or clock.today()
+    start = invite.start if invite is not None else None
     data = meetings.case_meeting(
-        case, repo.config, repo.people, kind=kind, day=day, place=place, lang=lang
+        case, repo.config, repo.people, kind=kind, day=day, place=place, lang=lang, start=start
     )
     text = render.render(repo.root, f"meeting-{document}", lang, vars(data))
     render.check_document(text, f"{words.kind_name(kind, 'en').lower()} {_WHAT[document]}")
     ics_text = None
-    if invite is not None:
+    if invite is not None and invite.path is not None:
         attendees = tuple(p.email for p in data.staff if "@" in p.email)
         invitation = render.Invitation(
             uid=f"bti-{case.id}-{kind}-{day.isoformat()}@bti".lower(),
             summary=_SUMMARY[lang].format(title=data.title, id=case.id),
-            start=dt.datetime.combine(day, invite.start),
+            start=dt.datetime.combine(day, invite.begins),
             minutes=invite.minutes,
             description=_DESCRIPTION[lang].format(id=case.id),
             location=place,
@@ -83,7 +90,7 @@ def case_document(
         # A calendar entry is seen by more people than the agenda: it names the case by id only.
         render.check_document(ics_text, _WHAT["ics"], [render.Subject(case.subject.name, case.id)])
     notes = []
-    if invite is not None and case.guardians:
+    if invite is not None and invite.path is not None and case.guardians:
         notes.append(
             "note: the case holds no emails for the guardians — the invitation goes to the "
             "services; invite the family yourself"
@@ -159,14 +166,15 @@ def team_document(
             sets.append({s for c in covering(case, ctx, honour_expiry=True) for s in c.services})
         covered[case.id] = set.intersection(*sets)
     named, anonymous = meetings.team_cases(team, cases, covered)
+    start = invite.start if invite is not None else None
     data = meetings.team_meeting(
-        team, config, repo.people, named, anonymous, day=day, place=place, lang=lang
+        team, config, repo.people, named, anonymous, day=day, place=place, lang=lang, start=start
     )
     subjects = [render.Subject(c.subject.name, c.id) for c in cases]
     text = render.render(repo.root, f"team-{document}", lang, vars(data))
     render.check_document(text, f"team {_WHAT[document]}", subjects)
     ics_text = None
-    if invite is not None:
+    if invite is not None and invite.path is not None:
         try:
             organizer: str | None = gitrepo.author(repo.root).email
         except InputError:
@@ -175,7 +183,7 @@ def team_document(
         invitation = render.Invitation(
             uid=f"bti-team-{slug}-{day.isoformat()}@bti",
             summary=team.name,
-            start=dt.datetime.combine(day, invite.start),
+            start=dt.datetime.combine(day, invite.begins),
             minutes=invite.minutes,
             description=team.rhythm or "",
             location=data.place,
@@ -205,8 +213,12 @@ def due_report(
 
     if everyone and holder:
         raise InputError("--all and --holder exclude each other", hint="give one of them")
+    from bti.lookup import person_email, service_id
+
     repo = Repository.find()
     lang = lang or repo.config.language
+    holder = person_email(repo.people, holder) if holder else None
+    service = service_id(repo.config, service) if service else None
     who = None if everyone else (holder or gitrepo.author(repo.root).email).lower()
     now = clock.now()
     today = now.date()

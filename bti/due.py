@@ -87,6 +87,7 @@ class Item:
     holder: str | None
     services: tuple[str, ...]
     to: str | None = None
+    responsible: str | None = None  # of the measure an evaluation item is about
 
     @property
     def uid(self) -> str:
@@ -123,15 +124,23 @@ def _superseded(case: Case, consent: Consent) -> bool:
 def _case_items(
     case: Case, config: Config, today: dt.date, horizon: dt.date, lang: str
 ) -> Iterable[Item]:
-    def item(day: dt.date, kind: str, ref: str = "", to: str | None = None, **words: str) -> Item:
+    def item(
+        day: dt.date,
+        kind: str,
+        ref: str = "",
+        to: str | None = None,
+        responsible: str | None = None,
+        **words: str,
+    ) -> Item:
         what = _WHAT[kind][lang].format(ref=ref, to=to, **words)
         shown = "consent" if kind == "expired" else kind
-        return Item(day, case.id, shown, ref, what, case.holder, tuple(case.services), to)
+        services = tuple(case.services)
+        return Item(day, case.id, shown, ref, what, case.holder, services, to, responsible)
 
     for measure in case.measures:
         due = measure.due
         if not measure.ended and due is not None and due <= horizon:
-            yield item(due, "evaluation", measure.id)
+            yield item(due, "evaluation", measure.id, responsible=measure.responsible)
     if case.level >= 1:
         for consent in case.consents:
             expires = consent.expires
@@ -168,10 +177,11 @@ def items(
 
 
 def select(found: list[Item], *, holder: str | None, service: str | None) -> list[Item]:
-    """The items of cases `holder` holds (or a baton offered to them), in `service`."""
+    """The items of cases `holder` holds, a baton offered to them and the measures they are
+    responsible for, in `service`."""
     chosen = []
     for item in found:
-        if holder is not None and holder not in (item.holder, item.to):
+        if holder is not None and holder not in (item.holder, item.to, item.responsible):
             continue
         if service is not None and service not in item.services:
             continue

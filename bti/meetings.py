@@ -16,7 +16,7 @@ from bti.calendar.texts import short_date
 from bti.clock import age
 from bti.events import outcome_name
 from bti.models import Case, Config, Directory, Measure, Team
-from bti.words import kind_name, level_name, plain_date, step_name
+from bti.words import clock_time, kind_name, level_name, plain_date, step_name
 
 # A measure whose evaluate-by date falls this soon after an evaluation meeting is evaluated in it:
 # the holder calls the meeting around the deadlines, rarely on the day.
@@ -111,6 +111,7 @@ class CaseMeeting:
     pending_handover: Staff | None
     next_meeting: str | None
     notes: list[str] = field(default_factory=list)
+    time: str | None = None  # when the meeting starts, if the holder said
 
 
 def _service_name(config: Config, service_id: str) -> str:
@@ -190,6 +191,7 @@ def case_meeting(
     day: dt.date,
     place: str | None,
     lang: str,
+    start: dt.time | None = None,
 ) -> CaseMeeting:
     """The agenda's data: who leads, who is invited, and the items drawn from the case."""
     open_measures = [m for m in case.measures if not m.ended]
@@ -253,6 +255,7 @@ def case_meeting(
         consent_missing=case.level >= 1 and not valid,
         pending_handover=staff(config, people, pending.to) if pending else None,
         next_meeting=short_date(lang, after[0]) if after else None,
+        time=clock_time(lang, start) if start is not None else None,
     )
 
 
@@ -283,6 +286,7 @@ class TeamMeeting:
     members: list[Staff]
     cases: list[NamedCase]
     anonymous: list[str]
+    time: str | None = None  # when the meeting starts, if the caller said
 
 
 def team_cases(
@@ -314,6 +318,7 @@ def team_meeting(
     day: dt.date,
     place: str | None,
     lang: str,
+    start: dt.time | None = None,
 ) -> TeamMeeting:
     """The team agenda's data: case ids only, never a name, a birth date or a national id."""
 
@@ -344,4 +349,5 @@ def team_meeting(
             for c in named
         ],
         anonymous=[_service_name(config, c.owner_service) for c in anonymous],
+        time=clock_time(lang, start) if start is not None else None,
     )

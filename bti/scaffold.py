@@ -126,6 +126,8 @@ def create(
             if file.is_file() and not target.exists():
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(file, target)
+                if target.name == "arshjul.yaml":
+                    _own_arshjul(target, municipality, lang)
     templates.mkdir(exist_ok=True)
     written.append(templates)
     written.extend(export_schemas(root / "schemas"))
@@ -135,3 +137,21 @@ def create(
             handle.write(GITATTRIBUTES)
     written.append(attributes)
     return written
+
+
+def _own_arshjul(path: Path, municipality: str, lang: str) -> None:
+    """The shipped årshjul is a starting point: the copy a new repository gets carries the
+    municipality's own name in its title (a JSON string is a YAML string, quoted as needed)."""
+    from bti.calendar.texts import word
+
+    title = word(lang, "own_title", municipality=municipality)
+    lines = path.read_text("utf-8").splitlines(keepends=True)
+    path.write_text(
+        "".join(
+            f"title: {json.dumps(title, ensure_ascii=False)}\n"
+            if line.startswith("title:")
+            else line
+            for line in lines
+        ),
+        "utf-8",
+    )

@@ -129,6 +129,8 @@ class Repository:
         return parse_case(data, shown)
 
     def load_case(self, case_id: str) -> LoadedCase:
+        from bti.lookup import case_id_hint
+
         case_id = case_id.strip().upper()
         if not CASE_ID_RE.match(case_id):
             raise InputError(
@@ -139,7 +141,7 @@ class Repository:
         if not path.exists():
             raise InputError(
                 f"there is no case {case_id} in {self.relative(self.cases_dir)}/",
-                hint="'bti case list' shows the cases",
+                hint=case_id_hint(case_id, [p.stem for p in self.case_files()]),
             )
         shown = self.relative(path)
         parsed = self.parse_file(path)

@@ -232,8 +232,14 @@ def pushed_by(root: Path, shas: list[str]) -> dict[str, str]:
 
 
 def when(iso: str) -> str:
-    """A commit time as a person reads it: 2026-11-23 14:05."""
+    """A commit time as a person in Norway reads it, whatever clock the committer's machine kept:
+    2026-11-23 14:05, Norwegian time."""
+    from bti.clock import zone
+
     try:
-        return dt.datetime.fromisoformat(iso).strftime("%Y-%m-%d %H:%M")
+        moment = dt.datetime.fromisoformat(iso)
     except ValueError:
         return iso
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(zone())
+    return moment.strftime("%Y-%m-%d %H:%M")

@@ -257,8 +257,7 @@ def _check_and_push(root: Path, branch: str, echo: Echo) -> bool:
         raise Refused(
             "nothing was sent: the rules find problems in what would be sent:\n"
             + "\n".join(f"  {line}" for line in problems),
-            hint="your commits are kept here. Correct what is named with the bti commands (a "
-            "correction is a new entry), then run 'bti sync' again",
+            hint=_take_back_hint(len(commits), f"{REMOTE}/{branch}" if upstream else None),
         )
     pushed = gitrepo.push(root, REMOTE, branch)
     if pushed.returncode == 0:
@@ -277,6 +276,18 @@ def _check_and_push(root: Path, branch: str, echo: Echo) -> bool:
         + "\n".join(f"  {line}" for line in lines or [_git_words(said)]),
         hint="nothing was sent, and nothing here was changed: your commits are kept. Correct "
         "what is named with new commits (the bti commands), then run 'bti sync' again",
+    )
+
+
+def _take_back_hint(count: int, upstream: str | None) -> str:
+    """How to undo commits the rules refuse (made past the hook, e.g. with --no-verify) while
+    keeping their files: a correction on top would be refused too, as it leaves them in history."""
+    every = f"git reset --soft {upstream}" if upstream else f"git reset --soft HEAD~{count}"
+    return (
+        f"your {count} unsent commit(s) are kept here. If one was made by hand past the hook "
+        f"(git commit --no-verify), take the commits back and keep their files: {every} takes "
+        "back every unsent commit, 'git reset HEAD~1' only the last; then put the file right "
+        "with the bti commands (a correction is a new entry) and run 'bti sync' again"
     )
 
 

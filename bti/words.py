@@ -55,6 +55,13 @@ def plain_date(lang: str, day: dt.date) -> str:
     return form.format(day=day.day, month=month_name(lang, day.month), year=day.year)
 
 
+def clock_time(lang: str, time: dt.time) -> str:
+    """'kl. 09.30' / '09:30': a time of day as each language writes it in a document."""
+    if lang == "en":
+        return f"{time:%H:%M}"
+    return f"kl. {time:%H.%M}"
+
+
 def level_name(level: int, lang: str) -> str:
     return translations(lang).gettext(LEVELS[level])
 

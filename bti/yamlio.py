@@ -210,6 +210,12 @@ def load(text: str, name: str, max_bytes: int | None = None) -> Any:
         if isinstance(err, _NotUsed):
             raise FileProblem(name, line, col, problem, code="BTI001", hint=err.note) from None
         hint = "check the indentation and the quotes on this line"
+        if err.context_mark is not None and "quoted scalar" in (err.context or ""):
+            # The parser notices only at the end of the file; the mistake is where it opened.
+            mark = err.context_mark
+            line, col = mark.line + 1, mark.column + 1
+            problem = "a quote opened here is never closed"
+            hint = "close it at the end of the text, and double a ' inside '…' text ('')"
         if "'\\t'" in problem or "\t" in problem or "tab character" in problem:
             problem, hint = (
                 "a tab character",

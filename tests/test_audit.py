@@ -329,3 +329,11 @@ def test_a_late_evening_commit_is_judged_by_the_norwegian_date(
     monkeypatch.setenv("BTI_NOW", "2026-11-25T09:00:00+01:00")  # the audit runs afterwards
     code, landed, _ = _verify(repo)
     assert code == 0 and landed == [], json.dumps(landed)
+
+
+def test_audit_log_shows_norwegian_time(repo: Bti) -> None:
+    case_id = new_case(repo, who=HOLDER)
+    # Committed on a machine whose clock runs in UTC: 12:30 UTC is 13:30 in Norway in November.
+    repo.ok("log", "add", case_id, "Samtale med mor", who=HOLDER, now="2026-11-20T12:30:00+00:00")
+    table = repo.ok("audit", "log", case_id).output
+    assert "2026-11-20 13:30" in table and "12:30" not in table

@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 from bti.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-SHIPPED = ROOT / "templates" / "arshjul.yaml"
+SHIPPED = ROOT / "examples" / "arshjul-vindafjord.yaml"
 NOW = "2026-11-20T10:00:00+01:00"
 
 
@@ -468,3 +468,21 @@ def test_the_svg_is_well_formed_with_a_mark_per_meeting_and_all_months() -> None
             t for t in root.iter(f"{ns}text") if t.get("paint-order") and (t.text or "").isdigit()
         ]
         assert len(days) >= len(marks) * 0.8
+
+
+def test_init_gives_the_municipality_its_own_arshjul(tmp_path: Path) -> None:
+    from tests.conftest import Bti
+
+    for municipality, lang, title in (
+        ("Fjordvik kommune", "nn", "Årshjul BTI Fjordvik kommune"),
+        ("Ås: kommune", "en", "BTI annual calendar Ås: kommune"),
+    ):
+        root = tmp_path / lang
+        root.mkdir()
+        Bti(root).ok("init", "--municipality", municipality, "--lang", lang)
+        text = (root / "templates" / "arshjul.yaml").read_text("utf-8")
+        assert "Vindafjord" not in text
+        out = Bti(root).ok("calendar", "generate", "--school-year", "2026").output
+        assert out.startswith(f"# {title} — "), out[:80]
+    # Vindafjord's own table stays in the project as an example.
+    assert "title: Årshjul BTI Vindafjord" in SHIPPED.read_text("utf-8")

@@ -295,3 +295,68 @@ def test_rules_lists_every_family(repo: Bti) -> None:
 @pytest.mark.parametrize("args", [["--help"], ["case", "--help"], ["validate", "--help"]])
 def test_help_exits_zero(args: list[str], tmp_path: Path) -> None:
     assert Bti(tmp_path).ok(*args).output
+
+
+def test_recording_an_expired_consent_warns(repo: Bti) -> None:
+    case_id = new_case(repo, who=HOLDER)
+    repo.ok("guardian", "add", case_id, "--name", "Mia Lund", "--relation", "mor", who=HOLDER)
+    consent = ("consent", "add", case_id, "--given-by", "Mia Lund", "--services", "skole")
+    result = repo.ok(
+        *consent,
+        *("--purpose", "Samarbeid", "--given", "2025-09-01", "--expires", "2026-06-30"),
+        who=HOLDER,
+    )
+    assert "consent c1 recorded" in result.output
+    assert "consent c1 expired on 2026-06-30" in result.output
+    assert "ask for a new consent" in result.output
+    fresh = repo.ok(*consent, "--purpose", "Samarbeid", "--expires", "2027-06-30", who=HOLDER)
+    assert "expired" not in fresh.output
+
+
+def test_unknown_people_services_and_cases_are_named_with_the_closest(repo: Bti) -> None:
+    case_id = new_case(repo, who=HOLDER)
+    out = repo("case", "list", "--holder", "nils")
+    assert out.exit_code == 2
+    assert "no person 'nils' in people.yaml" in out.output and NURSE in out.output
+    out = repo("case", "list", "--service", "PPPT")
+    assert out.exit_code == 2 and "no service 'PPPT'" in out.output and "'ppt'" in out.output
+    # A service id is a service id whatever its case.
+    assert case_id in repo.ok("case", "list", "--service", "SKOLE").output
+    out = repo("due", "--holder", "ingrid", "--all")
+    assert out.exit_code == 2
+    out = repo("due", "--holder", "ingrid")
+    assert out.exit_code == 2 and HOLDER in out.output
+    wrong = case_id[:-1] + ("A" if case_id[-1] != "A" else "B")
+    out = repo("case", "show", wrong)
+    assert out.exit_code == 2 and f"did you mean {case_id}" in out.output
+
+
+def test_case_new_with_an_unknown_service_says_so_once(repo: Bti) -> None:
+    args = ("case", "new", "--name", "Ola N", "--born", "2015-01-01", "--concern", "Trist")
+    out = repo(*args, "--service", "skolen", who=HOLDER)
+    assert out.exit_code == 2
+    assert out.output.count("skolen") == 1 and "cases/" not in out.output
+    assert "did you mean 'skole'" in out.output
+    out = repo(*args, "--service", "PPT", who=NURSE)  # a known id in capitals: no crash
+    assert "internal error" not in out.output
+
+
+def test_a_mistyped_guardian_gets_the_closest_name(repo: Bti) -> None:
+    case_id = new_case(repo, who=HOLDER)
+    repo.ok("guardian", "add", case_id, "--name", "Mia Lund", "--relation", "mor", who=HOLDER)
+    out = repo(
+        *("consent", "add", case_id, "--given-by", "Mia Lunde", "--services", "skole"),
+        *("--purpose", "Samarbeid"),
+        who=HOLDER,
+    )
+    assert out.exit_code != 0 and "did you mean 'Mia Lund'" in out.output
+
+
+def test_validation_messages_are_in_words(repo: Bti) -> None:
+    out = repo("person", "add", "ola@x", "--name", "Ola", "--service", "skole", "--role", "holder")
+    assert out.exit_code == 2
+    assert "an email address, like" in out.output and "pattern" not in out.output
+    case_id = new_case(repo, who=HOLDER)
+    repo.ok("guardian", "add", case_id, "--name", "Mia Lund", "--relation", "mor", who=HOLDER)
+    out = repo("handover", "offer", case_id, "--to", "nils@helse", who=HOLDER)
+    assert out.exit_code != 0 and "pattern" not in out.output and "^" not in out.output

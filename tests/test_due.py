@@ -45,11 +45,13 @@ def test_due_json_is_soonest_first_and_names_no_one(story: Story) -> None:  # no
 def test_due_defaults_to_the_acting_holder(story: Story) -> None:  # noqa: F811
     mine = json.loads(story.run("due", "--format", "json", who=HOLDER))
     assert {r["case"] for r in mine} == {"2026-CASEA", "2026-CASEB", "2026-CASEC"}
-    # The nurse holds D, and the baton of A is offered to her: she must answer it.
+    # The nurse holds D, the baton of A is offered to her (she must answer it), and she is
+    # responsible for a measure in A (she evaluates it).
     nurse = json.loads(story.run("due", "--format", "json", who=NURSE))
     assert [(r["case"], r["kind"]) for r in nurse] == [
         ("2026-CASEA", "handover"),
         ("2026-CASED", "level0"),
+        ("2026-CASEA", "evaluation"),
     ]
     same = json.loads(story.run("due", "--holder", NURSE.upper(), "--format", "json"))
     assert same == nurse
@@ -173,3 +175,15 @@ def test_level0_and_followup_deadlines() -> None:
 def test_due_names_no_staff_either(story: Story) -> None:  # noqa: F811
     out = story.run("due", "--all")
     assert "@" not in out
+
+
+def test_my_tasks_include_measures_i_am_responsible_for() -> None:
+    data = rk.level1()
+    data["measures"][0]["responsible"] = rk.NURSE  # the nurse, not the holder, runs measure m1
+    found = _items(data, today="2026-11-20", days=60)
+    mine = due.select(found, holder=rk.NURSE, service=None)
+    assert [(i.kind, i.ref) for i in mine] == [("evaluation", "m1")]
+    # The holder still sees it among the case's tasks.
+    assert ("evaluation", "m1") in [
+        (i.kind, i.ref) for i in due.select(found, holder=rk.HOLDER, service=None)
+    ]

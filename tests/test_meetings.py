@@ -442,3 +442,25 @@ def test_unwritable_target_writes_nothing(story: Story, tmp_path: Path) -> None:
         code=2,
     )
     assert "does not exist" in out and not ics.exists()
+
+
+def test_agenda_shows_the_meeting_time(story: Story, tmp_path: Path) -> None:
+    out = story.run(
+        *("meeting", "agenda", "2026-CASEA", "--kind", "evaluation", "--date", "2026-12-01"),
+        *("--time", "13:30", "--ics", str(tmp_path / "a.ics")),
+    )
+    assert "| Tid | kl. 13.30 |" in out
+    out = story.run(
+        *("meeting", "agenda", "2026-CASEA", "--kind", "evaluation", "--date", "2026-12-01"),
+        *("--time", "08:15", "--lang", "en"),
+    )
+    assert "| Time | 08:15 |" in out
+    out = story.run(
+        *("meeting", "agenda", "--team", TEAM, "--date", "2026-12-03", "--time", "14:00"),
+        *("--lang", "nn"),
+        who=LEADER,
+    )
+    assert "| Tid | kl. 14.00 |" in out
+    # Without --time the agenda claims no time.
+    out = story.run("meeting", "agenda", "2026-CASEA", "--kind", "evaluation")
+    assert "| Tid |" not in out

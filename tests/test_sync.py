@@ -475,3 +475,19 @@ def test_new_work_in_a_case_closed_on_the_server_is_a_conflict_sync_explains(
     assert server_case(team)["status"] == "closed"
     assert "Samtale med eleven" not in log_texts(server_case(team))
     health.ok("sync", "--abort", who=NURSE)
+
+
+def test_sync_says_how_to_take_back_a_commit_that_broke_the_rules(
+    team: dict[str, Path],
+) -> None:
+    school = team["school"]
+    path = case_file(team, "school")
+    # A hand edit that rewrites history (a log entry changed), committed past the hook.
+    text = path.read_text()
+    path.write_text(text.replace("Far samtykker", "Mor samtykker", 1))
+    git(school, "add", "-A")
+    git(school, "commit", "-q", "--no-verify", "-m", "Retta", env=git_env(HOLDER))
+    out = Bti(school)("sync", who=HOLDER)
+    assert out.exit_code != 0
+    assert "git reset --soft origin/main" in out.output
+    assert "git reset HEAD~1" in out.output

@@ -285,3 +285,15 @@ def test_an_unresolved_merge_conflict_says_what_to_do(repo: Bti) -> None:
     assert code == 1
     line = next(line for line in lines if "merge_conflict" in line)
     assert "BTI002" in line and "bti sync --continue" in line and "bti sync --abort" in line
+
+
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_an_unclosed_quote_is_found_where_it_opened(quote: str) -> None:
+    from bti import yamlio
+    from bti.errors import FileProblem
+
+    text = f"id: 2026-AAAAA\nconcern:\n  text: {quote}Virker trist\n  noted: 2026-09-01\nlog: []\n"
+    with pytest.raises(FileProblem) as found:
+        yamlio.load(text, "cases/2026-AAAAA.yaml")
+    assert (found.value.line, found.value.col) == (3, 9)
+    assert "never closed" in found.value.detail

@@ -59,8 +59,8 @@ def default_template(start: Path) -> Path:
     if not path.is_file():
         raise InputError(
             f"the repository {root} has no {TEMPLATE}",
-            hint="copy an årshjul template there (bti ships one for Vindafjord), "
-            "or pass --from FILE",
+            hint="copy bti's årshjul template there (the one 'bti init' gives a new "
+            "repository), or pass --from FILE",
         )
     return path
 

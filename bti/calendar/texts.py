@@ -30,6 +30,7 @@ WEEKDAYS: Final = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Satu
 
 _WORDS: Final[dict[str, str]] = {
     "title": N_("Annual calendar"),
+    "own_title": N_("BTI annual calendar {municipality}"),
     "school_year": N_("school year {a}–{b}"),
     "calendar_year": N_("the year {a}"),
     "date": N_("Date"),

@@ -26,7 +26,8 @@ def audit() -> None:
 )
 @format_option()
 def audit_log(case_id: str, lang: str | None, fmt: str) -> None:
-    """The story of one case from git, oldest first: when, who, and what happened."""
+    """The story of one case from git, oldest first: when (Norwegian time), who, and what
+    happened."""
     from bti.errors import InputError
     from bti.models import CASE_ID_RE
     from bti.output import render_rows

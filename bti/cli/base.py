@@ -72,6 +72,15 @@ class BtiGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as err:  # a bug: say so plainly, and show details only on request
+            from pydantic import ValidationError
+
+            if isinstance(err, ValidationError):
+                # A value typed on the command line that the models refuse: said in words.
+                from bti.checks import schema_message
+
+                for problem in err.errors(include_url=False)[:3]:
+                    click.echo(f"bti: {schema_message(problem)}", err=True)
+                ctx.exit(2)
             if os.environ.get("BTI_DEBUG"):
                 raise
             click.echo(

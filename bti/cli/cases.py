@@ -82,6 +82,9 @@ def case_new(
             "en": "Concern raised, not yet described.",
         }[session.repo.config.language]
     )
+    from bti.lookup import service_id
+
+    service = service_id(session.repo.config, service)
     case_id = session.repo.new_case_id(session.time.year)
     change = actions.open_case(
         case_id,
@@ -116,10 +119,13 @@ def case_list(
 ) -> None:
     """List cases, by id. Names are shown only with --names. Sealed cases you cannot read are
     left out (a line says how many)."""
+    from bti.lookup import person_email, service_id
     from bti.output import render_rows
     from bti.store import Repository, left_out
 
     repo = Repository.find()
+    holder = person_email(repo.people, holder) if holder else None
+    service = service_id(repo.config, service) if service else None
     rows, broken, sealed = [], [], 0
     for path in repo.case_files():
         parsed = repo.parse_file(path)
@@ -133,7 +139,7 @@ def case_list(
         if (
             (status != "all" and c.status != status)
             or (level is not None and c.level != level)
-            or (holder and c.holder != holder.lower())
+            or (holder and c.holder != holder)
             or (service and service not in c.services)
         ):
             continue

@@ -123,9 +123,9 @@ def meeting() -> None:
     "--time",
     "start",
     type=TimeType(),
-    default="09:00",
-    show_default=True,
-    help="Start time, for --ics.",
+    default=None,
+    help="Start time (HH:MM), shown in the agenda; the invitation of --ics starts at 09:00 "
+    "without it.",
 )
 @click.option(
     "--duration",
@@ -143,14 +143,14 @@ def meeting_agenda(
     lang: str | None,
     out: Path | None,
     ics: Path | None,
-    start: dt.time,
+    start: dt.time | None,
     duration: int,
 ) -> None:
     """The invitation and agenda of a case meeting (CASE_ID --kind …) or a team meeting
     (--team NAME)."""
     from bti.documents import Invite
 
-    invite = Invite(ics, start, duration) if ics is not None else None
+    invite = Invite(ics, start, duration) if ics is not None or start is not None else None
     _document("agenda", case_id, kind, team, day, place, lang, out, invite)
 
 
@@ -206,10 +206,10 @@ def meeting_record(
             summary=summary or None,
         )
     except ValidationError as err:
-        problem = err.errors()[0]
-        where = ".".join(str(p) for p in problem["loc"])
+        from bti.checks import schema_message
+
         raise InputError(
-            f"the meeting cannot be recorded: {where}: {problem['msg']}",
+            f"the meeting cannot be recorded: {schema_message(err.errors()[0])}",
             hint="participants are names of at most 200 characters; the summary is plain text",
         ) from None
 
@@ -243,7 +243,8 @@ def due(
     fmt: str,
 ) -> None:
     """What needs doing, soonest first: evaluations, consents, handover offers, level-0 concerns
-    and breaks in follow-up. Cases by id only; by default the cases you hold."""
+    and breaks in follow-up. Cases by id only; by default your tasks: the cases you hold, batons
+    offered to you and the measures you are responsible for."""
     from bti.documents import due_report
 
     report = due_report(days, holder, everyone, service, lang, ics, fmt)

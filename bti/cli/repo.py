@@ -263,10 +263,11 @@ def person_remove(email: str, reason: str, no_commit: bool) -> None:
 
 
 def _first_error(err: Exception) -> str:
+    from bti.checks import schema_message
+
     errors = getattr(err, "errors", None)
     if callable(errors):
-        first = errors()[0]
-        return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+        return schema_message(errors()[0])
     return str(err)
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from bti.clock import age, zone
+from bti.lookup import did_you_mean
 from bti.models import Basis, Case, Consent, Giver
 from bti.rules.core import Context, Finding, change_rule, state_rule
 
@@ -75,8 +76,9 @@ def giver_problem(case: Case, consent: Consent, giver: str, self_age: int) -> st
         return authority_problem(case, giver, consent.given, self_age)
     entry = next((g for g in basis.givers if g.name == giver), None)
     if entry is None or entry.role == "other":
+        near = did_you_mean(giver, [g.name for g in case.guardians])
         return (
-            f"'{giver}' was not a guardian in this case when the consent was given — add them "
+            f"'{giver}' was not a guardian in this case when the consent was given{near} — add them "
             "with 'bti guardian add' and record a new consent, or name a guardian with parental "
             "responsibility"
         )
