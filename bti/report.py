@@ -1,8 +1,11 @@
 """`bti report`: anonymised statistics for the municipality's evaluation forum.
 
-Only counts, shares and medians; no names, no ids, no dates of birth. Any count from 1 to 4, and any
-share or median computed from fewer than 5 cases, is shown as "<5" so that no child can be
-recognised. Levels and closing dates come from the event codes that commands write into the log.
+Only counts, shares and medians; no names, no ids, no dates of birth. Any count from 1 to 4 is hidden
+("fewer than 5"), and a share or median computed from fewer than 5 cases is not given ("too few
+cases"), so that no child can be recognised — and so that a hidden figure never reads as a figure
+("<5 days" would read as "under five days"). Every row has its number (an int, a float, or None
+when hidden), its unit and, when hidden, why. Levels and closing dates come from the event codes
+that commands write into the log.
 
 Every figure comes from a case's structure — dates, levels, services, statuses, event codes — which
 a sealed case keeps readable (bti.sealing), so a leader's report counts every case, also those
@@ -75,12 +78,33 @@ def reached_level1(case: Case) -> dt.date | None:
     return None
 
 
-def shown(count: int) -> str:
-    return "<5" if 0 < count < SMALL else str(count)
+HIDDEN = "fewer than 5"
+TOO_FEW = "too few cases"
 
 
-def _share(hits: int, total: int) -> str:
-    return "<5" if total < SMALL else f"{round(100 * hits / total)} %"
+@dataclass(frozen=True)
+class Figure:
+    """One figure of the report: its number (None when hidden), unit, and why it is hidden."""
+
+    value: int | float | None
+    unit: str = ""
+    note: str = ""
+
+    def text(self) -> str:
+        if self.value is None:
+            return self.note
+        number = f"{self.value:g}" if isinstance(self.value, float) else str(self.value)
+        return f"{number} {self.unit}".strip()
+
+
+def shown(count: int) -> Figure:
+    return Figure(None, note=HIDDEN) if 0 < count < SMALL else Figure(count)
+
+
+def _share(hits: int, total: int) -> Figure:
+    if total < SMALL:
+        return Figure(None, "%", TOO_FEW)
+    return Figure(round(100 * hits / total), "%")
 
 
 def _gap_in(case: Case, period: Period, limit: int, today: dt.date) -> bool:
@@ -98,12 +122,22 @@ def _gap_in(case: Case, period: Period, limit: int, today: dt.date) -> bool:
 
 def compute(
     cases: Iterable[Case], period: Period, followup_days: int, today: dt.date
-) -> list[dict[str, str]]:
+) -> list[dict[str, object]]:
+    """The report's rows: measure, group, value (a number, or None when hidden), unit, note."""
     cases = list(cases)
-    rows: list[dict[str, str]] = []
+    rows: list[dict[str, object]] = []
 
-    def row(measure: str, group: str, value: str) -> None:
-        rows.append({"measure": measure, "group": group, "value": value})
+    def row(measure: str, group: str, figure: Figure) -> None:
+        rows.append(
+            {
+                "measure": measure,
+                "group": group,
+                "value": figure.value,
+                "unit": figure.unit,
+                "note": figure.note,
+                "shown": figure.text(),
+            }
+        )
 
     open_at_end = [c for c in cases if open_on(c, period.end)]
     by_level = Counter(level_on(c, period.end) for c in open_at_end)
@@ -120,11 +154,12 @@ def compute(
         for c in cases
         if (reached := reached_level1(c)) is not None and reached in period
     ]
-    row(
-        "median days from concern to level 1",
-        "all",
-        "<5" if len(waits) < SMALL else f"{statistics.median(waits):g}",
+    median = (
+        Figure(None, "days", TOO_FEW)
+        if len(waits) < SMALL
+        else Figure(float(statistics.median(waits)), "days")
     )
+    row("median days from concern to level 1", "all", median)
     due = [
         m
         for c in cases

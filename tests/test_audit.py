@@ -250,11 +250,13 @@ def test_report_is_anonymous_and_suppresses_small_counts(repo: Bti) -> None:
         ).output
     )
     values = {(r["measure"], r["group"]): r["value"] for r in rows}
-    assert values[("cases opened", "all")] == "6"
-    assert values[("cases closed", "all")] == "<5"
-    assert values[("open cases at the end of the period", "level 1")] == "5"
-    assert values[("open cases at the end of the period", "level 0")] == "0"
-    assert values[("median days from concern to level 1", "all")] == "0"
+    assert values[("cases opened", "all")] == 6
+    assert values[("cases closed", "all")] is None  # 1: hidden
+    assert values[("open cases at the end of the period", "level 1")] == 5
+    assert values[("open cases at the end of the period", "level 0")] == 0
+    assert values[("median days from concern to level 1", "all")] == 0
+    notes = {(r["measure"], r["group"]): r["note"] for r in rows}
+    assert notes[("cases closed", "all")] == "fewer than 5"
     text = json.dumps(rows)
     assert "Nummer" not in text and not any(case_id in text for case_id in ids)
     bad = repo("report", "--from", "2026-05-01", "--to", "2026-01-01")
@@ -337,3 +339,20 @@ def test_audit_log_shows_norwegian_time(repo: Bti) -> None:
     repo.ok("log", "add", case_id, "Samtale med mor", who=HOLDER, now="2026-11-20T12:30:00+00:00")
     table = repo.ok("audit", "log", case_id).output
     assert "2026-11-20 13:30" in table and "12:30" not in table
+
+
+def test_a_report_with_no_cases_says_too_few_cases_not_a_small_number(repo: Bti) -> None:
+    table = repo.ok("report", "--from", "2026-01-01", "--to", "2026-12-31").output
+    assert "<5" not in table
+    median = next(line for line in table.splitlines() if "median days" in line)
+    assert median.rstrip().endswith("too few cases")
+    share = next(line for line in table.splitlines() if "evaluated by their date" in line)
+    assert share.rstrip().endswith("too few cases")
+    rows = json.loads(
+        repo.ok("report", "--from", "2026-01-01", "--to", "2026-12-31", "--format", "json").output
+    )
+    opened = next(r for r in rows if r["measure"] == "cases opened")
+    assert opened["value"] == 0 and isinstance(opened["value"], int)
+    median_row = next(r for r in rows if r["measure"].startswith("median days"))
+    assert median_row["value"] is None and median_row["note"] == "too few cases"
+    assert median_row["unit"] == "days"

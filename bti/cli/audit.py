@@ -145,7 +145,10 @@ def audit_verify(since: str | None, until: str | None, fmt: str) -> None:
 )
 @format_option()
 def report(start: dt.date | None, end: dt.date | None, fmt: str) -> None:
-    """Anonymised statistics for the evaluation forum: counts only, small counts shown as <5."""
+    """Anonymised statistics for the evaluation forum: counts, shares and medians only.
+
+    A count from 1 to 4 is hidden ("fewer than 5"); a share or median from fewer than 5 cases is
+    not given ("too few cases"). In JSON every value is a number, or null with a note."""
     from bti import clock
     from bti.errors import InputError
     from bti.output import render_rows
@@ -171,7 +174,12 @@ def report(start: dt.date | None, end: dt.date | None, fmt: str) -> None:
         echo_out(
             f"{repo.config.municipality}, {period.start.isoformat()} – {period.end.isoformat()}"
         )
-    echo_out(render_rows(rows, ["measure", "group", "value"], fmt))
+    if fmt == "json":  # numbers as numbers; a hidden figure is null, with why in its note
+        columns = ["measure", "group", "value", "unit", "note"]
+        echo_out(render_rows(rows, columns, fmt))
+    else:
+        table = [{**r, "value": r["shown"]} for r in rows]
+        echo_out(render_rows(table, ["measure", "group", "value"], fmt))
     if unreadable:
         click.echo(
             f"{unreadable} case files could not be read and are not counted — run 'bti validate'",
