@@ -51,8 +51,15 @@ def csv_cell(value: Any) -> str:
     return "'" + text if formula else text
 
 
-def render_rows(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], fmt: str) -> str:
-    """Render rows (mappings) in `fmt`; `columns` fixes the order and the table's headings."""
+def render_rows(
+    rows: Iterable[Mapping[str, Any]],
+    columns: Sequence[str],
+    fmt: str,
+    *,
+    widths: Mapping[str, int] | None = None,
+) -> str:
+    """Render rows (mappings) in `fmt`; `columns` fixes the order and the table's headings.
+    `widths`: the widest a table's column may be (longer cells wrap onto more lines)."""
     rows = list(rows)
     if fmt == "json":
         return json.dumps(
@@ -67,4 +74,8 @@ def render_rows(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], fmt: 
         return out.getvalue().rstrip("\n")
     from tabulate import tabulate
 
-    return tabulate([[_cell(r.get(c)) for c in columns] for r in rows], headers=list(columns))
+    table = [[_cell(r.get(c)) for c in columns] for r in rows]
+    if widths and table:
+        limits = [widths.get(c) for c in columns]
+        return tabulate(table, headers=list(columns), maxcolwidths=limits)
+    return tabulate(table, headers=list(columns))

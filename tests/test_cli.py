@@ -360,3 +360,15 @@ def test_validation_messages_are_in_words(repo: Bti) -> None:
     repo.ok("guardian", "add", case_id, "--name", "Mia Lund", "--relation", "mor", who=HOLDER)
     out = repo("handover", "offer", case_id, "--to", "nils@helse", who=HOLDER)
     assert out.exit_code != 0 and "pattern" not in out.output and "^" not in out.output
+
+
+def test_case_list_fits_100_columns_and_names_the_holder(repo: Bti) -> None:
+    from tests.conftest import new_case
+
+    case_id = new_case(repo)
+    table = repo.ok("case", "list").output
+    assert all(len(line) <= 100 for line in table.splitlines()), table
+    row = next(line for line in table.splitlines() if case_id in line)
+    assert "Ingrid Strandli" in row and "@" not in row
+    rows = json.loads(repo.ok("case", "list", "--format", "json").output)
+    assert next(r for r in rows if r["id"] == case_id)["holder"] == HOLDER

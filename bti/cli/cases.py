@@ -158,18 +158,33 @@ def case_list(
                 "name": c.subject.name,
             }
         )
-    columns = [
-        "id",
-        "status",
-        "level",
-        "step",
-        "owner",
-        "services",
-        "holder",
-        "opened",
-        "last_entry",
-    ] + (["name"] if names else [])
-    echo_out(render_rows(rows, columns, fmt))
+    if fmt == "table":  # fits 100 columns: the holder by name, level and step together
+        people = {p.email: p.name for p in repo.people.people}
+        table = [
+            {
+                **r,
+                "level": f"{r['level']}/{r['step']}",
+                "holder": people.get(str(r["holder"]), r["holder"]) if r["holder"] else "",
+            }
+            for r in rows
+        ]
+        columns = ["id", "status", "level", "owner", "services", "holder", "last_entry"]
+        columns += ["name"] if names else []
+        widths = {"owner": 12, "services": 22, "holder": 18, "name": 18}
+        echo_out(render_rows(table, columns, fmt, widths=widths))
+    else:
+        columns = [
+            "id",
+            "status",
+            "level",
+            "step",
+            "owner",
+            "services",
+            "holder",
+            "opened",
+            "last_entry",
+        ] + (["name"] if names else [])
+        echo_out(render_rows(rows, columns, fmt))
     for shown in broken:
         click.echo(f"{shown}: cannot be read — run 'bti validate {shown}'", err=True)
     if sealed:
