@@ -185,7 +185,7 @@ def wheel(template: Template, period: Period, meetings: list[Meeting], lang: str
         f'<text x="{_n(CX)}" y="{_n(CY + 9)}" text-anchor="middle" font-size="26" '
         f'font-weight="bold" fill="#1a1a1a">{label}</text>'
     )
-    out += _legend(template, meetings, lang, numbered)
+    out += _legend(template, meetings, lang, numbered or bool(beside))
     out.append("</svg>")
     return "\n".join(out) + "\n"
 

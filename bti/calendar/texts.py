@@ -48,9 +48,9 @@ _WORDS: Final[dict[str, str]] = {
     "none": N_("No meetings in this period."),
     "count": N_("{n} meetings in {m} series."),
     "legend_moved": N_(
-        "Hollow dot: the meeting was moved (holiday, weekend or break). Grey areas: breaks."
+        "Open marker: the meeting was moved (holiday, weekend or break). Grey areas: breaks."
     ),
-    "legend_day": N_("The number in a dot is the day of the month."),
+    "legend_day": N_("The number in or beside a marker is the day of the month."),
     "generated": N_("Made with bti from {source}."),
 }
 
