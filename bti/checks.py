@@ -178,6 +178,16 @@ def schema_message(error: Any) -> str:
     return f"{name}: {message}"
 
 
+def first_problem(err: Exception) -> str:
+    """The first problem of a model refusing a value typed on the command line, in words."""
+    errors = getattr(err, "errors", None)
+    if callable(errors):
+        found = errors()
+        if found:
+            return schema_message(found[0])
+    return str(err)
+
+
 def schema_problems(err: ValidationError, text: str, path: str) -> list[Violation]:
     locate = yamlio.locator(text)
     found = []

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from bti.checks import first_problem
 from bti.errors import InputError
 from bti.models import Config, Directory, Team
 from bti.store import Repository
@@ -59,7 +60,7 @@ def _checked_team(config: Config, people: Directory, fields: dict[str, Any]) -> 
     try:
         return Team.model_validate(fields)
     except ValueError as err:
-        raise InputError(f"the team cannot be saved: {_first_error(err)}") from None
+        raise InputError(f"the team cannot be saved: {first_problem(err)}") from None
 
 
 def with_team(
@@ -109,11 +110,3 @@ def with_team_changed(config: Config, people: Directory, team_name: str, **chang
     changed = _checked_team(config, people, fields)
     teams = [changed if t is team else t for t in config.teams]
     return config.model_copy(update={"teams": teams})
-
-
-def _first_error(err: Exception) -> str:
-    errors = getattr(err, "errors", None)
-    if callable(errors):
-        first = errors()[0]
-        return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
-    return str(err)

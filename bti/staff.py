@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, get_args
 
+from bti.checks import first_problem
 from bti.errors import InputError, Refused
 from bti.models import Directory, Person, Role
 from bti.store import Repository
@@ -78,7 +79,7 @@ def with_changes(
     try:
         changed = Person.model_validate({**current.model_dump(), **update})
     except ValueError as err:
-        raise InputError(f"{current.email} cannot be changed: {_first_error(err)}") from None
+        raise InputError(f"{current.email} cannot be changed: {first_problem(err)}") from None
     people = [changed if p.email == current.email else p for p in directory.people]
     return directory.model_copy(update={"people": people})
 
@@ -132,11 +133,3 @@ def without(repo: Repository, directory: Directory, email: str) -> Directory:
         )
     people = [p for p in directory.people if p.email != person.email]
     return directory.model_copy(update={"people": people})
-
-
-def _first_error(err: Exception) -> str:
-    errors = getattr(err, "errors", None)
-    if callable(errors):
-        first = errors()[0]
-        return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
-    return str(err)

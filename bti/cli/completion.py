@@ -11,84 +11,78 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from click.shell_completion import CompletionItem
 
 from bti.cli.base import echo_out, main
 
+if TYPE_CHECKING:
+    from bti.models import Config, Directory
+    from bti.store import Repository
+
 Complete = Callable[[click.Context, click.Parameter, str], list[CompletionItem]]
 
 
-def _repo() -> object | None:
+def _repo() -> Repository | None:
     from bti.store import Repository, find_root
 
     root = find_root(Path.cwd())
     return Repository(root) if root is not None else None
 
 
-def case_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
-    from bti.store import Repository
-
+def _settings() -> tuple[Config, Directory] | None:
+    """bti.yaml and people.yaml of the repository one stands in; None when there is none or
+    they cannot be read (a completion offers nothing rather than fail)."""
     repo = _repo()
-    if not isinstance(repo, Repository):
+    if repo is None:
+        return None
+    try:
+        return repo.config, repo.people
+    except Exception:
+        return None
+
+
+def case_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    repo = _repo()
+    if repo is None:
         return []
     wanted = incomplete.upper()
     return [CompletionItem(path.stem) for path in repo.case_files() if path.stem.startswith(wanted)]
 
 
 def people(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
-    from bti.store import Repository
-
-    repo = _repo()
-    if not isinstance(repo, Repository):
-        return []
-    try:
-        directory = repo.people
-    except Exception:  # an unreadable people.yaml: nothing to offer
+    settings = _settings()
+    if settings is None:
         return []
     return [
         CompletionItem(p.email, help=f"{p.name}, {p.service}")
-        for p in directory.people
+        for p in settings[1].people
         if p.email.startswith(incomplete.lower())
     ]
 
 
 def services(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
-    from bti.store import Repository
-
-    repo = _repo()
-    if not isinstance(repo, Repository):
-        return []
-    try:
-        config = repo.config
-    except Exception:
+    settings = _settings()
+    if settings is None:
         return []
     # --services a,b: complete the last of the list
     head, _, last = incomplete.rpartition(",")
     prefix = f"{head}," if head else ""
     return [
         CompletionItem(prefix + s.id, help=s.name)
-        for s in config.services
+        for s in settings[0].services
         if s.id.startswith(last.lower())
     ]
 
 
 def teams(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
-    from bti.store import Repository
-
-    repo = _repo()
-    if not isinstance(repo, Repository):
+    settings = _settings()
+    if settings is None:
         return []
-    try:
-        config = repo.config
-    except Exception:
-        return []
-    return [
-        CompletionItem(t.name)
-        for t in config.teams
-        if t.name.lower().startswith(incomplete.lower())
-    ]
+    wanted = incomplete.lower()
+    return [CompletionItem(t.name) for t in settings[0].teams if t.name.lower().startswith(wanted)]
 
 
 def _records(kind: str) -> Complete:
@@ -97,11 +91,9 @@ def _records(kind: str) -> Complete:
     def complete(
         ctx: click.Context, param: click.Parameter, incomplete: str
     ) -> list[CompletionItem]:
-        from bti.store import Repository
-
         repo = _repo()
         case_id = ctx.params.get("case_id")
-        if not isinstance(repo, Repository) or not case_id:
+        if repo is None or not case_id:
             return []
         parsed = repo.parse_file(repo.case_path(str(case_id).upper()))
         if parsed.case is None:

@@ -127,6 +127,7 @@ def person_add(
     email: str, name: str, service: str, roles: str, key: str | None, no_commit: bool
 ) -> None:
     """Add a person to people.yaml, or update them. Only a leader may (anyone adds the first)."""
+    from bti.checks import first_problem
     from bti.errors import InputError
     from bti.keys import parse_key, with_key
     from bti.models import Person
@@ -143,7 +144,7 @@ def person_add(
     try:
         new_person = Person(email=email, name=name, service=service, roles=wanted)
     except ValueError as err:
-        raise InputError(f"'{email}' cannot be added: {_first_error(err)}") from None
+        raise InputError(f"'{email}' cannot be added: {first_problem(err)}") from None
     old = repo.people
     current = old.get(new_person.email)
     if current is not None:  # an update keeps the keys unless a new one is given
@@ -260,15 +261,6 @@ def person_remove(email: str, reason: str, no_commit: bool) -> None:
     updated = without(session.repo, old, email)
     summary = f"person removed ({reason})"
     show_outcome(session.save_settings("people.yaml", old, updated, summary, commit=not no_commit))
-
-
-def _first_error(err: Exception) -> str:
-    from bti.checks import schema_message
-
-    errors = getattr(err, "errors", None)
-    if callable(errors):
-        return schema_message(errors()[0])
-    return str(err)
 
 
 @main.command()
