@@ -22,6 +22,11 @@ OUTSIDER = "ukjent@fjordvik.example"
 # git's dates alike, so no test depends on the day it runs.
 PINNED_NOW = "2026-11-20T10:00:00+01:00"
 
+# Messages in English unless a test is about language and sets its own (BTI_LANG, or --lang): the
+# repositories the tests make are bokmål by bti.yaml, and most tests read English messages. The hooks
+# git starts inherit it.
+os.environ["BTI_LANG"] = "en"
+
 
 def clock_env(now: str = PINNED_NOW) -> dict[str, str]:
     """bti's clock and git's author and committer dates, all at `now`."""
