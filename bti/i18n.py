@@ -68,6 +68,24 @@ def choose(
     )
 
 
+def configured_language(start: Path) -> str | None:
+    """bti.yaml's `language` in the case repository at or above `start`, read as one line of
+    text (the settings model is not built for it: `bti --help` must start fast)."""
+    import re
+
+    for folder in (start, *start.parents):
+        config = folder / "bti.yaml"
+        try:
+            text = config.read_text(encoding="utf-8")
+        except OSError:
+            if (folder / ".git").exists():
+                return None  # the top of a repository that is not a case repository
+            continue
+        found = re.search(r"^language:[ \t]*[\"']?([A-Za-z_-]+)", text, re.MULTILINE)
+        return found.group(1) if found else None
+    return None
+
+
 def current() -> Language:
     """The language messages are said in now: the one last `use`d, else `choose()`'s."""
     return _current if _current is not None else choose()

@@ -5,6 +5,8 @@ the kinds of meeting, and dates in running text; their bokmål and nynorsk are i
 from __future__ import annotations
 
 import datetime as dt
+import gettext as _gettext
+from functools import cache
 
 from bti.calendar.texts import month_name
 from bti.i18n import N_, translations
@@ -79,3 +81,56 @@ def held_text(kind: str, day: dt.date, lang: str, summary: str | None) -> str:
     held = translations(lang).gettext("{kind} held on {date}.")
     text = held.format(kind=kind_name(kind, lang), date=plain_date(lang, day))
     return f"{text} {summary}" if summary else text
+
+
+
+# The stored values of the models' word fields, as a person reads them. The files keep the English
+# value (`outcome: continue`); output says it in the person's language (`value_word`), and the
+# command line takes the Norwegian words too (bti/cli/base.py, NORWEGIAN). The field is the context
+# of each word, as the same English word can mean two things.
+def _value_words(t: _gettext.NullTranslations) -> dict[tuple[str, str], str]:
+    return {
+        ("outcome", "end"): t.pgettext("outcome", "end"),
+        ("outcome", "continue"): t.pgettext("outcome", "continue"),
+        ("outcome", "adjust"): t.pgettext("outcome", "adjust"),
+        ("outcome", "refer"): t.pgettext("outcome", "refer"),
+        ("subject", "child"): t.pgettext("subject", "child"),
+        ("subject", "youth"): t.pgettext("subject", "youth"),
+        ("subject", "pregnant"): t.pgettext("subject", "pregnant"),
+        ("subject", "family"): t.pgettext("subject", "family"),
+        ("entry", "note"): t.pgettext("entry", "note"),
+        ("entry", "voice"): t.pgettext("entry", "the child's voice"),
+        ("entry", "meeting"): t.pgettext("entry", "meeting"),
+        ("entry", "event"): t.pgettext("entry", "event"),
+        ("meeting", "coordination"): t.pgettext("meeting", "coordination"),
+        ("meeting", "evaluation"): t.pgettext("meeting", "evaluation"),
+        ("meeting", "team"): t.pgettext("meeting", "team"),
+        ("meeting", "other"): t.pgettext("meeting", "other"),
+        ("status", "open"): t.pgettext("status", "open"),
+        ("status", "closed"): t.pgettext("status", "closed"),
+        ("handover", "offered"): t.pgettext("handover", "offered"),
+        ("handover", "accepted"): t.pgettext("handover", "accepted"),
+        ("handover", "declined"): t.pgettext("handover", "declined"),
+        ("role", "holder"): t.pgettext("role", "holder"),
+        ("role", "leader"): t.pgettext("role", "leader"),
+        ("role", "coordinator"): t.pgettext("role", "coordinator"),
+        ("role", "reviewer"): t.pgettext("role", "reviewer"),
+        ("participant", "subject"): t.pgettext("participant", "the subject"),
+        ("participant", "guardian"): t.pgettext("participant", "guardian"),
+        ("participant", "other"): t.pgettext("participant", "other"),
+    }
+
+
+@cache
+def _words(lang: str) -> dict[tuple[str, str], str]:
+    return _value_words(translations(lang))
+
+
+def value_word(field: str, value: str, lang: str | None = None) -> str:
+    """A stored value in words: `value_word("outcome", "continue")` is 'fortsett' in bokmål.
+    `field` is one of outcome, subject, entry, meeting, status, handover, role, participant; a
+    value it does not know is shown as it is stored. Without `lang`, the person's language
+    (i18n.current())."""
+    from bti.i18n import current
+
+    return _words(lang or current()).get((field, value), value)

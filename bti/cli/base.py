@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import click
+
+from bti.i18n import _
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,8 +51,92 @@ COMMAND_ORDER = [
 ]
 
 
+def language_from(args: list[str]) -> str:
+    """The person's language for this run, chosen before click reads the arguments (so that even
+    `--help` and click's own errors speak it): `--lang` anywhere on the line (it is also a
+    document's language), else BTI_LANG, else bti.yaml's `language`, else the locale."""
+    from pathlib import Path
+
+    from bti import i18n
+
+    option = None
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(args):
+            option = args[i + 1]
+        elif arg.startswith("--lang="):
+            option = arg.partition("=")[2]
+    configured = None
+    if option is None and not os.environ.get("BTI_LANG"):
+        configured = i18n.configured_language(Path.cwd())
+    return i18n.choose(option, configured)
+
+
+def _said(text: str) -> str:
+    import inspect
+
+    from bti.i18n import gettext
+
+    return gettext(inspect.cleandoc(text))
+
+
+@contextmanager
+def translated_help(command: click.Command) -> Iterator[None]:
+    """While click formats `command`'s help: its text, its options' help and its subcommands'
+    one-line help in the person's language. click keeps them in English on the objects (they are
+    made at import, before the language is known); bti/babelext.py extracts them for the
+    catalogues."""
+    saved: list[tuple[object, str, str]] = []
+
+    def swap(owner: object, attribute: str) -> None:
+        value = getattr(owner, attribute, None)
+        if isinstance(value, str) and value.strip():
+            saved.append((owner, attribute, value))
+            setattr(owner, attribute, _said(value))
+
+    for attribute in ("help", "short_help", "epilog"):
+        swap(command, attribute)
+    for param in command.params:
+        swap(param, "help")
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            swap(sub, "help")
+            swap(sub, "short_help")
+    try:
+        yield
+    finally:
+        for owner, attribute, value in reversed(saved):
+            setattr(owner, attribute, value)
+
+
+class BtiCommand(click.Command):
+    """A command whose help is said in the person's language."""
+
+    def get_help(self, ctx: click.Context) -> str:
+        with translated_help(self):
+            return super().get_help(ctx)
+
+
 class BtiGroup(click.Group):
-    """Lists commands in the order they were added, and turns bti's errors into exit codes."""
+    """Lists commands in the order they were added, speaks the person's language, and turns bti's
+    errors into exit codes."""
+
+    command_class = BtiCommand
+    group_class = type  # subgroups are BtiGroups too
+
+    def main(self, args: Any = None, *rest: Any, **extra: Any) -> Any:
+        from bti import i18n
+        from bti.cli import clickwords
+
+        argv = list(sys.argv[1:] if args is None else args)
+        i18n.use(language_from(argv))
+        clickwords.speak()
+        return super().main(argv, *rest, **extra)
+
+    def get_help(self, ctx: click.Context) -> str:
+        with translated_help(self):
+            return super().get_help(ctx)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         first = [name for name in COMMAND_ORDER if name in self.commands]
@@ -67,7 +154,7 @@ class BtiGroup(click.Group):
             click.echo(err.render(), err=True)
             ctx.exit(err.exit_code)
         except KeyboardInterrupt:
-            click.echo("bti: interrupted; nothing was left half-written", err=True)
+            click.echo(_("bti: interrupted; nothing was left half-written"), err=True)
             ctx.exit(130)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
@@ -84,9 +171,11 @@ class BtiGroup(click.Group):
             if os.environ.get("BTI_DEBUG"):
                 raise
             click.echo(
-                f"bti: internal error ({type(err).__name__}: {err}).\n"
-                "  → This is a fault in bti, not in your data. Run again with BTI_DEBUG=1 and "
-                "send the output to whoever maintains bti here.",
+                _(
+                    "bti: internal error ({kind}: {error}).\n"
+                    "  → This is a fault in bti, not in your data. Run again with BTI_DEBUG=1 and "
+                    "send the output to whoever maintains bti here."
+                ).format(kind=type(err).__name__, error=err),
                 err=True,
             )
             ctx.exit(1)
@@ -99,6 +188,12 @@ class BtiGroup(click.Group):
 
 @click.group(cls=BtiGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="bti", message="bti %(version)s")
+@click.option(
+    "--lang",
+    type=click.Choice(["nb", "nn", "en"]),
+    expose_value=False,
+    help="The language bti speaks (default: BTI_LANG, else bti.yaml, else the locale).",
+)
 def main() -> None:
     """bti: the stafettlogg (relay log) of BTI, kept in git with its rules enforced.
 
@@ -145,7 +240,11 @@ class DateType(click.ParamType):  # type: ignore[type-arg]  # generic only in cl
             return dt.date.fromisoformat(str(value).strip())
         except ValueError:
             self.fail(
-                f"'{value}' is not a date — write it as YYYY-MM-DD, e.g. 2026-09-01", param, ctx
+                _("'{value}' is not a date — write it as YYYY-MM-DD, e.g. 2026-09-01").format(
+                    value=value
+                ),
+                param,
+                ctx,
             )
 
 
@@ -160,14 +259,14 @@ def show_outcome(outcome: Any) -> None:
     """What a mutating command did: the change, the commit, then warnings and notes."""
     done = f"{outcome.summary}"
     if outcome.commit:
-        done += f"  [commit {outcome.commit[:8]}]"
+        done += "  " + _("[commit {sha}]").format(sha=outcome.commit[:8])
     else:
-        done += "  [written, not committed]"
+        done += "  " + _("[written, not committed]")
     click.echo(done)
     for violation in outcome.warnings:
         click.echo(violation.render(), err=True)
     for note in outcome.notes:
-        click.echo(f"note: {note}", err=True)
+        click.echo(_("note: {note}").format(note=note), err=True)
 
 
 def change_case(case_id: str, action: Any, no_commit: bool, **kwargs: Any) -> None:
