@@ -49,6 +49,20 @@ def _story(tmp_path: Path, lang: str, monkeypatch: pytest.MonkeyPatch) -> str:
     for email, name, service, roles in STAFF:
         run(bti, "person", "add", email, "--name", name, "--service", service, "--role", roles)
     run(bti, "person", "list")
+    run(bti, "service", "list")
+    run(
+        bti,
+        "team",
+        "add",
+        "TOT",
+        "--services",
+        "skole,helsestasjon",
+        "--member",
+        LEADER,
+        "--rhythm",
+        "Hver fjerde uke",
+    )
+    run(bti, "team", "list")
     run(bti, "case", "new", "--service", "skolen", "--name", "Emil Skogvang", "--born", "2016-03-02")
     out = run(
         bti,
@@ -141,7 +155,22 @@ def _story(tmp_path: Path, lang: str, monkeypatch: pytest.MonkeyPatch) -> str:
         lang,
         who=NURSE,
     )
+    run(
+        bti,
+        "meeting",
+        "minutes",
+        case,
+        "--kind",
+        "evaluering",
+        "--date",
+        "2026-12-03",
+        "--lang",
+        lang,
+        who=NURSE,
+    )
+    run(bti, "meeting", "agenda", "--team", "TOT", "--date", "2026-12-10", "--lang", lang)
     run(bti, "audit", "log", case, "--lang", lang)
+    run(bti, "calendar", "generate", "--school-year", "2026", "--format", "md", "--lang", lang)
     run(bti, "case", "close", case, "--reason", "Målene er nådd.", who=NURSE)
     text = "\n".join(lines)
     for real, stand_in in ids.items():
