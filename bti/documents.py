@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bti.checks import Parsed
+from bti.i18n import N_, _, ngettext, translations
 from bti.models import Case
 from bti.store import Repository
 
@@ -35,13 +36,28 @@ class Document:
     notes: list[str] = field(default_factory=list)
 
 
-_SUMMARY = {"nb": "{title} – sak {id}", "nn": "{title} – sak {id}", "en": "{title} – case {id}"}
-_DESCRIPTION = {
-    "nb": "Stafettlogg {id}. Dagsorden fra stafettholder.",
-    "nn": "Stafettlogg {id}. Dagsorden frå stafetthaldaren.",
-    "en": "Relay log {id}. The agenda comes from the holder.",
+# The invitation's words, in the document's language.
+_SUMMARY = N_("{title} – case {id}")
+_DESCRIPTION = N_("Relay log {id}. The agenda comes from the holder.")
+# What a privacy refusal names (render.check_document), in the person's language.
+_WHAT = {
+    "agenda": N_("the agenda"),
+    "minutes": N_("the minutes"),
+    "ics": N_("the calendar invitation"),
+    "deadlines": N_("the calendar of deadlines"),
 }
-_WHAT = {"agenda": "agenda", "minutes": "minutes", "ics": "calendar invitation"}
+_DUE_HEADINGS = {
+    "due": N_("due"),
+    "case": N_("case"),
+    "when": N_("when"),
+    "what": N_("what"),
+}
+_TEAM_WHAT = {"agenda": N_("the team agenda"), "minutes": N_("the team minutes")}
+
+
+def _said(message: str) -> str:
+    """A message of the tables above, in the person's language."""
+    return _(message)
 
 
 def case_document(
@@ -54,7 +70,7 @@ def case_document(
     invite: Invite | None,
 ) -> Document:
     """The agenda or minutes of a case meeting, checked by the privacy rules, with its invitation."""
-    from bti import clock, meetings, render, words
+    from bti import clock, meetings, render
     from bti.errors import Refused
     from bti.store import Repository
 
@@ -62,8 +78,8 @@ def case_document(
     case = repo.load_case(case_id).case
     if case.status == "closed":
         raise Refused(
-            f"case {case.id} is closed, so no meetings are held in it",
-            hint=f"reopen it first: bti case reopen {case.id} --reason '…'",
+            _("case {id} is closed, so no meetings are held in it").format(id=case.id),
+            hint=_("reopen it first: bti case reopen {id} --reason '…'").format(id=case.id),
         )
     lang = lang or repo.config.language
     day = day or clock.today()
@@ -72,28 +88,31 @@ def case_document(
         case, repo.config, repo.people, kind=kind, day=day, place=place, lang=lang, start=start
     )
     text = render.render(repo.root, f"meeting-{document}", lang, vars(data))
-    render.check_document(text, f"{words.kind_name(kind, 'en').lower()} {_WHAT[document]}")
+    render.check_document(text, _said(_WHAT[document]))
     ics_text = None
     if invite is not None and invite.path is not None:
         attendees = tuple(p.email for p in data.staff if "@" in p.email)
         invitation = render.Invitation(
             uid=f"bti-{case.id}-{kind}-{day.isoformat()}@bti".lower(),
-            summary=_SUMMARY[lang].format(title=data.title, id=case.id),
+            summary=translations(lang).gettext(_SUMMARY).format(title=data.title, id=case.id),
             start=dt.datetime.combine(day, invite.begins),
             minutes=invite.minutes,
-            description=_DESCRIPTION[lang].format(id=case.id),
+            description=translations(lang).gettext(_DESCRIPTION).format(id=case.id),
             location=place,
             organizer=case.holder,
             attendees=attendees,
         )
         ics_text = render.invitation_ics(invitation, clock.now(), "BTI")
         # A calendar entry is seen by more people than the agenda: it names the case by id only.
-        render.check_document(ics_text, _WHAT["ics"], [render.Subject(case.subject.name, case.id)])
+        subject = [render.Subject(case.subject.name, case.id)]
+        render.check_document(ics_text, _said(_WHAT["ics"]), subject)
     notes = []
     if invite is not None and invite.path is not None and case.guardians:
         notes.append(
-            "note: the case holds no emails for the guardians — the invitation goes to the "
-            "services; invite the family yourself"
+            _(
+                "note: the case holds no emails for the guardians — the invitation goes to the "
+                "services; invite the family yourself"
+            )
         )
     return Document(text, ics_text, notes)
 
@@ -114,7 +133,9 @@ def load_parsed(repo: Repository) -> tuple[list[Parsed], list[str]]:
         parsed = repo.parse_file(path)
         if parsed.case is None:
             shown = parsed.path
-            notes.append(f"{shown}: cannot be read, left out — run 'bti validate {shown}'")
+            notes.append(
+                _("{path}: cannot be read, left out — run 'bti validate {path}'").format(path=shown)
+            )
             continue
         if not parsed.readable:
             sealed += 1
@@ -147,10 +168,14 @@ def team_document(
     team = config.team(name)
     if team is None:
         known = ", ".join(t.name for t in config.teams)
+        problem = (
+            _("there is no team '{name}' in bti.yaml (the teams are: {known})")
+            if known
+            else _("there is no team '{name}' in bti.yaml (it defines no teams)")
+        )
         raise InputError(
-            f"there is no team '{name}' in bti.yaml"
-            + (f" (the teams are: {known})" if known else " (it defines no teams)"),
-            hint="define the team under 'teams:' in bti.yaml: name, services, members, rhythm",
+            problem.format(name=name, known=known),
+            hint=_("define the team under 'teams:' in bti.yaml: name, services, members, rhythm"),
         )
     lang = lang or config.language
     now = clock.now()
@@ -172,7 +197,7 @@ def team_document(
     )
     subjects = [render.Subject(c.subject.name, c.id) for c in cases]
     text = render.render(repo.root, f"team-{document}", lang, vars(data))
-    render.check_document(text, f"team {_WHAT[document]}", subjects)
+    render.check_document(text, _said(_TEAM_WHAT[document]), subjects)
     ics_text = None
     if invite is not None and invite.path is not None:
         try:
@@ -191,7 +216,7 @@ def team_document(
             attendees=tuple(team.members),
         )
         ics_text = render.invitation_ics(invitation, now, "BTI")
-        render.check_document(ics_text, _WHAT["ics"], subjects)
+        render.check_document(ics_text, _said(_WHAT["ics"]), subjects)
     return Document(text, ics_text, notes)
 
 
@@ -212,7 +237,7 @@ def due_report(
     from bti.store import Repository
 
     if everyone and holder:
-        raise InputError("--all and --holder exclude each other", hint="give one of them")
+        raise InputError(_("--all and --holder exclude each other"), hint=_("give one of them"))
     from bti.lookup import person_email, service_id
 
     repo = Repository.find()
@@ -231,12 +256,17 @@ def due_report(
     rows = due.rows(chosen + due.select(unsealed, holder=None, service=service), today, lang)
     if ics is not None:
         text = render.deadlines_ics(due.deadlines(chosen, lang), now, due.calendar_name(lang))
-        render.check_document(text, _WHAT["ics"])
+        render.check_document(text, _said(_WHAT["deadlines"]))
         render.write_document(ics, text)
-        notes.append(f"wrote {len(chosen)} deadlines to {ics}")
+        notes.append(
+            ngettext(
+                "wrote {n} deadline to {path}", "wrote {n} deadlines to {path}", len(chosen)
+            ).format(n=len(chosen), path=ics)
+        )
     if fmt == "table":
         if not rows:
             return Document(due.nothing_due(days, lang), None, notes)
-        return Document(render_rows(rows, ["due", "case", "when", "what"], fmt), None, notes)
+        table = render.table(rows, ["due", "case", "when", "what"], fmt, _DUE_HEADINGS, lang)
+        return Document(table, None, notes)
     columns = ["due", "case", "kind", "ref", "days", "when", "what"]
     return Document(render_rows(rows, columns, fmt), None, notes)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from bti import nationalid
 from bti.errors import InputError, Refused
+from bti.i18n import _
 from bti.resources import builtin
 
 if TYPE_CHECKING:
@@ -67,51 +68,69 @@ def render(root: Path | None, document: str, lang: str, data: Mapping[str, Any])
     except TemplateNotFound as err:
         if err.name != name:
             raise InputError(
-                f"{_place(root, err, name)}: the template uses '{err.name}', which is not a "
-                f"template in {TEMPLATES}/",
-                hint="a template may include only other templates in the same folder; correct "
-                "it, or delete it to use bti's built-in one",
+                _(
+                    "{place}: the template uses '{other}', which is not a template in {folder}/"
+                ).format(place=_place(root, err, name), other=err.name, folder=TEMPLATES),
+                hint=_(
+                    "a template may include only other templates in the same folder; correct "
+                    "it, or delete it to use bti's built-in one"
+                ),
             ) from None
         raise InputError(
-            f"there is no template {name}, neither in {TEMPLATES}/ nor among bti's own",
-            hint="restore it from bti's templates, or choose another language with --lang",
+            _("there is no template {name}, neither in {folder}/ nor among bti's own").format(
+                name=name, folder=TEMPLATES
+            ),
+            hint=_("restore it from bti's templates, or choose another language with --lang"),
         ) from None
     except TemplateSyntaxError as err:
         where = _shown(root, err.filename) if err.filename else name
         raise InputError(
-            f"{where}:{err.lineno}: the template cannot be read: {err.message}",
-            hint="correct the template, or delete it to use bti's built-in one",
+            _("{place}: the template cannot be read: {problem}").format(
+                place=f"{where}:{err.lineno}", problem=err.message
+            ),
+            hint=_("correct the template, or delete it to use bti's built-in one"),
         ) from None
     except TemplateRefused as err:
         raise InputError(
-            "a template in templates/ may not be used, so nothing was rendered:\n"
+            _("a template in templates/ may not be used, so nothing was rendered:")
+            + "\n"
             + "\n".join(err.problems),
-            hint="correct the template, or delete it to use bti's built-in one",
+            hint=_("correct the template, or delete it to use bti's built-in one"),
         ) from None
     except TemplateLimit as err:
         raise InputError(
-            f"{_place(root, err, _file(env, name))}: the template was stopped: {err}; nothing of "
-            "it was written",
-            hint="correct the template, or delete it to use bti's built-in one",
+            _("{place}: the template was stopped: {problem}; nothing of it was written").format(
+                place=_place(root, err, _file(env, name)), problem=err
+            ),
+            hint=_("correct the template, or delete it to use bti's built-in one"),
         ) from None
     except SecurityError as err:
         raise InputError(
-            f"{_place(root, err, name)}: the template was stopped: it reaches for something a "
-            f"template may not use ({err}); nothing of it was written",
-            hint="templates may use only the fields bti gives them (see templates/README.md); "
-            "correct the template, or delete it to use bti's built-in one",
+            _(
+                "{place}: the template was stopped: it reaches for something a template may not "
+                "use ({problem}); nothing of it was written"
+            ).format(place=_place(root, err, name), problem=err),
+            hint=_(
+                "templates may use only the fields bti gives them (see templates/README.md); "
+                "correct the template, or delete it to use bti's built-in one"
+            ),
         ) from None
     except (RecursionError, MemoryError):
         raise InputError(
-            f"{_place(root, None, _file(env, name))}: the template was stopped: it calls "
-            "itself without end",
-            hint="correct the template, or delete it to use bti's built-in one",
+            _("{place}: the template was stopped: it calls itself without end").format(
+                place=_place(root, None, _file(env, name))
+            ),
+            hint=_("correct the template, or delete it to use bti's built-in one"),
         ) from None
     except Exception as err:  # the template's own fault: a wrong field, a type, a range too big
         raise InputError(
-            f"{_place(root, err, name)}: the template {name} could not be filled in: {err}",
-            hint="correct the template in templates/ (a field name may be misspelt), or delete "
-            "it to use bti's built-in one",
+            _("{place}: the template {name} could not be filled in: {problem}").format(
+                place=_place(root, err, name), name=name, problem=err
+            ),
+            hint=_(
+                "correct the template in templates/ (a field name may be misspelt), or delete "
+                "it to use bti's built-in one"
+            ),
         ) from None
     # Never more than one blank line, and exactly one newline at the end.
     lines: list[str] = []
@@ -130,7 +149,7 @@ def _shown(root: Path | None, filename: str) -> str:
             return path.resolve().relative_to(root.resolve()).as_posix()
         except ValueError:
             pass
-    return f"bti's built-in template {path.name}"
+    return _("bti's built-in template {name}").format(name=path.name)
 
 
 def _file(env: BtiSandbox, name: str) -> str:
@@ -153,6 +172,31 @@ def _place(root: Path | None, err: BaseException | None, name: str) -> str:
     return _shown(root, name) if name.endswith(".j2") and Path(name).is_absolute() else name
 
 
+# -- tables -------------------------------------------------------------------------------------
+
+
+def table(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    fmt: str,
+    headings: Mapping[str, str],
+    lang: str | None = None,
+) -> str:
+    """`bti.output.render_rows`, with a table's headings in the person's language (or `lang`, a
+    document's): `headings` maps a column to its heading, marked with N_() and translated here.
+    JSON and CSV keep the English keys (they are for machines)."""
+    from bti.i18n import current, translations
+    from bti.output import render_rows
+
+    if fmt != "table":
+        return render_rows(rows, columns, fmt)
+    tr = translations(lang or current())
+    said = {c: tr.gettext(headings[c]) if c in headings else c for c in columns}
+    return render_rows(
+        [{said[c]: r.get(c) for c in columns} for r in rows], [said[c] for c in columns], fmt
+    )
+
+
 # -- privacy -------------------------------------------------------------------------------------
 
 
@@ -165,7 +209,8 @@ class Subject:
 
 
 def check_document(text: str, what: str, subjects: Sequence[Subject] = ()) -> None:
-    """Refuse (BTI505) a document holding a national id, or any of `subjects`' names."""
+    """Refuse (BTI505) a document holding a national id, or any of `subjects`' names. `what`
+    names the document in the person's language, with its article ('the agenda')."""
     from bti.names import NameIndex
     from bti.rules.privacy import DOCUMENT_LEAK, ids_in
 
@@ -174,9 +219,11 @@ def check_document(text: str, what: str, subjects: Sequence[Subject] = ()) -> No
         masked = ", ".join(nationalid.mask(n) for n in numbers)
         raise Refused(
             DOCUMENT_LEAK.violation(
-                f"the {what} would contain a national id ({masked}); nothing was written — "
-                "remove the number from the case or from what you typed ('bti validate' shows "
-                "where it is in a case)"
+                _(
+                    "{what} would contain a national id ({masked}); nothing was written — "
+                    "remove the number from the case or from what you typed ('bti validate' "
+                    "shows where it is in a case)"
+                ).format(what=what, masked=masked)
             ).render()
         )
     if not subjects:
@@ -187,9 +234,11 @@ def check_document(text: str, what: str, subjects: Sequence[Subject] = ()) -> No
     if cases:
         raise Refused(
             DOCUMENT_LEAK.violation(
-                f"the {what} would name the subject of case {', '.join(cases)}; nothing was "
-                "written — a team document refers to a child by case id only (check the team's "
-                "name and place, what you typed, and your own templates)"
+                _(
+                    "{what} would name the subject of case {cases}; nothing was written — a team "
+                    "document refers to a child by case id only (check the team's name and "
+                    "place, what you typed, and your own templates)"
+                ).format(what=what, cases=", ".join(cases))
             ).render()
         )
 
@@ -204,10 +253,14 @@ def write_document(path: Path, text: str) -> None:
 def writable(path: Path) -> None:
     """Refuse a target that cannot be written, before anything is written."""
     if path.is_dir():
-        raise InputError(f"{path} is a folder", hint="give a file name, e.g. --out agenda.md")
+        raise InputError(
+            _("{path} is a folder").format(path=path),
+            hint=_("give a file name, e.g. --out agenda.md"),
+        )
     if not path.parent.is_dir():
         raise InputError(
-            f"the folder {path.parent} does not exist", hint="create it first, or choose another"
+            _("the folder {path} does not exist").format(path=path.parent),
+            hint=_("create it first, or choose another"),
         )
 
 

@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bti.i18n import N_, translations
 from bti.models import Case
 
 SMALL = 5
@@ -78,8 +79,23 @@ def reached_level1(case: Case) -> dt.date | None:
     return None
 
 
-HIDDEN = "fewer than 5"
-TOO_FEW = "too few cases"
+HIDDEN = N_("fewer than 5")
+TOO_FEW = N_("too few cases")
+DAYS = N_("days")
+
+# What each row counts and for which group; English in JSON and CSV (for machines), in the
+# person's language in the table (`compute`'s `lang`).
+OPEN_AT_END = N_("open cases at the end of the period")
+LEVEL = N_("level {level}")
+OWNER = N_("owner service {service}")
+ALL = N_("all")
+OPENED = N_("cases opened")
+CLOSED = N_("cases closed")
+MEDIAN_WAIT = N_("median days from concern to level 1")
+IN_TIME = N_("measures evaluated by their date")
+ACCEPTED = N_("handovers accepted")
+WITHDRAWN = N_("consents withdrawn")
+BREAKS = N_("cases with a break in follow-up (over {days} days)")
 
 
 @dataclass(frozen=True)
@@ -90,11 +106,16 @@ class Figure:
     unit: str = ""
     note: str = ""
 
-    def text(self) -> str:
+    def text(self, lang: str = "en") -> str:
+        """The figure as the table shows it, in `lang`: '12 %', '3.5 days', 'fewer than 5'."""
+        tr = translations(lang)
         if self.value is None:
-            return self.note
+            return tr.gettext(self.note) if self.note else ""
         number = f"{self.value:g}" if isinstance(self.value, float) else str(self.value)
-        return f"{number} {self.unit}".strip()
+        if lang != "en" and isinstance(self.value, float):
+            number = number.replace(".", ",")  # 3,5 in Norwegian
+        unit = tr.gettext(self.unit) if self.unit == DAYS else self.unit
+        return f"{number} {unit}".strip()
 
 
 def shown(count: int) -> Figure:
@@ -121,45 +142,52 @@ def _gap_in(case: Case, period: Period, limit: int, today: dt.date) -> bool:
 
 
 def compute(
-    cases: Iterable[Case], period: Period, followup_days: int, today: dt.date
+    cases: Iterable[Case],
+    period: Period,
+    followup_days: int,
+    today: dt.date,
+    lang: str = "en",
 ) -> list[dict[str, object]]:
-    """The report's rows: measure, group, value (a number, or None when hidden), unit, note."""
+    """The report's rows: measure, group, value (a number, or None when hidden), unit, note, and
+    the value as the table shows it (shown). The words are in `lang`: English for JSON and CSV,
+    the person's language for the table."""
     cases = list(cases)
     rows: list[dict[str, object]] = []
+    tr = translations(lang)
 
-    def row(measure: str, group: str, figure: Figure) -> None:
+    def row(measure: str, group: str, figure: Figure, **values: object) -> None:
         rows.append(
             {
-                "measure": measure,
-                "group": group,
+                "measure": tr.gettext(measure).format(**values),
+                "group": tr.gettext(group).format(**values),
                 "value": figure.value,
-                "unit": figure.unit,
-                "note": figure.note,
-                "shown": figure.text(),
+                "unit": tr.gettext(figure.unit) if figure.unit == DAYS else figure.unit,
+                "note": tr.gettext(figure.note) if figure.note else "",
+                "shown": figure.text(lang),
             }
         )
 
     open_at_end = [c for c in cases if open_on(c, period.end)]
     by_level = Counter(level_on(c, period.end) for c in open_at_end)
     for level in range(4):
-        row("open cases at the end of the period", f"level {level}", shown(by_level[level]))
+        row(OPEN_AT_END, LEVEL, shown(by_level[level]), level=level)
     by_service = Counter(c.owner_service for c in open_at_end)
     for service, count in sorted(by_service.items()):
-        row("open cases at the end of the period", f"owner service {service}", shown(count))
-    row("cases opened", "all", shown(sum(c.opened in period for c in cases)))
+        row(OPEN_AT_END, OWNER, shown(count), service=service)
+    row(OPENED, ALL, shown(sum(c.opened in period for c in cases)))
     closed = sum(any(e == "closed" and d in period for d, e in _events(c)) for c in cases)
-    row("cases closed", "all", shown(closed))
+    row(CLOSED, ALL, shown(closed))
     waits = [
         (reached - c.concern.noted).days
         for c in cases
         if (reached := reached_level1(c)) is not None and reached in period
     ]
     median = (
-        Figure(None, "days", TOO_FEW)
+        Figure(None, DAYS, TOO_FEW)
         if len(waits) < SMALL
-        else Figure(float(statistics.median(waits)), "days")
+        else Figure(float(statistics.median(waits)), DAYS)
     )
-    row("median days from concern to level 1", "all", median)
+    row(MEDIAN_WAIT, ALL, median)
     due = [
         m
         for c in cases
@@ -171,21 +199,21 @@ def compute(
         for m in due
         if m.evaluations and m.evaluate_by is not None and m.evaluations[0].date <= m.evaluate_by
     ]
-    row("measures evaluated by their date", "all", _share(len(in_time), len(due)))
+    row(IN_TIME, ALL, _share(len(in_time), len(due)))
     accepted = sum(
         1
         for c in cases
         for h in c.handovers
         if h.status == "accepted" and h.answered and h.answered.date() in period
     )
-    row("handovers accepted", "all", shown(accepted))
+    row(ACCEPTED, ALL, shown(accepted))
     withdrawn = sum(
         1
         for c in cases
         for k in c.consents
         if k.withdrawn is not None and k.withdrawn.date in period
     )
-    row("consents withdrawn", "all", shown(withdrawn))
+    row(WITHDRAWN, ALL, shown(withdrawn))
     breaks = sum(_gap_in(c, period, followup_days, today) for c in cases if c.opened <= period.end)
-    row(f"cases with a break in follow-up (over {followup_days} days)", "all", shown(breaks))
+    row(BREAKS, ALL, shown(breaks), days=followup_days)
     return rows

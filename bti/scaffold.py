@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -66,6 +67,9 @@ DEFAULT_SERVICES: list[tuple[str, str, str, str, bool]] = [
 ]
 _LANG_INDEX = {"nb": 1, "nn": 2, "en": 3}
 
+ARSHJUL = "arshjul.yaml"
+_ARSHJUL_VARIANT = re.compile(r"arshjul\.[a-z]{2}\.yaml")
+
 GITATTRIBUTES = "cases/*.yaml merge=bti\n"
 
 
@@ -122,12 +126,16 @@ def create(
     source = builtin("templates")
     if source.is_dir():
         for file in sorted(source.rglob("*")):
+            if _ARSHJUL_VARIANT.fullmatch(file.name):
+                continue  # the årshjul in another language: arshjul_source picks one
             target = templates / file.relative_to(source)
             if file.is_file() and not target.exists():
                 target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(file, target)
-                if target.name == "arshjul.yaml":
+                if target.name == ARSHJUL:
+                    shutil.copyfile(arshjul_source(source, lang), target)
                     _own_arshjul(target, municipality, lang)
+                else:
+                    shutil.copyfile(file, target)
     templates.mkdir(exist_ok=True)
     written.append(templates)
     written.extend(export_schemas(root / "schemas"))
@@ -137,6 +145,14 @@ def create(
             handle.write(GITATTRIBUTES)
     written.append(attributes)
     return written
+
+
+def arshjul_source(folder: Path, lang: str) -> Path:
+    """The shipped årshjul in the municipality's language: arshjul.yaml is the nynorsk one,
+    arshjul.nb.yaml and arshjul.en.yaml the same meetings and breaks in bokmål and English. A
+    municipality gets its names (of meetings, breaks, participants) in the language it writes."""
+    variant = folder / f"arshjul.{lang}.yaml"
+    return variant if variant.is_file() else folder / ARSHJUL
 
 
 def _own_arshjul(path: Path, municipality: str, lang: str) -> None:

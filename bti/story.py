@@ -11,6 +11,7 @@ from bti import gitrepo
 from bti.i18n import N_, translations
 from bti.models import Case, Directory
 from bti.replay import Judge, is_case_path
+from bti.words import value_word
 
 WORDS: dict[str, str] = {
     "opened": N_("opened at level {level} ({service})"),
@@ -110,10 +111,11 @@ def describe(
             said.append(_say("measure", lang, id=measure.id, service=measure.service))
         done = len(old_m.evaluations) if old_m else 0
         for evaluation in measure.evaluations[done:]:
-            said.append(_say("evaluated", lang, id=measure.id, outcome=evaluation.outcome))
+            outcome = value_word("outcome", evaluation.outcome, lang)
+            said.append(_say("evaluated", lang, id=measure.id, outcome=outcome))
     known_meetings = {m.id for m in before.meetings}
     said += [
-        _say("meeting", lang, id=m.id, kind=m.kind)
+        _say("meeting", lang, id=m.id, kind=value_word("meeting", m.kind, lang))
         for m in after.meetings
         if m.id not in known_meetings
     ]
@@ -129,7 +131,7 @@ def describe(
         elif entry.kind == "voice":
             said.append(_say("voice", lang))
         elif entry.kind != "event":
-            said.append(_say("entry", lang, kind=entry.kind))
+            said.append(_say("entry", lang, kind=value_word("entry", entry.kind, lang)))
     if not said and readable:
         fields = [
             name

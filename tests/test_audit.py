@@ -102,7 +102,7 @@ def test_since_and_until(repo: Bti) -> None:
     assert _verify(repo, "--until", middle)[0] == 0
     code, landed, err = _verify(repo, "--since", middle)
     assert code == 1 and [item["commit"] for item in landed] == [bad]
-    assert "1 commits checked" in err
+    assert "1 commit checked" in err
     wrong = repo("audit", "verify", "--since", "nosuchrev")
     assert wrong.exit_code == 2 and "is not a commit" in wrong.output
 

@@ -9,6 +9,7 @@ from bti.calendar.rules import Period
 from bti.calendar.schedule import Meeting, generate
 from bti.calendar.template import Template, read
 from bti.errors import InputError
+from bti.i18n import _
 
 __all__ = [
     "Meeting",
@@ -50,17 +51,23 @@ def default_template(start: Path) -> Path:
     root = find_root(start.resolve())
     if root is None:
         raise InputError(
-            f"no bti.yaml in {start} or any folder above it, so there is no repository årshjul "
-            "to use",
-            hint="pass the template with --from FILE, e.g. --from templates/arshjul.yaml, or run "
-            "this inside a case repository made by 'bti init'",
+            _(
+                "no bti.yaml in {folder} or any folder above it, so there is no repository "
+                "årshjul to use"
+            ).format(folder=start),
+            hint=_(
+                "pass the template with --from FILE, e.g. --from templates/arshjul.yaml, or run "
+                "this inside a case repository made by 'bti init'"
+            ),
         )
     path = root / TEMPLATE
     if not path.is_file():
         raise InputError(
-            f"the repository {root} has no {TEMPLATE}",
-            hint="copy bti's årshjul template there (the one 'bti init' gives a new "
-            "repository), or pass --from FILE",
+            _("the repository {root} has no {path}").format(root=root, path=TEMPLATE),
+            hint=_(
+                "copy bti's årshjul template there (the one 'bti init' gives a new "
+                "repository), or pass --from FILE"
+            ),
         )
     return path
 

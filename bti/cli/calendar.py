@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from bti.cli.base import main
+from bti.i18n import _, ngettext
 
 
 @main.group()
@@ -76,12 +77,13 @@ def generate(
     from bti.calendar.outputs import reason_text
     from bti.clock import now
     from bti.errors import InputError
+    from bti.i18n import current
     from bti.yamlio import atomic_write
 
     if year is not None and school_year is not None:
         raise InputError(
-            "give --year or --school-year, not both",
-            hint="--year 2027 is January–December; --school-year 2026 is August 2026–June 2027",
+            _("give --year or --school-year, not both"),
+            hint=_("--year 2027 is January–December; --school-year 2026 is August 2026–June 2027"),
         )
     here = Path.cwd()
     path = Path(source) if source else cal.default_template(here)
@@ -95,18 +97,31 @@ def generate(
         atomic_write(Path(out), text)
     else:
         click.echo(text, nl=False)
-    span = f"{period.first:%Y-%m-%d} to {period.last:%Y-%m-%d}"
+    first, last = f"{period.first:%Y-%m-%d}", f"{period.last:%Y-%m-%d}"
     used = {m.index for m in meetings}
     for index, series in enumerate(template.series):
         if index not in used:
             click.echo(
-                f"note: '{series.name}' has no meeting from {span}; check its rule", err=True
+                _("note: '{name}' has no meeting from {first} to {last}; check its rule").format(
+                    name=series.name, first=first, last=last
+                ),
+                err=True,
             )
+    # Notes are said in the person's language; the names are the template's own.
     for series, day, reason in days.dropped:
         click.echo(
-            f"note: '{series.name}' on {day} ({reason_text(reason, 'en')}) is left out: the "
-            "next free day already has one, or there is none before the period ends",
+            _(
+                "note: '{name}' on {day} ({reason}) is left out: the next free day already has "
+                "one, or there is none before the period ends"
+            ).format(name=series.name, day=day, reason=reason_text(reason, current())),
             err=True,
         )
     if out:
-        click.echo(f"wrote {len(meetings)} meetings ({span}) to {out}", err=True)
+        click.echo(
+            ngettext(
+                "wrote {n} meeting ({first} to {last}) to {out}",
+                "wrote {n} meetings ({first} to {last}) to {out}",
+                len(meetings),
+            ).format(n=len(meetings), first=first, last=last, out=out),
+            err=True,
+        )

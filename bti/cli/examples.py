@@ -7,7 +7,11 @@ the invented ones of the shipped examples (Fjordvik kommune).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
+
+from bti.i18n import N_, _
 
 CASE = "2026-5HGZJ"
 EXAMPLES: dict[str, tuple[str, ...]] = {
@@ -127,22 +131,41 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
 }
 
 
+# The heading is the only word of an example block: translated when the help is formatted (the
+# command lines stay as they are typed). The block is not click's `epilog`, which base.py's
+# `translated_help` would look up whole in the catalogues.
+HEADING = N_("Examples:")
+
+
 def text(path: str) -> str | None:
+    """The examples of the command `path` as its help ends, in the person's language."""
     lines = EXAMPLES.get(path)
     if not lines:
         return None
     # \b keeps click from re-flowing the lines.
-    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+    return "\b\n" + _(HEADING) + "\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def _writer(path: str) -> Callable[[click.Context, click.HelpFormatter], None]:
+    def format_epilog(ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        examples = text(path)
+        if examples:
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text(examples)
+
+    return format_epilog
 
 
 def attach(group: click.Group, prefix: str = "") -> None:
-    """Give every command of `group` its examples as the end of its --help."""
+    """Give every command of `group` its examples as the end of its --help (assembled each time
+    the help is shown, so the heading is in the language of that moment)."""
     for name, command in group.commands.items():
         path = f"{prefix}{name}"
         if isinstance(command, click.Group):
             attach(command, f"{path} ")
-        elif command.epilog is None:
-            command.epilog = text(path)
+        elif command.epilog is None and path in EXAMPLES:
+            command.format_epilog = _writer(path)  # type: ignore[method-assign,assignment]
 
 
 def commands(group: click.Group, prefix: str = "") -> list[str]:

@@ -20,6 +20,7 @@ from bti.cli.base import (
     no_commit_option,
     split_list,
 )
+from bti.i18n import _
 
 F = TypeVar("F", bound=Callable[..., Any])
 LANGS = click.Choice(["nb", "nn", "en"])
@@ -34,7 +35,13 @@ class TimeType(click.ParamType):  # type: ignore[type-arg]  # generic only in cl
         try:
             return dt.time.fromisoformat(str(value).strip())
         except ValueError:
-            self.fail(f"'{value}' is not a time of day — write it as HH:MM, e.g. 09:30", param, ctx)
+            self.fail(
+                _("'{value}' is not a time of day — write it as HH:MM, e.g. 09:30").format(
+                    value=value
+                ),
+                param,
+                ctx,
+            )
 
 
 def _document_options(func: F) -> F:
@@ -80,22 +87,26 @@ def _document(
 
     if (case_id is None) == (team is None):
         raise InputError(
-            "name either a case or a team",
-            hint=f"bti meeting {document} CASE_ID --kind coordination, or "
-            f"bti meeting {document} --team NAME --date YYYY-MM-DD",
+            _("name either a case or a team"),
+            hint=_(
+                "bti meeting {document} CASE_ID --kind coordination, or "
+                "bti meeting {document} --team NAME --date YYYY-MM-DD"
+            ).format(document=document),
         )
     if team is not None:
         if kind is not None:
             raise InputError(
-                "--kind is for case meetings; a team meeting has none",
-                hint="leave out --kind, or name a case instead of --team",
+                _("--kind is for case meetings; a team meeting has none"),
+                hint=_("leave out --kind, or name a case instead of --team"),
             )
         _emit(out, documents.team_document(document, team, day, place, lang, invite), invite)
         return
     if kind is None:
         raise InputError(
-            "say which meeting: --kind coordination (samarbeidsmøte) or --kind evaluation "
-            "(evalueringsmøte)"
+            _(
+                "say which meeting: --kind coordination (samarbeidsmøte) or --kind evaluation "
+                "(evalueringsmøte)"
+            )
         )
     assert case_id is not None
     _emit(out, documents.case_document(document, case_id, kind, day, place, lang, invite), invite)
@@ -209,8 +220,10 @@ def meeting_record(
         from bti.checks import schema_message
 
         raise InputError(
-            f"the meeting cannot be recorded: {schema_message(err.errors()[0])}",
-            hint="participants are names of at most 200 characters; the summary is plain text",
+            _("the meeting cannot be recorded: {problem}").format(
+                problem=schema_message(err.errors()[0])
+            ),
+            hint=_("participants are names of at most 200 characters; the summary is plain text"),
         ) from None
 
 
@@ -265,10 +278,10 @@ def _emit(out: Path | None, document: Any, invite: Any) -> None:
         write_document(ics, document.ics)
     if out is not None:
         write_document(out, document.text)
-        click.echo(f"wrote {out}", err=True)
+        click.echo(_("wrote {path}").format(path=out), err=True)
     else:
         click.echo(document.text, nl=False)
     if ics is not None:
-        click.echo(f"wrote {ics}", err=True)
+        click.echo(_("wrote {path}").format(path=ics), err=True)
     for note in document.notes:
         click.echo(note, err=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from bti.cli.base import echo_out, format_option, main, no_commit_option, show_outcome, split_list
+from bti.i18n import _, ngettext
 
 
 @main.command()
@@ -54,13 +55,17 @@ def init(
     from bti.store import CONFIG
 
     if server_key and no_sealing:
-        raise InputError("--server-key seals the cases and --no-sealing does not: give one")
+        raise InputError(_("--server-key seals the cases and --no-sealing does not: give one"))
     if not server_key and not no_sealing:
         raise InputError(
-            "bti seals case files to the people who may read them and to the server's key: "
-            "give the server's public key with --server-key",
-            hint="'bti hooks install --server PATH' on the server prints it; to try bti "
-            "without a server, add --no-sealing",
+            _(
+                "bti seals case files to the people who may read them and to the server's key: "
+                "give the server's public key with --server-key"
+            ),
+            hint=_(
+                "'bti hooks install --server PATH' on the server prints it; to try bti "
+                "without a server, add --no-sealing"
+            ),
         )
     public = keys.public_key_argument(server_key) if server_key else None
     directory = directory.resolve()
@@ -69,8 +74,8 @@ def init(
     started = (directory / CONFIG).exists()
     if started and gitrepo.toplevel(directory) is not None and gitrepo.in_head(directory, CONFIG):
         raise Refused(
-            f"{directory / CONFIG} exists already: this is a case repository",
-            hint="nothing was changed; run other bti commands here",
+            _("{path} exists already: this is a case repository").format(path=directory / CONFIG),
+            hint=_("nothing was changed; run other bti commands here"),
         )
     directory.mkdir(parents=True, exist_ok=True)
     if gitrepo.toplevel(directory) is None:
@@ -78,22 +83,33 @@ def init(
     written = scaffold.create(directory, municipality, lang, server_key=public)
     _install_hooks(directory)
     if started:
-        echo_out(f"finished the case repository that an earlier 'bti init' began in {directory}")
-    else:
-        echo_out(f"created a case repository for {municipality} in {directory}")
-    if public:
-        echo_out("  cases are sealed: only their readers and the server can open them")
+        echo_out(
+            _("finished the case repository that an earlier 'bti init' began in {path}").format(
+                path=directory
+            )
+        )
     else:
         echo_out(
-            "  sealing is off: case files are plain text on every clone ('bti seal' turns it on)"
+            _("created a case repository for {municipality} in {path}").format(
+                municipality=municipality, path=directory
+            )
+        )
+    if public:
+        echo_out("  " + _("cases are sealed: only their readers and the server can open them"))
+    else:
+        echo_out(
+            "  "
+            + _("sealing is off: case files are plain text on every clone ('bti seal' turns it on)")
         )
     if not no_commit:
         sha = gitrepo.commit(directory, written, "bti: case repository created")
-        echo_out(f"  [commit {sha[:8]}]")
+        echo_out("  " + _("[commit {sha}]").format(sha=sha[:8]))
     echo_out(
-        "next: add yourself as the first person (a leader), e.g.\n"
-        "  bti person add you@kommune.no --name 'Your Name' --service skole "
-        "--role leader,holder"
+        _(
+            "next: add yourself as the first person (a leader), e.g.\n"
+            "  bti person add you@kommune.no --name 'Your Name' --service skole "
+            "--role leader,holder"
+        )
     )
 
 
@@ -144,7 +160,11 @@ def person_add(
     try:
         new_person = Person(email=email, name=name, service=service, roles=wanted)
     except ValueError as err:
-        raise InputError(f"'{email}' cannot be added: {first_problem(err)}") from None
+        raise InputError(
+            _("'{email}' cannot be added: {problem}").format(
+                email=email, problem=first_problem(err)
+            )
+        ) from None
     old = repo.people
     current = old.get(new_person.email)
     if current is not None:  # an update keeps the keys unless a new one is given
@@ -156,7 +176,12 @@ def person_add(
     if public is not None:
         updated = with_key(updated, new_person.email, public, session.time.date())
     existed = current is not None
-    summary = f"person {'updated' if existed else 'added'} ({service}: {', '.join(wanted)})"
+    said = (
+        _("person updated ({service}: {roles})")
+        if existed
+        else _("person added ({service}: {roles})")
+    )
+    summary = said.format(service=service, roles=", ".join(wanted))
     show_outcome(session.save_settings("people.yaml", old, updated, summary, commit=not no_commit))
 
 
@@ -210,7 +235,7 @@ def person_set(
 
     if name is None and service is None and roles is None and key is None:
         raise InputError(
-            "nothing to change", hint="give --name, --service, --role or --key (or several)"
+            _("nothing to change"), hint=_("give --name, --service, --role or --key (or several)")
         )
     public = parse_key(key) if key is not None else None
     session = Session.start()
@@ -219,8 +244,10 @@ def person_set(
     found = old.get(email)
     if found is None:
         raise InputError(
-            f"{email} is not in people.yaml",
-            hint=f"add them: bti person add {email} --name NAME --service S --role holder",
+            _("{email} is not in people.yaml").format(email=email),
+            hint=_("add them: bti person add {email} --name NAME --service S --role holder").format(
+                email=email
+            ),
         )
     if service is not None:
         check_service(session.repo, service)
@@ -233,12 +260,13 @@ def person_set(
     )
     done = []
     if updated != old:
-        done.append("person updated")
+        done.append(_("person updated"))
     if public is not None and found.key != public:
         updated = with_key(updated, found.email, public, session.time.date())
-        done.append(f"key {'replaced' if found.key else 'registered'} ({describe(public)})")
+        said = _("key replaced ({key})") if found.key else _("key registered ({key})")
+        done.append(said.format(key=describe(public)))
     if not done:
-        echo_out(f"{found.email} is already so; nothing changed")
+        echo_out(_("{email} is already so; nothing changed").format(email=found.email))
         return
     summary = "; ".join(done)
     show_outcome(session.save_settings("people.yaml", old, updated, summary, commit=not no_commit))
@@ -259,7 +287,7 @@ def person_remove(email: str, reason: str, no_commit: bool) -> None:
     session.leader()
     old = session.repo.people
     updated = without(session.repo, old, email)
-    summary = f"person removed ({reason})"
+    summary = _("person removed ({reason})").format(reason=reason)
     show_outcome(session.save_settings("people.yaml", old, updated, summary, commit=not no_commit))
 
 
@@ -298,7 +326,7 @@ def schema_export(out: Path | None) -> None:
         root = find_root(Path.cwd())
         out = (root or Path.cwd()) / "schemas"
     for path in export_schemas(out):
-        echo_out(f"wrote {path}")
+        echo_out(_("wrote {path}").format(path=path))
 
 
 @main.command()
@@ -351,10 +379,17 @@ def validate(paths: tuple[Path, ...], fmt: str, no_cache: bool, jobs: int | None
     else:
         for violation in report.violations:
             echo_out(violation.render())
-        status = (
-            "ok" if not report.violations else f"{report.errors} errors, {report.warnings} warnings"
-        )
-        click.echo(f"{report.files} files checked: {status}", err=True)
+        if not report.violations:
+            summary = ngettext(
+                "{files} file checked: ok", "{files} files checked: ok", report.files
+            ).format(files=report.files)
+        else:
+            summary = ngettext(
+                "{files} file checked: {errors} errors, {warnings} warnings",
+                "{files} files checked: {errors} errors, {warnings} warnings",
+                report.files,
+            ).format(files=report.files, errors=report.errors, warnings=report.warnings)
+        click.echo(summary, err=True)
     if report.not_readable:
         click.echo(not_readable_note(report.not_readable), err=True)
     if report.errors:
@@ -363,9 +398,10 @@ def validate(paths: tuple[Path, ...], fmt: str, no_cache: bool, jobs: int | None
 
 def not_readable_note(count: int) -> str:
     """What validate could not judge here, in one line."""
-    cases = "1 sealed case is" if count == 1 else f"{count} sealed cases are"
-    their = "its" if count == 1 else "their"
-    return (
-        f"{cases} not readable here: {their} sealing was checked, {their} content is judged by "
-        f"the server and {their} readers"
-    )
+    return ngettext(
+        "{n} sealed case is not readable here: its sealing was checked, its content is judged "
+        "by the server and its readers",
+        "{n} sealed cases are not readable here: their sealing was checked, their content is "
+        "judged by the server and their readers",
+        count,
+    ).format(n=count)
