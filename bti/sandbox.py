@@ -29,6 +29,8 @@ from jinja2 import FileSystemLoader, StrictUndefined, nodes
 from jinja2.exceptions import SecurityError, TemplateNotFound
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from bti.i18n import _
+
 if TYPE_CHECKING:
     from jinja2 import BaseLoader, Environment
     from jinja2.runtime import Context
@@ -45,7 +47,15 @@ _WIDE_FORMAT = re.compile(r"%[-+ #0]*\d{6,}|%[-+ #0]*\d*\.\d{6,}")
 
 
 class TemplateLimit(SecurityError):
-    """A template went beyond one of bti's bounds on time or memory."""
+    """A template went beyond one of bti's bounds on time or memory (said in the person's
+    language: bti.render shows it)."""
+
+
+def _count(n: int) -> str:
+    """1,000,000 in English; 1 000 000 in Norwegian."""
+    from bti.i18n import current
+
+    return f"{n:,}" if current() == "en" else f"{n:,}".replace(",", "\u00a0")
 
 
 def _size(value: object) -> int:
@@ -54,17 +64,21 @@ def _size(value: object) -> int:
 
 def _check_value(value: object) -> object:
     if _size(value) > MAX_SIZE:
-        raise TemplateLimit(f"the template makes a value longer than {MAX_SIZE:,} characters")
+        raise TemplateLimit(
+            _("the template makes a value longer than {n} characters").format(n=_count(MAX_SIZE))
+        )
     return value
 
 
 def _check_args(args: Iterable[object]) -> None:
     for arg in args:
         if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > MAX_NUMBER:
-            raise TemplateLimit(f"the template uses the number {arg}, above bti's limit")
+            raise TemplateLimit(
+                _("the template uses the number {number}, above bti's limit").format(number=arg)
+            )
         _check_value(arg)
         if isinstance(arg, str) and _WIDE_FORMAT.search(arg):
-            raise TemplateLimit("the template formats a value wider than bti allows")
+            raise TemplateLimit(_("the template formats a value wider than bti allows"))
 
 
 class BtiSandbox(ImmutableSandboxedEnvironment):
@@ -94,8 +108,10 @@ class BtiSandbox(ImmutableSandboxedEnvironment):
         self.steps += 1
         if self.steps > MAX_STEPS:
             raise TemplateLimit(
-                f"the template runs more than {MAX_STEPS:,} steps (loops and calls); it may loop "
-                "without end"
+                _(
+                    "the template runs more than {n} steps (loops and calls); it may loop without "
+                    "end"
+                ).format(n=_count(MAX_STEPS))
             )
 
     def _counted(self, iterable: Iterable[Any]) -> Iterator[Any]:
@@ -106,18 +122,22 @@ class BtiSandbox(ImmutableSandboxedEnvironment):
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         numbers = isinstance(left, int | float) and isinstance(right, int | float)
         if operator == "**" and numbers and (abs(right) > 64 or abs(left) > MAX_NUMBER):
-            raise TemplateLimit("the template raises a number to a power above bti's limit")
+            raise TemplateLimit(_("the template raises a number to a power above bti's limit"))
         if operator == "*":
             for seq, count in ((left, right), (right, left)):
                 sized = isinstance(seq, str | list | tuple) and isinstance(count, int)
                 if sized and len(seq) * count > MAX_SIZE:
                     raise TemplateLimit(
-                        f"the template repeats a value beyond {MAX_SIZE:,} characters"
+                        _("the template repeats a value beyond {n} characters").format(
+                            n=_count(MAX_SIZE)
+                        )
                     )
         elif operator == "%" and isinstance(left, str):
             _check_args([left])
         elif operator == "+" and _size(left) + _size(right) > MAX_SIZE:
-            raise TemplateLimit(f"the template joins values beyond {MAX_SIZE:,} characters")
+            raise TemplateLimit(
+                _("the template joins values beyond {n} characters").format(n=_count(MAX_SIZE))
+            )
         return _check_value(super().call_binop(context, operator, left, right))
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
@@ -205,6 +225,8 @@ def render_bounded(env: BtiSandbox, name: str, data: Mapping[str, Any]) -> str:
     for part in template.generate(**data):
         total += len(part)
         if total > MAX_OUTPUT:
-            raise TemplateLimit(f"the document would be longer than {MAX_OUTPUT:,} characters")
+            raise TemplateLimit(
+                _("the document would be longer than {n} characters").format(n=_count(MAX_OUTPUT))
+            )
         parts.append(part)
     return "".join(parts)

@@ -220,3 +220,44 @@ def test_examples_heading_in_bokmaal_and_english(
     assert "  Eksempler:\n    bti report --from" in Bti(tmp_path).ok("report", "--help").output
     monkeypatch.setenv("BTI_LANG", "en")
     assert "  Examples:\n    bti report --from" in Bti(tmp_path).ok("report", "--help").output
+
+
+@pytest.mark.parametrize(
+    ("when", "said"),
+    [
+        ("{nth_weekday: {n: 1, weekday: tusday}}", "'tusday' er ikkje ein vekedag"),
+        ("{nth_weekday: {n: 5, weekday: monday}}", "det finst ingen 5. måndag i"),
+        ("{every: {weeks: 2, colour: red}}", "ukjend nøkkel 'colour' i every"),
+        ("{iso_week: 54, weekday: monday}", "skal vere eit heiltal frå 1 til 53, ikkje 54"),
+    ],
+)
+def test_arshjul_template_errors_in_nynorsk(tmp_path: Path, nn: None, when: str, said: str) -> None:
+    template = tmp_path / "arshjul.yaml"
+    template.write_text(
+        f"title: Prøve\nyear: school\nmeetings:\n  - name: A\n    when: {when}\n", "utf-8"
+    )
+    result = Bti(tmp_path)("calendar", "generate", "--from", str(template), "--school-year", "2026")
+    assert result.exit_code != 0
+    assert said in result.output, result.output
+    assert "arshjul.yaml:5:" in result.output
+
+
+def test_template_errors_in_nynorsk(repo: Bti, nn: None) -> None:
+    case_id = level1_case(repo)
+    (repo.cwd / "templates" / "meeting-agenda.nn.md.j2").write_text(
+        "{% for i in range(10**9) %}{{ i }}{% endfor %}\n", "utf-8"
+    )
+    result = repo("meeting", "agenda", case_id, "--kind", "samarbeid", "--lang", "nn", who=HOLDER)
+    assert result.exit_code != 0
+    assert "templates/meeting-agenda.nn.md.j2" in result.output
+    assert "malen vart stoppa" in result.output or "malen brukar talet" in result.output
+    assert "rett malen, eller slett han" in result.output
+
+
+def test_every_example_comment_is_marked_and_said_in_nynorsk(tmp_path: Path, nn: None) -> None:
+    from bti.cli.examples import COMMENTS, EXAMPLES
+
+    said = {line.partition("   # ")[2] for lines in EXAMPLES.values() for line in lines}
+    assert said - {""} <= set(COMMENTS)
+    help_text = Bti(tmp_path).ok("completion", "--help").output
+    assert "  Døme:" in help_text and "# i ~/.bashrc" in help_text

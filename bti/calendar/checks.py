@@ -14,6 +14,7 @@ import yaml
 
 from bti import yamlio
 from bti.errors import FileProblem
+from bti.i18n import _
 
 Loc = tuple[str | int, ...]
 
@@ -44,8 +45,10 @@ def load(text: str, name: str) -> Any:
             name,
             line,
             col,
-            f"{value} is not a date in the calendar — check the "
-            "day and the month (write dates as YYYY-MM-DD)",
+            _(
+                "{value} is not a date in the calendar — check the day and the month (write "
+                "dates as YYYY-MM-DD)"
+            ).format(value=value),
         ) from None
 
 
@@ -89,15 +92,19 @@ class Checker:
             if key not in allowed:
                 self.fail(
                     (*loc, key),
-                    f"unknown key '{key}' in {what} — the keys here are: {', '.join(allowed)}",
+                    _("unknown key '{key}' in {what} — the keys here are: {keys}").format(
+                        key=key, what=what, keys=", ".join(allowed)
+                    ),
                 )
 
     def mapping(self, value: Any, loc: tuple[str | int, ...], what: str) -> dict[Any, Any]:
         if not isinstance(value, dict):
             self.fail(
                 loc,
-                f"{what} should be a mapping of keys and values — write it as "
-                "key: value lines, or {key: value, …}",
+                _(
+                    "{what} should be a mapping of keys and values — write it as key: value "
+                    "lines, or {{key: value, …}}"
+                ).format(what=what),
             )
         return value
 
@@ -109,8 +116,10 @@ class Checker:
         ):
             self.fail(
                 loc,
-                f"{what} should be a short text — write it on the same line, "
-                "in quotes if it has a colon",
+                _(
+                    "{what} should be a short text — write it on the same line, in quotes if it "
+                    "has a colon"
+                ).format(what=what),
             )
         return str(value).strip()
 
@@ -120,8 +129,15 @@ class Checker:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             self.fail(
                 loc,
-                f"{what} should be a whole number from {low} to {high}, not "
-                f"{value!r}{' — ' + hint if hint else ' — correct the number'}",
+                _(
+                    "{what} should be a whole number from {low} to {high}, not {value} — {hint}"
+                ).format(
+                    what=what,
+                    low=low,
+                    high=high,
+                    value=repr(value),
+                    hint=hint or _("correct the number"),
+                ),
             )
         return value
 
@@ -130,8 +146,10 @@ class Checker:
         if found is None:
             self.fail(
                 loc,
-                f"'{value}' is not a weekday — write monday, tuesday, wednesday, "
-                "thursday, friday, saturday or sunday (mandag, tirsdag/tysdag, … also work)",
+                _(
+                    "'{value}' is not a weekday — write monday, tuesday, wednesday, thursday, "
+                    "friday, saturday or sunday (mandag, tirsdag/tysdag, … also work)"
+                ).format(value=value),
             )
         return found
 
@@ -150,7 +168,10 @@ class Checker:
                     return dt.date.fromisoformat(text)
                 except ValueError:
                     self.fail(
-                        loc, f"{text} is not a date in the calendar — check the day and the month"
+                        loc,
+                        _(
+                            "{value} is not a date in the calendar — check the day and the month"
+                        ).format(value=text),
                     )
             if yearly and re.fullmatch(r"\d\d-\d\d", text):
                 month, day = int(text[:2]), int(text[3:])
@@ -159,17 +180,30 @@ class Checker:
                 except ValueError:
                     self.fail(
                         loc,
-                        f"{text} is not a day of the year — write MM-DD, month first, "
-                        "for example 12-21",
+                        _(
+                            "{value} is not a day of the year — write MM-DD, month first, for "
+                            "example 12-21"
+                        ).format(value=text),
                     )
                 return month, day
-        form = "YYYY-MM-DD, or MM-DD for the same day every year" if yearly else "YYYY-MM-DD"
-        self.fail(loc, f'{value!r} is not a date — write {form} in quotes, e.g. "12-21"')
+        if yearly:
+            said = _(
+                "{value} is not a date — write YYYY-MM-DD, or MM-DD for the same day every year "
+                'in quotes, e.g. "12-21"'
+            )
+        else:
+            said = _('{value} is not a date — write YYYY-MM-DD in quotes, e.g. "12-21"')
+        self.fail(loc, said.format(value=repr(value)))
 
     def clock(self, value: Any, loc: tuple[str | int, ...]) -> dt.time:
         if isinstance(value, int) and not isinstance(value, bool):  # YAML 1.1 reads 9:30 as 570
             value = f"{value // 60}:{value % 60:02}"
         match = re.fullmatch(r"(\d{1,2})[:.](\d\d)", str(value).strip())
         if not match or int(match[1]) > 23 or int(match[2]) > 59:
-            self.fail(loc, f'{value!r} is not a time of day — write HH:MM, for example "09:00"')
+            self.fail(
+                loc,
+                _('{value} is not a time of day — write HH:MM, for example "09:00"').format(
+                    value=repr(value)
+                ),
+            )
         return dt.time(int(match[1]), int(match[2]))

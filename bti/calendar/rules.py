@@ -15,6 +15,7 @@ from dateutil.relativedelta import relativedelta
 from dateutil.rrule import FR, MO, SA, SU, TH, TU, WE, WEEKLY, YEARLY, rrule, rrulestr
 
 from bti.errors import InputError
+from bti.i18n import _
 
 WEEKDAYS = (MO, TU, WE, TH, FR, SA, SU)
 MAX_OCCURRENCES = 1000  # an RRULE may say FREQ=HOURLY; a year of meetings is never more than this
@@ -152,16 +153,27 @@ def _nth(rule: NthWeekday, period: Period, _b: Blocked, _s: bool) -> list[dt.dat
 
 
 def _no_nth(rule: NthWeekday, year: int, month: int) -> str:
-    from bti.calendar.texts import MONTHS
-    from bti.calendar.texts import WEEKDAYS as NAMES
+    from bti.calendar.texts import day_name, month_name
+    from bti.i18n import current
 
-    which = f"{abs(rule.n)}{'th' if abs(rule.n) > 3 else ('st', 'nd', 'rd')[abs(rule.n) - 1]}"
-    side = "" if rule.n > 0 else " from the end"
-    return (
-        f"there is no {which} {NAMES[rule.weekday]}{side} in {MONTHS[month - 1]} "
-        f"{year} — use n: {-1 if rule.n > 0 else 1} for the {'last' if rule.n > 0 else 'first'} "
-        "one of the month, or list only the months that have it"
-    )
+    lang = current()
+    k = abs(rule.n)
+    # 1st, 2nd, 5th in English; 1., 2., 5. in Norwegian.
+    which = f"{k}{'th' if k > 3 else ('st', 'nd', 'rd')[k - 1]}" if lang == "en" else f"{k}."
+    weekday, name = day_name(lang, rule.weekday), month_name(lang, month)
+    if lang == "en":
+        weekday = weekday.capitalize()
+    if rule.n > 0:
+        said = _(
+            "there is no {which} {weekday} in {month} {year} — use n: -1 for the last one of the "
+            "month, or list only the months that have it"
+        )
+    else:
+        said = _(
+            "there is no {which} {weekday} from the end in {month} {year} — use n: 1 for the "
+            "first one of the month, or list only the months that have it"
+        )
+    return said.format(which=which, weekday=weekday, month=name, year=year)
 
 
 def _every(rule: Every, period: Period, _b: Blocked, _s: bool) -> list[dt.date]:
@@ -248,12 +260,23 @@ def _in_month(rule: InMonth, period: Period, blocked: Blocked, _s: bool) -> list
 
 
 def _month_missing(month: int, period: Period) -> str:
-    from bti.calendar.texts import MONTHS
+    from bti.calendar.texts import month_name
+    from bti.i18n import current
 
-    return (
-        f"{MONTHS[month - 1]} is not part of the {period.kind} year "
-        f"{period.first:%Y-%m-%d} to {period.last:%Y-%m-%d} — choose a month inside it, or "
-        "set year: calendar"
+    if period.kind == "school":
+        said = _(
+            "{month} is not part of the school year {first} to {last} — choose a month inside "
+            "it, or set year: calendar"
+        )
+    else:
+        said = _(
+            "{month} is not part of the calendar year {first} to {last} — choose a month "
+            "inside it, or set year: calendar"
+        )
+    return said.format(
+        month=month_name(current(), month).capitalize(),
+        first=f"{period.first:%Y-%m-%d}",
+        last=f"{period.last:%Y-%m-%d}",
     )
 
 
@@ -288,14 +311,18 @@ def _rrule(rule: RRule, period: Period, _b: Blocked, _s: bool) -> list[dt.date]:
             if len(out) > MAX_OCCURRENCES:
                 raise RuleProblem(
                     rule.place,
-                    "this RRULE gives more than 1000 meetings a year — "
-                    "use FREQ=WEEKLY or a larger INTERVAL",
+                    _(
+                        "this RRULE gives more than 1000 meetings a year — use FREQ=WEEKLY or a "
+                        "larger INTERVAL"
+                    ),
                 )
     except (ValueError, TypeError, OverflowError) as err:
         raise RuleProblem(
             rule.place,
-            f"the RRULE cannot be read ({err}) — write it as in RFC 5545, for example "
-            "FREQ=MONTHLY;BYDAY=1TU",
+            _(
+                "the RRULE cannot be read ({problem}) — write it as in RFC 5545, for example "
+                "FREQ=MONTHLY;BYDAY=1TU"
+            ).format(problem=err),
         ) from None
     return out
 

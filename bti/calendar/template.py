@@ -16,6 +16,7 @@ from typing import Any
 from bti import yamlio
 from bti.calendar import rules as r
 from bti.calendar.checks import Checker, load
+from bti.i18n import _
 
 _KINDS = ("date", "nth_weekday", "every", "times_per_year", "iso_week", "easter", "month", "rrule")
 _BESIDE = {  # keys allowed next to each rule kind in `when`
@@ -93,35 +94,42 @@ def slug(name: str) -> str:
 class _Reader(Checker):
     def template(self, data: Any) -> Template:
         if data is None:
-            self.fail((), "the template is empty — start from templates/arshjul.yaml")
-        data = self.mapping(data, (), "the template")
-        self.keys(data, (), _TOP, "the template")
+            self.fail((), _("the template is empty — start from templates/arshjul.yaml"))
+        data = self.mapping(data, (), _("the template"))
+        self.keys(data, (), _TOP, _("the template"))
         year = data.get("year", "school")
         if year not in ("school", "calendar"):
             self.fail(
                 ("year",),
-                f"year should be school or calendar, not {year!r} — school runs August–June, "
-                "calendar January–December",
+                _(
+                    "year should be school or calendar, not {value} — school runs August–June, "
+                    "calendar January–December"
+                ).format(value=repr(year)),
             )
         summer = data.get("summer_break", year == "school")
         if not isinstance(summer, bool):
             self.fail(
                 ("summer_break",),
-                "summer_break should be true or false — July is a break in a school year "
-                "unless this says false",
+                _(
+                    "summer_break should be true or false — July is a break in a school year "
+                    "unless this says false"
+                ),
             )
         title = self.text_value(data.get("title", "Årshjul"), ("title",), "title")
         breaks = data.get("breaks") or []
         if not isinstance(breaks, list):
             self.fail(
-                ("breaks",), "breaks should be a list — start each break on a new line with '- '"
+                ("breaks",),
+                _("breaks should be a list — start each break on a new line with '- '"),
             )
         meetings = data.get("meetings")
         if not isinstance(meetings, list) or not meetings:
             self.fail(
                 ("meetings",),
-                "the template has no meetings — add meetings: a list of the recurring "
-                "meetings, each with a name and a when",
+                _(
+                    "the template has no meetings — add meetings: a list of the recurring "
+                    "meetings, each with a name and a when"
+                ),
             )
         series = tuple(self.series(m, ("meetings", i)) for i, m in enumerate(meetings))
         seen: dict[str, int] = {}
@@ -129,8 +137,10 @@ class _Reader(Checker):
             if item.id in seen:
                 self.fail(
                     ("meetings", index, "name"),
-                    f"two meetings are called '{item.name}' "
-                    f"(also item {seen[item.id] + 1}) — give each its own name or id",
+                    _(
+                        "two meetings are called '{name}' (also item {item}) — give each its own "
+                        "name or id"
+                    ).format(name=item.name, item=seen[item.id] + 1),
                 )
             seen[item.id] = index
         return Template(
@@ -144,46 +154,55 @@ class _Reader(Checker):
         )
 
     def pause(self, value: Any, loc: tuple[str | int, ...]) -> Break:
-        data = self.mapping(value, loc, "a break")
-        self.keys(data, loc, ("name", "weeks", "from", "to"), "a break")
-        name = self.text_value(data.get("name"), (*loc, "name"), "the break's name")
+        data = self.mapping(value, loc, _("a break"))
+        self.keys(data, loc, ("name", "weeks", "from", "to"), _("a break"))
+        name = self.text_value(data.get("name"), (*loc, "name"), _("the break's name"))
         if "weeks" in data:
             if "from" in data or "to" in data:
                 self.fail(
                     (*loc, "from"),
-                    "a break has either weeks or from/to, not both — make two breaks",
+                    _("a break has either weeks or from/to, not both — make two breaks"),
                 )
             weeks = data["weeks"] if isinstance(data["weeks"], list) else [data["weeks"]]
             if not weeks:
                 self.fail(
                     (*loc, "weeks"),
-                    f"the break '{name}' lists no weeks — write the ISO week numbers, "
-                    "for example weeks: [40]",
+                    _(
+                        "the break '{name}' lists no weeks — write the ISO week numbers, for "
+                        "example weeks: [40]"
+                    ).format(name=name),
                 )
             return Break(
                 name,
                 weeks=tuple(
-                    self.integer(w, (*loc, "weeks", i), "an ISO week", 1, 53)
+                    self.integer(w, (*loc, "weeks", i), _("an ISO week"), 1, 53)
                     for i, w in enumerate(weeks)
                 ),
             )
         if "from" not in data or "to" not in data:
             self.fail(
                 loc,
-                f"the break '{name}' needs weeks: [..] or both from: and to: — "
-                'for example {from: "12-21", to: "01-02"}',
+                _(
+                    "the break '{name}' needs weeks: [..] or both from: and to: — for example "
+                    '{{from: "12-21", to: "01-02"}}'
+                ).format(name=name),
             )
         start = self.date(data["from"], (*loc, "from"), yearly=True)
         end = self.date(data["to"], (*loc, "to"), yearly=True)
         if isinstance(start, dt.date) != isinstance(end, dt.date):
             self.fail(
                 (*loc, "to"),
-                "from and to are written differently — write both as YYYY-MM-DD or both as MM-DD",
+                _(
+                    "from and to are written differently — write both as YYYY-MM-DD or both as "
+                    "MM-DD"
+                ),
             )
         if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
             self.fail(
                 (*loc, "to"),
-                f"the break ends ({end}) before it starts ({start}) — swap from and to",
+                _("the break ends ({end}) before it starts ({start}) — swap from and to").format(
+                    end=end, start=start
+                ),
             )
         if isinstance(start, tuple) and isinstance(end, tuple) and end < start:
             # Across New Year; counted from the first of each month, so 02-29 needs no leap year.
@@ -191,23 +210,26 @@ class _Reader(Checker):
             if length > 60:
                 self.fail(
                     (*loc, "to"),
-                    f"the break ends ({end[0]:02}-{end[1]:02}) before it "
-                    f"starts ({start[0]:02}-{start[1]:02}) — swap from and to (a break may "
-                    "run over New Year, but not for more than two months)",
+                    _(
+                        "the break ends ({end}) before it starts ({start}) — swap from and to (a "
+                        "break may run over New Year, but not for more than two months)"
+                    ).format(end=f"{end[0]:02}-{end[1]:02}", start=f"{start[0]:02}-{start[1]:02}"),
                 )
         return Break(name, start=start, end=end)
 
     def series(self, value: Any, loc: tuple[str | int, ...]) -> Series:
-        data = self.mapping(value, loc, "a meeting")
-        self.keys(data, loc, _MEETING, "a meeting")
+        data = self.mapping(value, loc, _("a meeting"))
+        self.keys(data, loc, _MEETING, _("a meeting"))
         if "name" not in data:
-            self.fail(loc, "a meeting needs a name — add name: …")
-        name = self.text_value(data["name"], (*loc, "name"), "the meeting's name")
+            self.fail(loc, _("a meeting needs a name — add name: …"))
+        name = self.text_value(data["name"], (*loc, "name"), _("the meeting's name"))
         if "when" not in data:
             self.fail(
                 (*loc, "name"),
-                f"the meeting '{name}' has no when — add a rule such as "
-                "when: {nth_weekday: {n: 1, weekday: tuesday}}",
+                _(
+                    "the meeting '{name}' has no when — add a rule such as "
+                    "when: {{nth_weekday: {{n: 1, weekday: tuesday}}}}"
+                ).format(name=name),
             )
         ident = slug(self.text_value(data["id"], (*loc, "id"), "id") if "id" in data else name)
         people = data.get("participants") or []
@@ -221,7 +243,7 @@ class _Reader(Checker):
             id=ident,
             rule=self.rule(data["when"], (*loc, "when")),
             participants=tuple(
-                self.text_value(p, (*loc, "participants", i), "a participant")
+                self.text_value(p, (*loc, "participants", i), _("a participant"))
                 for i, p in enumerate(people)
             ),
             time=self.clock(data["time"], (*loc, "time")) if "time" in data else None,
@@ -236,18 +258,21 @@ class _Reader(Checker):
         if not kinds and strange:
             self.fail(
                 (*loc, strange[0]),
-                f"'{strange[0]}' is not a kind of rule — use one of {', '.join(_KINDS)}",
+                _("'{key}' is not a kind of rule — use one of {kinds}").format(
+                    key=strange[0], kinds=", ".join(_KINDS)
+                ),
             )
         if len(kinds) != 1:
             where = (*loc, kinds[1]) if kinds else loc
+            if kinds:
+                said = _("when needs exactly one rule, found {n} ({found}) — use one of {kinds}")
+            else:
+                said = _("when needs exactly one rule, found {n} — use one of {kinds}")
             self.fail(
-                where,
-                f"when needs exactly one rule, found {len(kinds)}"
-                f"{' (' + ', '.join(kinds) + ')' if kinds else ''} — use one of "
-                f"{', '.join(_KINDS)}",
+                where, said.format(n=len(kinds), found=", ".join(kinds), kinds=", ".join(_KINDS))
             )
         kind = kinds[0]
-        self.keys(data, loc, (kind, *_BESIDE[kind]), f"a {kind} rule")
+        self.keys(data, loc, (kind, *_BESIDE[kind]), _("a {kind} rule").format(kind=kind))
         at = (*loc, kind)
         body = data[kind]
         if kind == "date":
@@ -262,7 +287,10 @@ class _Reader(Checker):
             for key in ("n", "weekday"):
                 if key not in body:
                     self.fail(
-                        at, f"nth_weekday needs {key} — for example {{n: 1, weekday: thursday}}"
+                        at,
+                        _(
+                            "nth_weekday needs {key} — for example {{n: 1, weekday: thursday}}"
+                        ).format(key=key),
                     )
             n = self.integer(
                 body["n"],
@@ -270,17 +298,18 @@ class _Reader(Checker):
                 "n",
                 -5,
                 5,
-                "1 is the first, 5 the fifth, -1 the last of the month",
+                _("1 is the first, 5 the fifth, -1 the last of the month"),
             )
             if n == 0:
                 self.fail(
-                    (*at, "n"), "n: 0 is not a week of the month — 1 is the first, -1 the last"
+                    (*at, "n"),
+                    _("n: 0 is not a week of the month — 1 is the first, -1 the last"),
                 )
             months = None
             if "months" in data:
                 raw = data["months"] if isinstance(data["months"], list) else [data["months"]]
                 months = tuple(
-                    self.integer(m, (*loc, "months", i), "a month", 1, 12)
+                    self.integer(m, (*loc, "months", i), _("a month"), 1, 12)
                     for i, m in enumerate(raw)
                 )
             return r.NthWeekday(
@@ -295,8 +324,10 @@ class _Reader(Checker):
             if weekday is None:
                 self.fail(
                     at,
-                    "iso_week needs a weekday beside it — for example "
-                    "{iso_week: 9, weekday: monday}",
+                    _(
+                        "iso_week needs a weekday beside it — for example "
+                        "{{iso_week: 9, weekday: monday}}"
+                    ),
                 )
             return r.IsoWeek(self.integer(body, at, "iso_week", 1, 53), weekday)
         if kind == "easter":
@@ -307,7 +338,7 @@ class _Reader(Checker):
                     "easter",
                     -180,
                     180,
-                    "days from Easter Sunday: -4 is the Wednesday before",
+                    _("days from Easter Sunday: -4 is the Wednesday before"),
                 )
             )
         if kind == "month":
@@ -318,8 +349,10 @@ class _Reader(Checker):
         except ValueError as err:
             self.fail(
                 at,
-                f"the RRULE cannot be read ({err}) — write it as in RFC 5545, for "
-                "example FREQ=MONTHLY;BYDAY=1TU",
+                _(
+                    "the RRULE cannot be read ({problem}) — write it as in RFC 5545, for example "
+                    "FREQ=MONTHLY;BYDAY=1TU"
+                ).format(problem=err),
             )
         return r.RRule(text, self.place(at))
 
@@ -329,14 +362,19 @@ class _Reader(Checker):
         if ("weeks" in body) == ("months" in body):
             self.fail(
                 at,
-                "every needs weeks: N or months: N (one of them) — for example "
-                "{weeks: 4, weekday: wednesday, start: 2026-08-19}",
+                _(
+                    "every needs weeks: N or months: N (one of them) — for example "
+                    "{{weeks: 4, weekday: wednesday, start: 2026-08-19}}"
+                ),
             )
         unit = "weeks" if "weeks" in body else "months"
         count = self.integer(body[unit], (*at, unit), unit, 1, 52 if unit == "weeks" else 12)
         start = self.date(body["start"], (*at, "start"), yearly=False) if "start" in body else None
         if isinstance(start, dt.date) and not 1900 <= start.year <= 2200:
-            self.fail((*at, "start"), f"start {start} is far from any school year — check the year")
+            self.fail(
+                (*at, "start"),
+                _("start {start} is far from any school year — check the year").format(start=start),
+            )
         weekday = self.weekday(body["weekday"], (*at, "weekday")) if "weekday" in body else None
         return r.Every(
             count if unit == "weeks" else None,

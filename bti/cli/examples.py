@@ -135,6 +135,21 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
 # command lines stay as they are typed). The block is not click's `epilog`, which base.py's
 # `translated_help` would look up whole in the catalogues.
 HEADING = N_("Examples:")
+# The comments after some command lines (`command   # comment`), marked for the catalogues.
+COMMENTS = (
+    N_("in ~/.bashrc"),
+    N_("git runs 'bti hook pre-commit' itself"),
+    N_("git runs it with the message"),
+    N_("the server's git runs it for every push"),
+    N_("the server's git runs it after a push was taken"),
+    N_("git runs it for each case file both sides changed"),
+)
+
+
+def _line(line: str) -> str:
+    """An example line with its comment, if any, in the person's language."""
+    command, mark, comment = line.partition("   # ")
+    return f"{command}{mark}{_(comment)}" if mark else line
 
 
 def text(path: str) -> str | None:
@@ -143,7 +158,7 @@ def text(path: str) -> str | None:
     if not lines:
         return None
     # \b keeps click from re-flowing the lines.
-    return "\b\n" + _(HEADING) + "\n" + "\n".join(f"  {line}" for line in lines)
+    return "\b\n" + _(HEADING) + "\n" + "\n".join(f"  {_line(line)}" for line in lines)
 
 
 def _writer(path: str) -> Callable[[click.Context, click.HelpFormatter], None]:
