@@ -163,10 +163,10 @@ def test_init_speaks_nynorsk_and_gives_the_arshjul_in_the_municipalitys_language
     tmp_path: Path, nn: None
 ) -> None:
     out = Bti(tmp_path).ok("init", "nynorsk", "--municipality", "Fjordvik kommune", "--lang", "nn")
-    assert "oppretta eit saksrepositorium for Fjordvik kommune" in out.output
+    assert "oppretta eit saksdepot for Fjordvik kommune" in out.output
     assert "forsegling er slått av" in out.output and "neste steg:" in out.output
     again = Bti(tmp_path)("init", "nynorsk", "--municipality", "Fjordvik kommune", "--lang", "nn")
-    assert again.exit_code != 0 and "finst alt: dette er eit saksrepositorium" in again.output
+    assert again.exit_code != 0 and "finst alt: dette er eit saksdepot" in again.output
     nynorsk = (tmp_path / "nynorsk" / "templates" / "arshjul.yaml").read_text("utf-8")
     assert "Haustferie" in nynorsk and "Fagmøte i eininga" in nynorsk
     Bti(tmp_path).ok("init", "bokmaal", "--municipality", "Fjordvik kommune", "--lang", "nb")
@@ -210,7 +210,7 @@ def test_init_help_ends_with_the_examples_heading_in_nynorsk(tmp_path: Path, nn:
     heading = tail.index("  Døme:")
     assert tail[heading + 1].strip().startswith("bti init /srv/bti/fjordvik")
     assert "Examples:" not in help_text
-    assert "Lag eit saksrepositorium" in help_text
+    assert "Lag eit saksdepot" in help_text
 
 
 def test_examples_heading_in_bokmaal_and_english(

@@ -290,7 +290,7 @@ def parse_rrule(text: str, start: dt.date) -> rrule:
     except (ValueError, TypeError, KeyError, IndexError, OverflowError) as err:
         raise ValueError(str(err) or type(err).__name__) from None
     if not isinstance(parsed, rrule):
-        raise ValueError("give one RRULE, not a set of rules")
+        raise ValueError(_("give one RRULE, not a set of rules"))
     return parsed
 
 
