@@ -372,3 +372,27 @@ def test_case_list_fits_100_columns_and_names_the_holder(repo: Bti) -> None:
     assert "Ingrid Strandli" in row and "@" not in row
     rows = json.loads(repo.ok("case", "list", "--format", "json").output)
     assert next(r for r in rows if r["id"] == case_id)["holder"] == HOLDER
+
+
+def test_a_reader_that_goes_away_is_not_an_internal_error(tmp_path: Path) -> None:
+    """`bti rules | head -1`: when the reader closes the pipe, bti stops quietly (exit 141, as
+    git does), with no 'internal error' and no traceback."""
+    import os
+    import subprocess
+    import sys
+
+    read, write = os.pipe()
+    os.close(read)  # nobody will read what bti prints
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "bti", "rules"],
+            cwd=tmp_path,
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "BTI_DEBUG": ""},
+        )
+    finally:
+        os.close(write)
+    assert result.returncode == 141
+    assert result.stderr == ""

@@ -157,6 +157,11 @@ class BtiGroup(click.Group):
         except BtiError as err:
             click.echo(err.render(), err=True)
             ctx.exit(err.exit_code)
+        except BrokenPipeError:
+            # The reader went away (`bti case list | head`): say nothing more, as git does.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(141)
         except KeyboardInterrupt:
             click.echo(_("bti: interrupted; nothing was left half-written"), err=True)
             ctx.exit(130)
