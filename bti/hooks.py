@@ -294,30 +294,32 @@ def commit_msg(path: Path, message_file: Path) -> HookResult:
 # -- pre-receive --------------------------------------------------------------------------------
 
 
-def _server_config(root: Path, refs: Iterable[str] = ("refs/heads/main", "HEAD")) -> Config | None:
-    """bti.yaml as the server holds it: on its main branch (else HEAD); None when there is none
-    or it cannot be read."""
+def _server_config(
+    root: Path, refs: Iterable[str] = ("refs/heads/main", "HEAD")
+) -> tuple[Config | None, str | None]:
+    """bti.yaml as the server holds it, and the ref it was read from: on its main branch (else
+    HEAD, or else the first of `refs` that has it); None when there is none or it cannot be
+    read."""
     with gitrepo.ObjectReader(root) as reader:
         for ref in refs:
             found = reader.read(f"{ref}:{CONFIG}")
             if found is None:
                 continue
             try:
-                return load_model(found.decode("utf-8", "replace"), CONFIG, Config)
+                return load_model(found.decode("utf-8", "replace"), CONFIG, Config), ref
             except (FileProblem, InputError):
-                return None
-    return None
+                return None, ref
+    return None, None
 
 
-def _protected(root: Path) -> list[str]:
+def _protected(config: Config | None) -> list[str]:
     """Protected branches from bti.yaml on the server's main branch, or the default."""
-    config = _server_config(root)
     return config.rules.protected_branches if config is not None else ["main"]
 
 
-def _pusher(root: Path) -> str | None:
+def _pusher(config: Config | None) -> str | None:
+    """The pushing person's email, where the server names it (`pusher_env` of bti.yaml on main)."""
     names = ["GITEA_PUSHER_EMAIL", "GL_USER_EMAIL", "BTI_PUSHER_EMAIL"]
-    config = _server_config(root, ("refs/heads/main",))
     if config is not None:
         names = config.rules.pusher_env
     for name in names:
@@ -337,19 +339,23 @@ def pre_receive(path: Path, lines: Iterable[str]) -> HookResult:
         return HookResult()
     # Nobody's locale reaches a server hook: it speaks the repository's language (bti.yaml as
     # the server holds it, or as the first push brings it), unless the server sets BTI_LANG.
-    config = _server_config(root)
-    if config is None:
-        config = _server_config(root, [new for _old, new, _ref in updates if new != gitrepo.ZERO])
-    with i18n.use(_language(config.language if config is not None else None)):
-        return _pre_receive(root, updates)
+    config, source = _server_config(root)
+    on_main = config if source == "refs/heads/main" else None
+    speaks = config
+    if speaks is None and source is None:  # an empty server: the first push brings bti.yaml
+        speaks, _ref = _server_config(root, [n for _o, n, _r in updates if n != gitrepo.ZERO])
+    with i18n.use(_language(speaks.language if speaks is not None else None)):
+        return _pre_receive(root, updates, config, on_main)
 
 
-def _pre_receive(root: Path, updates: list[tuple[str, ...]]) -> HookResult:
+def _pre_receive(
+    root: Path, updates: list[tuple[str, ...]], config: Config | None, on_main: Config | None
+) -> HookResult:
     from bti.replay import Judge
 
     result = HookResult()
-    protected = {f"refs/heads/{b}" for b in _protected(root)}
-    pusher = _pusher(root)
+    protected = {f"refs/heads/{b}" for b in _protected(config)}
+    pusher = _pusher(on_main)
     from bti import sealing
 
     # The server opens every case with its sealing key (`bti hooks install --server` sets it
@@ -469,7 +475,7 @@ def post_receive(path: Path, lines: Iterable[str]) -> HookResult:
     """After a push was taken: where the server names the pusher, record who pushed each new
     commit (a git note on refs/notes/bti/pushed) so the audit can show it beside the signature.
     The signature is the proof of who wrote a commit; the pusher is extra evidence."""
-    pusher = _pusher(path)
+    pusher = _pusher(_server_config(path, ("refs/heads/main",))[0])
     if pusher is None:
         return HookResult()
     now = clock.now().isoformat()
