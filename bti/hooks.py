@@ -38,7 +38,7 @@ _SCRIPT = """#!/bin/sh
 PYTHON={python}
 HERE=$(dirname "$0")
 if [ ! -x "$PYTHON" ]; then
-    echo "bti {name} hook: $PYTHON is gone; run 'bti hooks install' again" >&2
+    echo {gone} >&2
     exit 1
 fi
 {body}
@@ -72,7 +72,17 @@ def hooks_dir(path: Path) -> Path:
 def _script(name: str) -> str:
     stdin = name in ("pre-receive", "post-receive")  # both read the pushed refs on stdin
     body = (_CHAIN_STDIN if stdin else _CHAIN).format(name=name, previous=PREVIOUS)
-    return _SCRIPT.format(marker=MARKER, python=shlex.quote(sys.executable), name=name, body=body)
+    # Said in the language of whoever installs the hook, quoted so the shell takes it as it is.
+    gone = _("bti {hook} hook: {python} is gone; run 'bti hooks install' again").format(
+        hook=name, python=sys.executable
+    )
+    return _SCRIPT.format(
+        marker=MARKER,
+        python=shlex.quote(sys.executable),
+        name=name,
+        body=body,
+        gone=shlex.quote(gone),
+    )
 
 
 def is_ours(path: Path) -> bool:

@@ -214,3 +214,23 @@ def test_the_audit_remembers_each_language_apart(
     assert '"code": "BTI008"' in again.stdout
     assert "'notat.txt' høyrer ikkje heime i saksarkivet" in again.stdout
     assert "has no place" not in again.stdout
+
+
+def test_an_installed_hook_says_in_the_installer_language_that_python_is_gone(
+    repo: Bti, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BTI_LANG", "nn")
+    repo.ok("hooks", "install")
+    hook = repo.cwd / ".git" / "hooks" / "pre-commit"
+    script = hook.read_text()
+    assert "finst ikkje lenger" in script
+    broken = repo.cwd / "broken-hook"
+    lines = [
+        "PYTHON=/nowhere/python" if line.startswith("PYTHON=") else line
+        for line in script.splitlines()
+    ]
+    broken.write_text("\n".join(lines) + "\n")
+    result = subprocess.run(["sh", str(broken)], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "bti-kroken pre-commit:" in result.stderr
+    assert "finst ikkje lenger; køyr 'bti hooks install' på nytt" in result.stderr
