@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bti import __version__, caches, gitrepo, sealing
-from bti.checks import Parsed
+from bti.checks import Parsed, messages_key
 from bti.errors import InputError
+from bti.i18n import _
 from bti.replay import Judge, Landed
 from bti.rules import Violation
 from bti.rules.core import Severity
@@ -64,8 +65,8 @@ def _commits(root: Path, since: str | None, until: str | None) -> list[str]:
             != 0
         ):
             raise InputError(
-                f"'{rev}' is not a commit in this repository",
-                hint="give a commit id, a branch or a tag",
+                _("'{rev}' is not a commit in this repository").format(rev=rev),
+                hint=_("give a commit id, a branch or a tag"),
             )
     return gitrepo.new_commits(root, [tip], [since] if since else [])
 
@@ -88,7 +89,9 @@ class _Verified:
         folder = gitrepo.git_dir(root)
         self.sealed = caches.sealed_repository(root)
         keys = f"-{sealing.ring_id() or 'nokey'}" if self.sealed else ""
-        self.digest = rules_digest() + keys
+        # The violations kept are said in one language: each language has its own file.
+        words = hashlib.sha1(messages_key().encode(), usedforsecurity=False).hexdigest()[:8]
+        self.digest = f"{rules_digest()}-{words}{keys}"
         self.path = folder / "bti" / f"verified-{self.digest}.txt" if folder else None
         self.known: dict[str, list[dict[str, object]]] = {}
         if self.path is not None and self.path.exists():
@@ -102,7 +105,7 @@ class _Verified:
         self._pending_sealed: list[str] = []
 
     def _read_line(self, line: str) -> None:
-        sha, _, rest = line.partition("\t")
+        sha, _sep, rest = line.partition("\t")
         if len(sha) == 40:
             # a line cut off by an interruption: judge that one again
             with contextlib.suppress(ValueError):
@@ -190,7 +193,7 @@ def _save_tips(path: Path | None, tips: dict[str, tuple[str, Parsed]], *, sealed
     with contextlib.suppress(OSError):
         for old in path.parent.glob("tips-*.pickle"):
             old.unlink()
-    sealed = sealed or any(parsed.opened is not None for _, parsed in tips.values())
+    sealed = sealed or any(parsed.opened is not None for _blob, parsed in tips.values())
     data = pickle.dumps(tips, protocol=pickle.HIGHEST_PROTOCOL)
     caches.write(path, data, sealed=sealed)
 

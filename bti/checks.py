@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from bti import sealing, yamlio
 from bti.errors import FileProblem, InputError
+from bti.i18n import N_, _, ngettext
 from bti.models import Case, Config, Directory, Model
 from bti.rules import Context, Violation, check_change, check_state
 from bti.rules.file import SCHEMA, SYNTAX
@@ -38,13 +39,13 @@ _PATTERN_HINTS = {
             "offered_by",
             "members",
         ),
-        "an email address, like kari.nordmann@kommune.no",
+        N_("an email address, like kari.nordmann@kommune.no"),
     ),
-    "id": "an id like 2026-7KQ3M (case), c1 (consent), h1, m1 or mt1",
-    "service": "a service id: lowercase letters, digits, - or _ (like ppt or skole)",
-    "owner_service": "a service id: lowercase letters, digits, - or _ (like ppt or skole)",
-    "services": "a service id: lowercase letters, digits, - or _ (like ppt or skole)",
-    "national_id": "11 digits",
+    "id": N_("an id like 2026-7KQ3M (case), c1 (consent), h1, m1 or mt1"),
+    "service": N_("a service id: lowercase letters, digits, - or _ (like ppt or skole)"),
+    "owner_service": N_("a service id: lowercase letters, digits, - or _ (like ppt or skole)"),
+    "services": N_("a service id: lowercase letters, digits, - or _ (like ppt or skole)"),
+    "national_id": N_("11 digits"),
 }
 
 
@@ -93,7 +94,9 @@ def _preview(value: Any, parts: list[str], room: int, depth: int) -> int:
         if isinstance(value, str | bytes):
             text = repr(value[: room + 2])
         elif isinstance(value, int) and abs(value).bit_length() > 4 * SHOWN_CHARS:
-            text = f"a number of about {abs(value).bit_length() * 3 // 10:,} digits"
+            text = _("a number of about {n} digits").format(
+                n=f"{abs(value).bit_length() * 3 // 10:,}"
+            )
         else:
             text = repr(value)
         parts.append(text[:room])
@@ -123,7 +126,7 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     out = ""
     for part in parts:
         out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
-    return out or "the file"
+    return out or _("the file")
 
 
 def schema_message(error: Any) -> str:
@@ -132,9 +135,9 @@ def schema_message(error: Any) -> str:
     last = str(loc[-1])[:SHOWN_CHARS] if loc else ""
     shown = preview(error.get("input"))
     if kind == "missing":
-        return f"'{name}' is missing — add it"
+        return _("'{field}' is missing — add it").format(field=name)
     if kind == "extra_forbidden" and loc == ("merge_conflict",):
-        return (
+        return _(
             "the case has a merge conflict that is not resolved yet — for each field listed "
             "under merge_conflict keep the right value, delete the merge_conflict block and run "
             "'bti sync --continue' (or 'bti sync --abort' to go back); in a sealed case, "
@@ -142,40 +145,96 @@ def schema_message(error: Any) -> str:
         )
     if kind == "extra_forbidden":
         close = difflib.get_close_matches(last, _KNOWN_FIELDS, n=1)
-        tip = f" (did you mean '{close[0]}'?)" if close else ""
-        return f"unknown field '{name}'{tip} — remove it or correct the spelling"
+        if close:
+            return _(
+                "unknown field '{field}' (did you mean '{near}'?) — remove it or correct the "
+                "spelling"
+            ).format(field=name, near=close[0])
+        return _("unknown field '{field}' — remove it or correct the spelling").format(field=name)
     if kind.startswith(("date_", "datetime_")):
-        timed = kind.startswith("datetime_") or kind == "timezone_aware"
-        want = "YYYY-MM-DDTHH:MM:SS+01:00" if timed else "YYYY-MM-DD"
-        return f"{name}: {shown} is not a valid {'time' if timed else 'date'} — write {want}"
+        if kind.startswith("datetime_") or kind == "timezone_aware":
+            return _(
+                "{field}: {value} is not a valid time — write YYYY-MM-DDTHH:MM:SS+01:00"
+            ).format(field=name, value=shown)
+        return _("{field}: {value} is not a valid date — write YYYY-MM-DD").format(
+            field=name, value=shown
+        )
     if kind == "timezone_aware":
-        return f"{name}: the time has no UTC offset — write it like 2026-09-01T10:15:00+02:00"
+        return _(
+            "{field}: the time has no UTC offset — write it like 2026-09-01T10:15:00+02:00"
+        ).format(field=name)
     if kind == "literal_error":
-        return f"{name}: {shown} is not allowed — use {error['ctx']['expected']}"
+        return _("{field}: {value} is not allowed — use {allowed}").format(
+            field=name, value=shown, allowed=_allowed(error["ctx"]["expected"])
+        )
     if kind == "string_pattern_mismatch":
         key = next((str(p) for p in reversed(loc) if not isinstance(p, int)), "")
-        return f"{name}: {shown} is not {_PATTERN_HINTS.get(key, 'in the expected form')}"
+        hint = _PATTERN_HINTS.get(key)
+        if hint is None:
+            return _("{field}: {value} is not in the expected form").format(field=name, value=shown)
+        return _("{field}: {value} is not {form}").format(field=name, value=shown, form=_(hint))
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"{name} must be a mapping of fields (key: value lines), not {shown}"
+        return _("{field} must be a mapping of fields (key: value lines), not {value}").format(
+            field=name, value=shown
+        )
     if kind == "list_type":
-        return f"{name} must be a list (lines starting with '- '), not {shown}"
+        return _("{field} must be a list (lines starting with '- '), not {value}").format(
+            field=name, value=shown
+        )
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"{name}: {shown} is not a whole number"
+        return _("{field}: {value} is not a whole number").format(field=name, value=shown)
     if kind in ("string_type",):
-        return f"{name}: {shown} must be text"
-    if kind in (
-        "greater_than_equal",
-        "less_than_equal",
-        "too_short",
-        "string_too_short",
-        "too_long",
-        "string_too_long",
-        "bool_type",
-        "bool_parsing",
-    ):
-        return f"{name}: {error['msg'].lower()}"
+        return _("{field}: {value} must be text").format(field=name, value=shown)
+    if kind in ("bool_type", "bool_parsing"):
+        return _("{field}: {value} is not yes or no (true or false)").format(
+            field=name, value=shown
+        )
+    limit = error.get("ctx") or {}
+    if kind == "greater_than_equal":
+        return _("{field}: must be {limit} or more").format(field=name, limit=limit.get("ge"))
+    if kind == "less_than_equal":
+        return _("{field}: must be {limit} or less").format(field=name, limit=limit.get("le"))
+    if kind in ("too_short", "string_too_short"):
+        least = limit.get("min_length", 1)
+        return ngettext(
+            "{field}: must have at least {n} character or item",
+            "{field}: must have at least {n} characters or items",
+            int(least),
+        ).format(field=name, n=least)
+    if kind in ("too_long", "string_too_long"):
+        most = limit.get("max_length", 0)
+        return ngettext(
+            "{field}: may have at most {n} character or item",
+            "{field}: may have at most {n} characters or items",
+            int(most),
+        ).format(field=name, n=most)
     message = str(error["msg"]).removeprefix("Value error, ")
-    return f"{name}: {message}"
+    return _("{field}: {problem}").format(field=name, problem=message)
+
+
+def _allowed(expected: str) -> str:
+    """pydantic's "'a', 'b' or 'c'" with its English 'or' said in the person's language."""
+    head, sep, tail = str(expected).rpartition(" or ")
+    if not sep:
+        return str(expected)
+    return _("{choices} or {last}").format(choices=head, last=tail)
+
+
+def messages_key() -> str:
+    """What a cached message depends on besides the rules: the language it was said in and the
+    version of that language's catalogue (size and time of its `.po`, or of the `.mo` where only
+    that is installed). Two stats: a verdict cached in English is never shown in nynorsk."""
+    from bti import i18n
+
+    lang = i18n.current()
+    folder = i18n.LOCALE_DIR / lang / "LC_MESSAGES"
+    for name in (f"{i18n.DOMAIN}.po", f"{i18n.DOMAIN}.mo"):
+        try:
+            info = (folder / name).stat()
+        except OSError:
+            continue
+        return f"{lang}:{name}:{info.st_size}:{info.st_mtime_ns}"
+    return lang
 
 
 def first_problem(err: Exception) -> str:
@@ -200,8 +259,13 @@ def schema_problems(err: ValidationError, text: str, path: str) -> list[Violatio
         more = len(errors) - MAX_SCHEMA_PROBLEMS
         found.append(
             SCHEMA.violation(
-                f"and {more:,} more problems like those above — correct those first, then "
-                "run 'bti validate' again"
+                ngettext(
+                    "and {n} more problem like those above — correct those first, then run 'bti "
+                    "validate' again",
+                    "and {n} more problems like those above — correct those first, then run 'bti "
+                    "validate' again",
+                    more,
+                ).format(n=f"{more:,}")
             ).at(path, 1, 1)
         )
     return found
@@ -226,17 +290,16 @@ def parse_case(data: bytes | str, path: str, max_bytes: int | None = None) -> Pa
     except FileProblem as problem:
         return Parsed(path, None, None, [_as_violation(problem, path)])
     if not isinstance(raw, dict):
-        what = "empty" if raw is None else f"a {type(raw).__name__}, not a mapping of fields"
-        return Parsed(
-            path,
-            text,
-            None,
-            [
-                SCHEMA.violation(
-                    f"the file is {what} — a case file starts with 'id:' and holds the case's fields"
-                ).at(path, 1, 1)
-            ],
-        )
+        if raw is None:
+            message = _(
+                "the file is empty — a case file starts with 'id:' and holds the case's fields"
+            )
+        else:
+            message = _(
+                "the file is a {kind}, not a mapping of fields — a case file starts with 'id:' "
+                "and holds the case's fields"
+            ).format(kind=type(raw).__name__)
+        return Parsed(path, text, None, [SCHEMA.violation(message).at(path, 1, 1)])
     opened = None
     if "sealed" in raw and sealing.sealed_block(raw) is not None:
         raw, opened = sealing.open_case(raw)
@@ -367,8 +430,10 @@ def _sealing(
         return place(
             [
                 sealed.NOT_SEALED.violation(
-                    "the case was sealed and is now written in plain text — a sealed case "
-                    "stays sealed; write it with bti, which seals it again",
+                    _(
+                        "the case was sealed and is now written in plain text — a sealed case "
+                        "stays sealed; write it with bti, which seals it again"
+                    ),
                     ("id",),
                 )
             ],
@@ -439,7 +504,11 @@ def read_settings(data: bytes | None, name: str, model: type[M]) -> M | list[Vio
     if data is None:
         if model is Directory:
             return model()  # no people.yaml: nobody yet
-        return [SYNTAX.violation(f"{name} is missing — a case repository needs it").at(name, 1, 1)]
+        return [
+            SYNTAX.violation(
+                _("{file} is missing — a case repository needs it").format(file=name)
+            ).at(name, 1, 1)
+        ]
     try:
         text = yamlio.decode(data, name)
         raw = yamlio.load(text, name)
@@ -448,7 +517,9 @@ def read_settings(data: bytes | None, name: str, model: type[M]) -> M | list[Vio
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        return [SCHEMA.violation("must be a mapping of fields (key: value lines)").at(name, 1, 1)]
+        return [
+            SCHEMA.violation(_("must be a mapping of fields (key: value lines)")).at(name, 1, 1)
+        ]
     try:
         return model.model_validate(raw)
     except ValidationError as err:
@@ -460,7 +531,8 @@ def load_model(text: str, path: str, model: type[M]) -> M:
     result = read_settings(text.encode("utf-8"), path, model)
     if isinstance(result, list):
         raise InputError(
-            "\n".join(p.render() for p in result), hint=f"correct {path} and run the command again"
+            "\n".join(p.render() for p in result),
+            hint=_("correct {file} and run the command again").format(file=path),
         )
     return result
 

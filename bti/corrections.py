@@ -15,6 +15,7 @@ from typing import cast, get_args
 from bti import events, nationalid
 from bti.actions import Act, Change
 from bti.errors import InputError
+from bti.i18n import N_, _
 from bti.models import Case, Entry, SubjectKind
 from bti.rules.correction import CORRECTED, GUARDIAN_FIELDS
 
@@ -34,10 +35,20 @@ _YES = {"yes", "true", "ja", "1"}
 _NO = {"no", "false", "nei", "0"}
 
 
+# What the empty value was, as the refusal names it.
+_EMPTY = {
+    "reason": N_("the reason is empty"),
+    "name": N_("the new name is empty"),
+    "relation": N_("the new relation is empty"),
+}
+
+
 def _text(value: str, what: str) -> str:
     value = value.strip()
     if not value:
-        raise InputError(f"the new {what} is empty", hint="give the corrected value with --value")
+        if what == "reason":
+            raise InputError(_(_EMPTY[what]), hint=_("give the reason with --reason"))
+        raise InputError(_(_EMPTY[what]), hint=_("give the corrected value with --value"))
     return value
 
 
@@ -46,12 +57,13 @@ def _date(value: str, today: dt.date) -> dt.date:
         day = dt.date.fromisoformat(value.strip())
     except ValueError:
         raise InputError(
-            f"'{value}' is not a date", hint="write the birth date as YYYY-MM-DD, e.g. 2011-03-02"
+            _("'{value}' is not a date").format(value=value),
+            hint=_("write the birth date as YYYY-MM-DD, e.g. 2011-03-02"),
         ) from None
     if day > today:
         raise InputError(
-            f"the birth date {day.isoformat()} is in the future",
-            hint="for a pregnant woman, give her own birth date and kind pregnant",
+            _("the birth date {date} is in the future").format(date=day.isoformat()),
+            hint=_("for a pregnant woman, give her own birth date and kind pregnant"),
         )
     return day
 
@@ -62,8 +74,8 @@ def _national_id(value: str) -> str | None:
         return None  # an empty value removes a wrongly recorded number
     if not nationalid.is_valid(number):
         raise InputError(
-            "the national id is not valid (11 digits with correct check digits)",
-            hint="check the number; --value '' removes a wrongly recorded one",
+            _("the national id is not valid (11 digits with correct check digits)"),
+            hint=_("check the number; --value '' removes a wrongly recorded one"),
         )
     return number
 
@@ -75,7 +87,8 @@ def _yes_no(value: str) -> bool:
     if word in _NO:
         return False
     raise InputError(
-        f"'{value}' is not yes or no", hint="give --value yes (has parental responsibility) or no"
+        _("'{value}' is not yes or no").format(value=value),
+        hint=_("give --value yes (has parental responsibility) or no"),
     )
 
 
@@ -83,8 +96,8 @@ def _guardian_index(case: Case, number: str) -> int:
     index = int(number) - 1
     if not 0 <= index < len(case.guardians):
         raise InputError(
-            f"case {case.id} has no guardian {number}",
-            hint="'bti case show ID' lists the guardians; the first is guardian.1",
+            _("case {id} has no guardian {number}").format(id=case.id, number=number),
+            hint=_("'bti case show ID' lists the guardians; the first is guardian.1"),
         )
     return index
 
@@ -114,20 +127,27 @@ def correct(case: Case, act: Act, field: str, value: str, reason: str) -> Change
     elif field == "subject.kind":
         kinds = get_args(SubjectKind)
         if value.strip() not in kinds:
-            raise InputError(f"'{value}' is not a kind", hint=f"use one of: {', '.join(kinds)}")
+            raise InputError(
+                _("'{value}' is not a kind").format(value=value),
+                hint=_("use one of: {choices}").format(choices=", ".join(kinds)),
+            )
         new.subject.kind = cast(SubjectKind, value.strip())
     elif field == "subject.national_id":
         new.subject.national_id = _national_id(value)
     elif field == "owner_service":
         service = value.strip().lower()
         if not _SERVICE_ID.match(service):
-            raise InputError(f"'{value}' is not a service id", hint="use an id like skole or ppt")
+            raise InputError(
+                _("'{value}' is not a service id").format(value=value),
+                hint=_("use an id like skole or ppt"),
+            )
         _move_owner(new, service, notes)
     else:
         match = _GUARDIAN_FIELD.match(field)
         if match is None or match.group(2) not in GUARDIAN_FIELDS:
             raise InputError(
-                f"'{field}' cannot be corrected", hint=f"correct one of: {', '.join(FIELDS)}"
+                _("'{field}' cannot be corrected").format(field=field),
+                hint=_("correct one of: {fields}").format(fields=", ".join(FIELDS)),
             )
         index = _guardian_index(case, match.group(1))
         field = f"guardian.{index + 1}.{match.group(2)}"
@@ -137,7 +157,9 @@ def correct(case: Case, act: Act, field: str, value: str, reason: str) -> Change
         elif match.group(2) == "name":
             name = _text(value, "name")
             if any(g.name == name for i, g in enumerate(case.guardians) if i != index):
-                raise InputError(f"another guardian in case {case.id} already has that name")
+                raise InputError(
+                    _("another guardian in case {id} already has that name").format(id=case.id)
+                )
             guardian.name = name
         else:
             guardian.relation = _text(value, "relation")
@@ -146,7 +168,11 @@ def correct(case: Case, act: Act, field: str, value: str, reason: str) -> Change
         and new.guardians == case.guardians
         and (new.owner_service == case.owner_service)
     ):
-        raise InputError(f"{field} already has that value in case {case.id}; nothing to correct")
+        raise InputError(
+            _("{field} already has that value in case {id}; nothing to correct").format(
+                field=field, id=case.id
+            )
+        )
     _log(new, act, events.text("corrected", act.lang, fields=field, reason=reason), [field])
     return Change(new, f"{field} corrected", notes)
 
@@ -161,7 +187,11 @@ def _move_owner(case: Case, service: str, notes: list[str]) -> None:
     if service not in case.services:
         case.services.append(service)
     if old in case.services:
-        notes.append(f"{old} is still involved; take it out with 'bti service remove' if it should")
+        notes.append(
+            _(
+                "{service} is still involved; take it out with 'bti service remove' if it should"
+            ).format(service=old)
+        )
 
 
 def remove_guardian(case: Case, act: Act, name: str, reason: str) -> Change:
@@ -171,8 +201,8 @@ def remove_guardian(case: Case, act: Act, name: str, reason: str) -> Change:
     index = next((i for i, g in enumerate(case.guardians) if g.name == name.strip()), None)
     if index is None:
         raise InputError(
-            f"case {case.id} has no guardian by that name",
-            hint="'bti case show ID' lists the guardians; give the name exactly as recorded",
+            _("case {id} has no guardian by that name").format(id=case.id),
+            hint=_("'bti case show ID' lists the guardians; give the name exactly as recorded"),
         )
     new = case.model_copy(deep=True)
     removed = new.guardians.pop(index)

@@ -7,7 +7,6 @@ uninstall` puts it back.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shlex
 import sys
@@ -16,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bti import clock, gitrepo, nationalid
+from bti import clock, gitrepo, i18n, nationalid
 from bti.checks import load_model
 from bti.errors import FileProblem, InputError
+from bti.i18n import _
 from bti.models import Config
 from bti.rules import Violation
 from bti.rules.settings import BRANCH_DELETED, FOREIGN_REF, NON_FAST_FORWARD
@@ -38,7 +38,7 @@ _SCRIPT = """#!/bin/sh
 PYTHON={python}
 HERE=$(dirname "$0")
 if [ ! -x "$PYTHON" ]; then
-    echo "bti {name} hook: $PYTHON is gone; run 'bti hooks install' again" >&2
+    echo {gone} >&2
     exit 1
 fi
 {body}
@@ -72,7 +72,17 @@ def hooks_dir(path: Path) -> Path:
 def _script(name: str) -> str:
     stdin = name in ("pre-receive", "post-receive")  # both read the pushed refs on stdin
     body = (_CHAIN_STDIN if stdin else _CHAIN).format(name=name, previous=PREVIOUS)
-    return _SCRIPT.format(marker=MARKER, python=shlex.quote(sys.executable), name=name, body=body)
+    # Said in the language of whoever installs the hook, quoted so the shell takes it as it is.
+    gone = _("bti {hook} hook: {python} is gone; run 'bti hooks install' again").format(
+        hook=name, python=sys.executable
+    )
+    return _SCRIPT.format(
+        marker=MARKER,
+        python=shlex.quote(sys.executable),
+        name=name,
+        body=body,
+        gone=shlex.quote(gone),
+    )
 
 
 def is_ours(path: Path) -> bool:
@@ -85,17 +95,21 @@ def is_ours(path: Path) -> bool:
 def install(path: Path, *, server: bool = False) -> list[Path]:
     """Install the client hooks (or, with `server`, pre-receive) into the repository at `path`."""
     if gitrepo.git_dir(path) is None:
-        raise InputError(f"{path} is not a git repository")
+        raise InputError(_("{path} is not a git repository").format(path=path))
     if (
         server
         and gitrepo.run(["rev-parse", "--is-bare-repository"], path, check=False).stdout.strip()
         != "true"
     ):
         raise InputError(
-            f"{path} is not a bare repository: the server's hook belongs in the repository "
-            "everyone pushes to, which has no working folder",
-            hint=f"make one from this clone with: git clone --bare {path} /srv/git/saker.git — "
-            "then install the hook there",
+            _(
+                "{path} is not a bare repository: the server's hook belongs in the repository "
+                "everyone pushes to, which has no working folder"
+            ).format(path=path),
+            hint=_(
+                "make one from this clone with: git clone --bare {path} /srv/git/saker.git — "
+                "then install the hook there"
+            ).format(path=path),
         )
     folder = hooks_dir(path)
     folder.mkdir(parents=True, exist_ok=True)
@@ -106,8 +120,10 @@ def install(path: Path, *, server: bool = False) -> list[Path]:
             previous = folder / (name + PREVIOUS)
             if previous.exists():
                 raise InputError(
-                    f"both {hook} and {previous} exist and neither is bti's",
-                    hint="move one of them away, then install again",
+                    _("both {hook} and {previous} exist and neither is bti's").format(
+                        hook=hook, previous=previous
+                    ),
+                    hint=_("move one of them away, then install again"),
                 )
             hook.rename(previous)
         from bti.yamlio import atomic_write
@@ -145,9 +161,11 @@ def server_key(path: Path, key_file: Path | None = None) -> tuple[Path, str, boo
         _, public = load_identity(key_file)
     except SealError as err:
         raise InputError(
-            f"the server's key cannot be used: {err}",
-            hint="the server's key is an ed25519 key without a passphrase (the hook has no one "
-            "to ask); make one with: ssh-keygen -t ed25519 -N '' -f FILE",
+            _("the server's key cannot be used: {problem}").format(problem=err),
+            hint=_(
+                "the server's key is an ed25519 key without a passphrase (the hook has no one to "
+                "ask); make one with: ssh-keygen -t ed25519 -N '' -f FILE"
+            ),
         ) from None
     gitrepo.config_set(path, "bti.sealkey", str(key_file))
     return key_file, public, made
@@ -212,8 +230,30 @@ def pre_commit(path: Path) -> HookResult:
         judge = Judge(root, reader, now=now, first_root_allowed=first, check_signing=True)
         if not _is_case_repository(judge, head, changes):
             return result  # not a bti repository: nothing of ours to judge
-        _add(result, [landed.violation for landed in judge.judge(commit, diffs)])
+        config = judge.settings(head).config
+        with i18n.use(_language(config.language if config else _worktree_language(root))):
+            _add(result, [landed.violation for landed in judge.judge(commit, diffs)])
     return result
+
+
+def _language(configured: str | None) -> str:
+    """The language a hook speaks: BTI_LANG (the command that made the commit passes it on, the
+    server's administrator may set it), else bti.yaml's `language` (`configured`), else the
+    locale — as `i18n.choose` decides."""
+    return i18n.choose(None, configured=configured)
+
+
+def _worktree_language(root: Path) -> str | None:
+    """bti.yaml's `language` in the work tree, read as one line (no YAML parser): for the
+    commit-msg hook, which loads no settings, and a first commit."""
+    import re
+
+    try:
+        text = (root / CONFIG).read_text("utf-8", errors="replace")
+    except OSError:
+        return None
+    found = re.search(r"^language:[ \t]*[\"']?([A-Za-z_-]+)", text, re.MULTILINE)
+    return found.group(1) if found else None
 
 
 def _is_case_repository(judge: Judge, head: str | None, changes: list[gitrepo.FileChange]) -> bool:
@@ -242,45 +282,56 @@ def commit_msg(path: Path, message_file: Path) -> HookResult:
     try:
         message = message_file.read_text("utf-8", errors="replace")
     except OSError as err:
-        raise InputError(f"cannot read the commit message: {err}") from None
+        raise InputError(
+            _("cannot read the commit message: {problem}").format(problem=err)
+        ) from None
     head = "HEAD" if gitrepo.has_head(root) else None
     with gitrepo.ObjectReader(root) as reader:
         names = repository_names(root, head, reader, staged=True)
     result = HookResult()
-    _add(result, message_problems(message, names))
-    if result.code:
-        result.lines.append(
-            "the commit was stopped; your message is kept in "
-            f"{message_file} — write it again without the name or number"
-        )
+    with i18n.use(_language(_worktree_language(root))):
+        _add(result, message_problems(message, names))
+        if result.code:
+            result.lines.append(
+                _(
+                    "the commit was stopped; your message is kept in {file} — write it again "
+                    "without the name or number"
+                ).format(file=message_file)
+            )
     return result
 
 
 # -- pre-receive --------------------------------------------------------------------------------
 
 
-def _protected(root: Path) -> list[str]:
-    """Protected branches from bti.yaml on the server's main branch, or the default."""
+def _server_config(
+    root: Path, refs: Iterable[str] = ("refs/heads/main", "HEAD")
+) -> tuple[Config | None, str | None]:
+    """bti.yaml as the server holds it, and the ref it was read from: on its main branch (else
+    HEAD, or else the first of `refs` that has it); None when there is none or it cannot be
+    read."""
     with gitrepo.ObjectReader(root) as reader:
-        for ref in ("refs/heads/main", "HEAD"):
+        for ref in refs:
             found = reader.read(f"{ref}:{CONFIG}")
             if found is None:
                 continue
             try:
-                config = load_model(found.decode("utf-8", "replace"), CONFIG, Config)
+                return load_model(found.decode("utf-8", "replace"), CONFIG, Config), ref
             except (FileProblem, InputError):
-                break
-            return config.rules.protected_branches
-    return ["main"]
+                return None, ref
+    return None, None
 
 
-def _pusher(root: Path) -> str | None:
+def _protected(config: Config | None) -> list[str]:
+    """Protected branches from bti.yaml on the server's main branch, or the default."""
+    return config.rules.protected_branches if config is not None else ["main"]
+
+
+def _pusher(config: Config | None) -> str | None:
+    """The pushing person's email, where the server names it (`pusher_env` of bti.yaml on main)."""
     names = ["GITEA_PUSHER_EMAIL", "GL_USER_EMAIL", "BTI_PUSHER_EMAIL"]
-    with gitrepo.ObjectReader(root) as reader:
-        found = reader.read(f"refs/heads/main:{CONFIG}")
-    if found is not None:
-        with contextlib.suppress(FileProblem, InputError):
-            names = load_model(found.decode("utf-8", "replace"), CONFIG, Config).rules.pusher_env
+    if config is not None:
+        names = config.rules.pusher_env
     for name in names:
         value = os.environ.get(name, "").strip()
         if "@" in value:
@@ -292,15 +343,29 @@ def pre_receive(path: Path, lines: Iterable[str]) -> HookResult:
     """Check each pushed ref: only branches and tags of commits; no rewrite or deletion of a
     protected branch; and every new commit, in order and each against its parent, passes every
     rule — under its own directory and under the directory of the branch it lands on."""
-    from bti.replay import Judge
-
     root = path
     updates = [tuple(line.split()) for line in lines if len(line.split()) == 3]
-    result = HookResult()
     if not updates:
-        return result
-    protected = {f"refs/heads/{b}" for b in _protected(root)}
-    pusher = _pusher(root)
+        return HookResult()
+    # Nobody's locale reaches a server hook: it speaks the repository's language (bti.yaml as
+    # the server holds it, or as the first push brings it), unless the server sets BTI_LANG.
+    config, source = _server_config(root)
+    on_main = config if source == "refs/heads/main" else None
+    speaks = config
+    if speaks is None and source is None:  # an empty server: the first push brings bti.yaml
+        speaks, _ref = _server_config(root, [n for _o, n, _r in updates if n != gitrepo.ZERO])
+    with i18n.use(_language(speaks.language if speaks is not None else None)):
+        return _pre_receive(root, updates, config, on_main)
+
+
+def _pre_receive(
+    root: Path, updates: list[tuple[str, ...]], config: Config | None, on_main: Config | None
+) -> HookResult:
+    from bti.replay import Judge
+
+    result = HookResult()
+    protected = {f"refs/heads/{b}" for b in _protected(config)}
+    pusher = _pusher(on_main)
     from bti import sealing
 
     # The server opens every case with its sealing key (`bti hooks install --server` sets it
@@ -338,8 +403,10 @@ def pre_receive(path: Path, lines: Iterable[str]) -> HookResult:
         judge.save()  # the data keys learnt (bti.keyindex): a later push opens only its own
     if result.code:
         result.lines.append(
-            "the push was refused: nothing of it was stored. Fix the commits "
-            "named above (a correction is a new commit) and push again."
+            _(
+                "the push was refused: nothing of it was stored. Fix the commits named above (a "
+                "correction is a new commit) and push again."
+            )
         )
     return result
 
@@ -361,8 +428,10 @@ def _target(
         _refuse(
             result,
             FOREIGN_REF.violation(
-                f"{ref} is neither a branch nor a tag — a case repository takes branches "
-                "(refs/heads/…) and tags (refs/tags/…) only"
+                _(
+                    "{ref} is neither a branch nor a tag — a case repository takes branches "
+                    "(refs/heads/…) and tags (refs/tags/…) only"
+                ).format(ref=ref)
             ),
         )
         return None
@@ -373,20 +442,24 @@ def _target(
         if ref in protected:
             _refuse(
                 result,
-                BRANCH_DELETED.violation(f"{ref} may not be deleted — it holds the cases' history"),
+                BRANCH_DELETED.violation(
+                    _("{ref} may not be deleted — it holds the cases' history").format(ref=ref)
+                ),
             )
         return None
     if old != gitrepo.ZERO and ref in protected and not gitrepo.is_ancestor(reader.path, old, new):
         _refuse(
             result,
             NON_FAST_FORWARD.violation(
-                f"the push to {ref} rewrites history (not a fast-forward) — fetch, merge and push "
-                "again ('bti sync'); history is never rewritten"
+                _(
+                    "the push to {ref} rewrites history (not a fast-forward) — fetch, merge and "
+                    "push again ('bti sync'); history is never rewritten"
+                ).format(ref=ref)
             ),
         )
         return None
     target = new
-    for _ in range(8):  # a tag of a tag of …: follow a few, never forever
+    for _hop in range(8):  # a tag of a tag of …: follow a few, never forever
         info = reader.info(target)
         kind = info[1] if info else "missing"
         if kind == "commit":
@@ -400,7 +473,9 @@ def _target(
     _refuse(
         result,
         FOREIGN_REF.violation(
-            f"{ref} points to something that is not a commit — tags name commits of the history"
+            _(
+                "{ref} points to something that is not a commit — tags name commits of the history"
+            ).format(ref=ref)
         ),
     )
     return None
@@ -410,7 +485,7 @@ def post_receive(path: Path, lines: Iterable[str]) -> HookResult:
     """After a push was taken: where the server names the pusher, record who pushed each new
     commit (a git note on refs/notes/bti/pushed) so the audit can show it beside the signature.
     The signature is the proof of who wrote a commit; the pusher is extra evidence."""
-    pusher = _pusher(path)
+    pusher = _pusher(_server_config(path, ("refs/heads/main",))[0])
     if pusher is None:
         return HookResult()
     now = clock.now().isoformat()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import fnmatch
 
 from bti import nationalid
+from bti.i18n import _
 from bti.models import CASE_ID_RE, Config
 from bti.rules.core import Violation
 from bti.rules.file import NOT_A_FILE, STRAY, TOO_LARGE
@@ -55,7 +56,7 @@ def known(path: str, config: Config | None) -> bool:
         return True
     if _readme(path):
         return True
-    folder, _, name = path.partition("/")
+    folder, _sep, name = path.partition("/")
     if folder == "templates" and name and "/" not in name:
         return name.endswith((".j2", ".yaml")) or _readme(name)
     if folder == "schemas" and name and "/" not in name:
@@ -70,28 +71,36 @@ def path_problems(
     """Everything wrong with a file of the repository before its content is read: its place, its
     name, what kind of entry it is and how large. The same line from validate, the hooks, the
     server and the audit."""
-    if any(True for _ in nationalid.find(path)):
+    if any(True for _found in nationalid.find(path)):
         shown = nationalid.masked(path)  # the refusal must not print what it refuses
         return [
             FILE_NAME_HAS_ID.violation(
-                "the file name contains a national id — rename it; cases are named by their id",
+                _("the file name contains a national id — rename it; cases are named by their id"),
                 path=shown,
             )
         ]
     if mode is not None and mode not in REGULAR:
-        what = {SYMLINK: "a symbolic link", SUBMODULE: "a submodule"}.get(mode, "not a plain file")
-        return [
-            NOT_A_FILE.violation(
-                f"{path} is {what} — a case repository holds only plain files; remove it",
-                path=path,
+        if mode == SYMLINK:
+            message = _(
+                "{path} is a symbolic link — a case repository holds only plain files; remove it"
             )
-        ]
+        elif mode == SUBMODULE:
+            message = _(
+                "{path} is a submodule — a case repository holds only plain files; remove it"
+            )
+        else:
+            message = _(
+                "{path} is not a plain file — a case repository holds only plain files; remove it"
+            )
+        return [NOT_A_FILE.violation(message.format(path=path), path=path)]
     if not known(path, config):
         return [
             STRAY.violation(
-                f"'{path}' has no place in a case repository — cases are cases/<id>.yaml (like "
-                "cases/2026-7KQ3M.yaml); other files need a pattern in bti.yaml's "
-                "rules.allowed_paths, which a leader sets",
+                _(
+                    "'{path}' has no place in a case repository — cases are cases/<id>.yaml (like "
+                    "cases/2026-7KQ3M.yaml); other files need a pattern in bti.yaml's "
+                    "rules.allowed_paths, which a leader sets"
+                ).format(path=path),
                 path=path,
             )
         ]
@@ -99,8 +108,10 @@ def path_problems(
     if size is not None and size > limit:
         return [
             TOO_LARGE.violation(
-                f"{path} is {size // 1024} KB, more than the {limit // 1024} KB a file may be — "
-                "keep large documents in the archive, not in the case repository",
+                _(
+                    "{path} is {size} KB, more than the {limit} KB a file may be — keep large "
+                    "documents in the archive, not in the case repository"
+                ).format(path=path, size=size // 1024, limit=limit // 1024),
                 path=path,
             )
         ]

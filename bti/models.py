@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from bti import nationalid
+from bti.i18n import _
 
 SCHEMA_VERSION = 1
 
@@ -35,7 +36,7 @@ def _lower(value: str) -> str:
 
 def _national_id(value: str) -> str:
     if not nationalid.is_valid(value):
-        raise ValueError("not a valid national id: 11 digits with correct check digits")
+        raise ValueError(_("not a valid national id: 11 digits with correct check digits"))
     return value
 
 
@@ -158,8 +159,10 @@ class Config(Model):
     def _sealing_needs_server(self) -> Config:
         if self.sealing == "on" and self.server_key is None:
             raise ValueError(
-                "sealing is on but there is no server_key: add the server's public key "
-                "(server_key: ssh-ed25519 AAAA…), or set sealing: off"
+                _(
+                    "sealing is on but there is no server_key: add the server's public key "
+                    "(server_key: ssh-ed25519 AAAA…), or set sealing: off"
+                )
             )
         return self
 
@@ -353,7 +356,7 @@ def _reader(value: str) -> str:
     if value == "server":
         return value
     if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value):
-        raise ValueError("a reader is a person's email address, or 'server'")
+        raise ValueError(_("a reader is a person's email address, or 'server'"))
     return value.lower()
 
 

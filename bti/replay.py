@@ -28,6 +28,7 @@ from bti import clock, gitrepo, sealing, yamlscan
 from bti.checks import Parsed, judge_change, parse_appended, parse_case, place, read_settings
 from bti.checks import judge as judge_state
 from bti.errors import FileProblem
+from bti.i18n import _
 from bti.keyindex import KeyIndex, fingerprint
 from bti.layout import CASES, CONFIG, PEOPLE, SETTINGS, is_case_path, leaders_only, path_problems
 from bti.models import Config, Directory, Model
@@ -141,7 +142,7 @@ class Judge:
     def remember(self, newest: dict[str, tuple[str, Parsed]]) -> None:
         """Start from versions read before (see `newest`)."""
         self._latest.update(newest)
-        for path, (_, parsed) in newest.items():
+        for path, (_blob, parsed) in newest.items():
             if parsed.case is not None:
                 self._good.setdefault(path, parsed)
 
@@ -330,7 +331,9 @@ class Judge:
             if change.new is None:
                 found.append(
                     SETTINGS_REMOVED.violation(
-                        f"{name} was deleted — a case repository always has it; restore it",
+                        _(
+                            "{file} was deleted — a case repository always has it; restore it"
+                        ).format(file=name),
                         path=name,
                     )
                 )
@@ -340,8 +343,10 @@ class Judge:
             if isinstance(old, Directory) and old.people and not after.people.people:
                 found.append(
                     SETTINGS_REMOVED.violation(
-                        "people.yaml was emptied — the directory is never emptied (that would let "
-                        "anyone add the first person again); remove people one by one",
+                        _(
+                            "people.yaml was emptied — the directory is never emptied (that would "
+                            "let anyone add the first person again); remove people one by one"
+                        ),
                         path=PEOPLE,
                     )
                 )
@@ -426,9 +431,11 @@ class Judge:
             block = sealing.sealed_block(raw) if isinstance(raw, dict) else None
             if block is not None and ring.unwrap(block[1]) == key:
                 found = REUSED.violation(
-                    f"the case is sealed again with the key it had in commit {sha[:8]} — everyone "
-                    "who could read it then would open what is written now; write the case with "
-                    "bti, which makes a new key",
+                    _(
+                        "the case is sealed again with the key it had in commit {commit} — "
+                        "everyone who could read it then would open what is written now; write the "
+                        "case with bti, which makes a new key"
+                    ).format(commit=sha[:8]),
                     ("sealed", "key"),
                 )
                 return place([found], new.text, path)
@@ -453,9 +460,11 @@ class Judge:
             return []
         ids = ", ".join(p.split("/")[-1].removesuffix(".yaml") for p in others)
         found = SHARED.violation(
-            f"the case is sealed with the data key case {ids} uses — whoever reads that case "
-            "would open this one with it; bti makes a fresh key for every case: write the case "
-            "with bti",
+            _(
+                "the case is sealed with the data key case {ids} uses — whoever reads that case "
+                "would open this one with it; bti makes a fresh key for every case: write the "
+                "case with bti"
+            ).format(ids=ids),
             ("sealed", "key"),
         )
         return place([found], new.text, path)
@@ -686,8 +695,10 @@ def _pusher_problems(old: Parsed, new: Parsed, pusher: str, path: str) -> list[V
     assert old.case is not None and new.case is not None
     return [
         PUSHER_NOT_RECEIVER.violation(
-            f"handover {handover.id} is accepted for {handover.to} but pushed by "
-            f"{pusher} — the receiver pushes their own acceptance",
+            _(
+                "handover {id} is accepted for {to} but pushed by {pusher} — the receiver pushes "
+                "their own acceptance"
+            ).format(id=handover.id, to=handover.to, pusher=pusher),
             path=path,
         )
         for handover in newly_accepted(old.case, new.case)
@@ -700,7 +711,7 @@ def yamlscan_load(data: bytes | None, path: str) -> object:
     from bti import yamlio
 
     if data is None:
-        raise FileProblem(path, 1, 1, "missing")
+        raise FileProblem(path, 1, 1, _("missing"))
     return yamlio.load(yamlio.decode(data, path), path)
 
 

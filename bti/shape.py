@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bti import gitrepo
+from bti.i18n import _
 from bti.rules import Violation
 from bti.rules.settings import OCTOPUS, SECOND_ROOT, UNRELATED
 
@@ -22,22 +23,28 @@ def shape_problems(
     if len(parents) > 2:
         return [
             OCTOPUS.violation(
-                f"the merge joins {len(parents)} histories — merge one branch at a time "
-                "('bti sync' does)"
+                _(
+                    "the merge joins {n} histories — merge one branch at a time ('bti sync' does)"
+                ).format(n=len(parents))
             )
         ]
     if len(parents) == 2 and gitrepo.merge_base(root, *parents) is None:
         return [
             UNRELATED.violation(
-                "the merge joins a history that shares no commit with this repository — another "
-                "repository's cases and settings cannot be merged in; add cases with 'bti case new'"
+                _(
+                    "the merge joins a history that shares no commit with this repository — "
+                    "another repository's cases and settings cannot be merged in; add cases with "
+                    "'bti case new'"
+                )
             )
         ]
     if not parents and not first_root_allowed:
         return [
             SECOND_ROOT.violation(
-                "the commit has no parent, but the repository already has its first commit — start "
-                "from the repository's history ('bti clone'), never from an empty one"
+                _(
+                    "the commit has no parent, but the repository already has its first commit — "
+                    "start from the repository's history ('bti clone'), never from an empty one"
+                )
             )
         ]
     return []

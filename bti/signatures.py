@@ -22,6 +22,8 @@ import hashlib
 import struct
 from dataclasses import dataclass
 
+from bti.i18n import _
+
 __all__ = [
     "KEY_TYPE",
     "NAMESPACE",
@@ -75,11 +77,11 @@ class Signature:
 
 def _string(data: bytes, at: int) -> tuple[bytes, int]:
     if at + 4 > len(data):
-        raise SignatureError("the signature ends too early")
+        raise SignatureError(_("the signature ends too early"))
     (size,) = struct.unpack(">I", data[at : at + 4])
     end = at + 4 + size
     if end > len(data):
-        raise SignatureError("the signature ends too early")
+        raise SignatureError(_("the signature ends too early"))
     return data[at + 4 : end], end
 
 
@@ -91,15 +93,17 @@ def key_blob(text: str) -> bytes:
     """The wire blob of a public key written as `ssh-ed25519 AAAA… [comment]`."""
     parts = text.strip().split()
     if len(parts) < 2 or parts[0] != KEY_TYPE:
-        raise SignatureError(f"not an {KEY_TYPE} public key (expected '{KEY_TYPE} AAAA…')")
+        raise SignatureError(
+            _("not an {kind} public key (expected '{kind} AAAA…')").format(kind=KEY_TYPE)
+        )
     try:
         blob = base64.b64decode(parts[1], validate=True)
     except (binascii.Error, ValueError):
-        raise SignatureError("the key's base64 text is damaged") from None
+        raise SignatureError(_("the key's base64 text is damaged")) from None
     kind, at = _string(blob, 0)
     raw, at = _string(blob, at)
     if kind != KEY_TYPE.encode() or len(raw) != 32 or at != len(blob):
-        raise SignatureError(f"not an {KEY_TYPE} public key")
+        raise SignatureError(_("not an {kind} public key").format(kind=KEY_TYPE))
     return blob
 
 
@@ -146,12 +150,12 @@ def split_commit(raw: bytes) -> tuple[bytes, bytes | None]:
 def _decode(armored: bytes) -> bytes:
     text = armored.strip()
     if not text.startswith(_BEGIN) or not text.endswith(_END):
-        raise SignatureError("not an SSH signature (git signs with SSH keys here)")
+        raise SignatureError(_("not an SSH signature (git signs with SSH keys here)"))
     body = b"".join(text[len(_BEGIN) : -len(_END)].split())
     try:
         return base64.b64decode(body, validate=True)
     except (binascii.Error, ValueError):
-        raise SignatureError("the signature's base64 text is damaged") from None
+        raise SignatureError(_("the signature's base64 text is damaged")) from None
 
 
 def verify_commit(raw: bytes) -> Signature | None:
@@ -170,7 +174,7 @@ def verify(payload: bytes, armored: bytes, namespace: str = NAMESPACE) -> Signat
 
     blob = _decode(armored)
     if not blob.startswith(_MAGIC) or len(blob) < len(_MAGIC) + 4:
-        raise SignatureError("not an SSHSIG signature")
+        raise SignatureError(_("not an SSHSIG signature"))
     at = len(_MAGIC)
     (version,) = struct.unpack(">I", blob[at : at + 4])
     at += 4
@@ -180,23 +184,24 @@ def verify(payload: bytes, armored: bytes, namespace: str = NAMESPACE) -> Signat
     algorithm, at = _string(blob, at)
     signature, at = _string(blob, at)
     if version != 1:
-        raise SignatureError(f"SSHSIG version {version} is not known")
+        raise SignatureError(_("SSHSIG version {version} is not known").format(version=version))
     kind, key_at = _string(public, 0)
     if kind != KEY_TYPE.encode():
-        return Signature(public, False, f"signed with a {kind.decode('ascii', 'replace')} key")
-    raw_key, _ = _string(public, key_at)
+        detail = _("signed with a {kind} key").format(kind=kind.decode("ascii", "replace"))
+        return Signature(public, False, detail)
+    raw_key, _end = _string(public, key_at)
     sig_kind, sig_at = _string(signature, 0)
-    raw_sig, _ = _string(signature, sig_at)
+    raw_sig, _end = _string(signature, sig_at)
     if space != namespace.encode():
-        return Signature(public, False, "signed for another purpose than git commits")
+        return Signature(public, False, _("signed for another purpose than git commits"))
     hasher = _HASHES.get(algorithm.decode("ascii", "replace"))
     if hasher is None or sig_kind != KEY_TYPE.encode() or len(raw_key) != 32:
-        return Signature(public, False, "signed in a form git does not make")
+        return Signature(public, False, _("signed in a form git does not make"))
     signed = (
         _MAGIC + _pack(space) + _pack(reserved) + _pack(algorithm) + _pack(hasher(payload).digest())
     )
     try:
         Ed25519PublicKey.from_public_bytes(raw_key).verify(raw_sig, signed)
     except (InvalidSignature, ValueError):
-        return Signature(public, False, "the signature does not match the commit")
+        return Signature(public, False, _("the signature does not match the commit"))
     return Signature(public, True)

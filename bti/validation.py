@@ -20,9 +20,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bti import __version__, caches, clock, gitrepo, sealing, yamlio
-from bti.checks import judge, parse_case, read_settings
+from bti import __version__, caches, clock, gitrepo, i18n, sealing, yamlio
+from bti.checks import judge, messages_key, parse_case, read_settings
 from bti.errors import FileProblem, InputError
+from bti.i18n import _
 from bti.layout import path_problems
 from bti.models import Config, Directory, Model
 from bti.rules import Context, Violation
@@ -120,7 +121,10 @@ def _case_files(
         elif os.path.lexists(path):
             files.append(path)
         else:
-            raise InputError(f"{path} does not exist", hint="name case files or folders to check")
+            raise InputError(
+                _("{path} does not exist").format(path=path),
+                hint=_("name case files or folders to check"),
+            )
     cases = []
     root = repo.root.resolve()
     for file in files:
@@ -210,12 +214,14 @@ class _Cache:
 Judged = tuple[list[Violation], bool, bool]
 
 
-def _judge_batch(batch: list[tuple[str, bytes]], ctx: Context) -> list[Judged]:
+def _judge_batch(batch: list[tuple[str, bytes]], ctx: Context, lang: str) -> list[Judged]:
+    """Judge files, the messages in `lang` (a worker process is told the person's language)."""
     results = []
-    for shown, data in batch:
-        parsed = parse_case(data, shown)
-        found = judge(parsed, Context(ctx.config, ctx.people, ctx.time, None, shown))
-        results.append((found, parsed.readable, parsed.opened is not None))
+    with i18n.use(lang):
+        for shown, data in batch:
+            parsed = parse_case(data, shown)
+            found = judge(parsed, Context(ctx.config, ctx.people, ctx.time, None, shown))
+            results.append((found, parsed.readable, parsed.opened is not None))
     return results
 
 
@@ -240,10 +246,13 @@ def validate(
     now = clock.now()
     ctx = Context(config, people, now)
     # A verdict judged without a case's key differs from one judged with it. (Only where cases
-    # are sealed: finding the keys costs a git call the plain repository need not pay.)
+    # are sealed: finding the keys costs a git call the plain repository need not pay.) Its
+    # messages are said in one language: another language is another cache.
     keys = sealing.ring_id() if config.sealing == "on" else ""
     context_key = hashlib.sha1(
-        (repo.settings_text() + now.date().isoformat() + _code_digest() + keys).encode(),
+        (
+            repo.settings_text() + now.date().isoformat() + _code_digest() + keys + messages_key()
+        ).encode(),
         usedforsecurity=False,
     ).hexdigest()
     cache = _Cache(repo, context_key, sealed=config.sealing == "on") if use_cache else None
@@ -264,7 +273,7 @@ def validate(
         else:
             todo.append((shown, data, key))
     results = _run(todo, ctx, jobs)
-    for (_, _, key), judged in zip(todo, results, strict=True):
+    for (_shown, _data, key), judged in zip(todo, results, strict=True):
         report.violations.extend(judged[0])
         report.not_readable += not judged[1]
         if cache:
@@ -276,12 +285,13 @@ def validate(
 
 
 def _run(todo: list[tuple[str, bytes, str]], ctx: Context, jobs: int | None) -> list[Judged]:
-    items = [(shown, data) for shown, data, _ in todo]
+    items = [(shown, data) for shown, data, _key in todo]
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
+    lang = i18n.current()
     if workers <= 1 or len(items) < PARALLEL_FROM:
-        return _judge_batch(items, ctx)
+        return _judge_batch(items, ctx, lang)
     size = max(50, len(items) // (workers * 4))
     batches = [items[i : i + size] for i in range(0, len(items), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        results = pool.map(_judge_batch, batches, [ctx] * len(batches))
+        results = pool.map(_judge_batch, batches, [ctx] * len(batches), [lang] * len(batches))
         return [found for batch in results for found in batch]

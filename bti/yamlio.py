@@ -21,6 +21,7 @@ import yaml
 
 from bti import yamlscan
 from bti.errors import FileProblem
+from bti.i18n import N_, _
 from bti.yamlscan import MAX_FILE_BYTES
 
 __all__ = ["MAX_FILE_BYTES", "decode", "load", "read_bytes", "read_text", "rt_load"]
@@ -50,28 +51,28 @@ class _Loader(yaml.CSafeLoader):
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
-        for key_node, _ in node.value:
+        for key_node, _value in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise _NotUsed(
                     None,
                     None,
-                    "a merge key '<<': bti files do not use them",
+                    _("a merge key '<<': bti files do not use them"),
                     key_node.start_mark,
-                    "write the fields out in full",
+                    _("write the fields out in full"),
                 )
             key = self.construct_object(key_node, deep=deep)
             if isinstance(key, list | dict):
                 raise yaml.constructor.ConstructorError(
                     None,
                     None,
-                    "a key must be a plain value, not a list or mapping",
+                    _("a key must be a plain value, not a list or mapping"),
                     key_node.start_mark,
                 )
             if key in seen:
                 raise yaml.constructor.ConstructorError(
                     None,
                     None,
-                    f"the key '{key}' appears twice in this mapping",
+                    _("the key '{key}' appears twice in this mapping").format(key=key),
                     key_node.start_mark,
                 )
             seen.add(key)
@@ -96,11 +97,11 @@ _Loader.add_constructor(
 
 
 _KINDS = {
-    stat.S_IFIFO: "a named pipe",
-    stat.S_IFSOCK: "a socket",
-    stat.S_IFCHR: "a device",
-    stat.S_IFBLK: "a device",
-    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: N_("is a named pipe, not a file"),
+    stat.S_IFSOCK: N_("is a socket, not a file"),
+    stat.S_IFCHR: N_("is a device, not a file"),
+    stat.S_IFBLK: N_("is a device, not a file"),
+    stat.S_IFDIR: N_("is a folder, not a file"),
 }
 
 
@@ -114,9 +115,11 @@ def read_bytes(
     try:
         info = path.stat() if follow else path.lstat()
     except FileNotFoundError:
-        raise FileProblem(name, 1, 1, "file not found", code="BTI001") from None
+        raise FileProblem(name, 1, 1, _("file not found"), code="BTI001") from None
     except OSError as err:
-        raise FileProblem(name, 1, 1, f"cannot be read: {err.strerror}", code="BTI001") from None
+        raise FileProblem(
+            name, 1, 1, _("cannot be read: {problem}").format(problem=err.strerror), code="BTI001"
+        ) from None
     _check_kind(info.st_mode, name)
     yamlscan.check_size(info.st_size, name, max_bytes)
     # Opened without following a link and without waiting, then checked again: the file may
@@ -126,7 +129,9 @@ def read_bytes(
     try:
         fd = os.open(path, flags)
     except OSError as err:
-        raise FileProblem(name, 1, 1, f"cannot be read: {err.strerror}", code="BTI001") from None
+        raise FileProblem(
+            name, 1, 1, _("cannot be read: {problem}").format(problem=err.strerror), code="BTI001"
+        ) from None
     with os.fdopen(fd, "rb") as handle:
         _check_kind(os.fstat(fd).st_mode, name)
         data = handle.read(limit + 1)
@@ -142,18 +147,18 @@ def _check_kind(mode: int, name: str) -> None:
             name,
             1,
             1,
-            "is a symbolic link, not a file",
+            _("is a symbolic link, not a file"),
             code="BTI001",
-            hint="bti files are never links; put the file itself here, or remove the link",
+            hint=_("bti files are never links; put the file itself here, or remove the link"),
         )
-    kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+    kind = _KINDS.get(stat.S_IFMT(mode))
     raise FileProblem(
         name,
         1,
         1,
-        f"is {kind}, not a file",
+        _(kind) if kind else _("is not a regular file"),
         code="BTI001",
-        hint="bti reads only plain text files; remove it",
+        hint=_("bti reads only plain text files; remove it"),
     )
 
 
@@ -173,9 +178,9 @@ def decode(data: bytes, name: str, max_bytes: int | None = None) -> str:
             name,
             1,
             1,
-            "is a binary file, not YAML text",
+            _("is a binary file, not YAML text"),
             code="BTI001",
-            hint="case files are plain text; restore it from git or remove it",
+            hint=_("case files are plain text; restore it from git or remove it"),
         )
     try:
         return data.decode("utf-8")
@@ -185,9 +190,9 @@ def decode(data: bytes, name: str, max_bytes: int | None = None) -> str:
             name,
             line,
             col,
-            "is not UTF-8 text",
+            _("is not UTF-8 text"),
             code="BTI001",
-            hint="save the file as UTF-8 (the encoding every editor offers)",
+            hint=_("save the file as UTF-8 (the encoding every editor offers)"),
         ) from None
 
 
@@ -206,33 +211,42 @@ def load(text: str, name: str, max_bytes: int | None = None) -> Any:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = err.problem or err.context or "not valid YAML"
+        problem = err.problem or err.context or _("not valid YAML")
         if isinstance(err, _NotUsed):
             raise FileProblem(name, line, col, problem, code="BTI001", hint=err.note) from None
-        hint = "check the indentation and the quotes on this line"
+        hint = _("check the indentation and the quotes on this line")
         if err.context_mark is not None and "quoted scalar" in (err.context or ""):
             # The parser notices only at the end of the file; the mistake is where it opened.
             mark = err.context_mark
             line, col = mark.line + 1, mark.column + 1
-            problem = "a quote opened here is never closed"
-            hint = "close it at the end of the text, and double a ' inside '…' text ('')"
+            problem = _("a quote opened here is never closed")
+            hint = _("close it at the end of the text, and double a ' inside '…' text ('')")
         if "'\\t'" in problem or "\t" in problem or "tab character" in problem:
             problem, hint = (
-                "a tab character",
-                "YAML indents with spaces; replace the tab with spaces",
+                _("a tab character"),
+                _("YAML indents with spaces; replace the tab with spaces"),
             )
         raise FileProblem(
-            name, line, col, f"YAML syntax: {problem}", code="BTI001", hint=hint
+            name,
+            line,
+            col,
+            _("YAML syntax: {problem}").format(problem=problem),
+            code="BTI001",
+            hint=hint,
         ) from None
     except yaml.YAMLError as err:
-        raise FileProblem(name, 1, 1, f"YAML syntax: {err}", code="BTI001") from None
+        raise FileProblem(
+            name, 1, 1, _("YAML syntax: {problem}").format(problem=err), code="BTI001"
+        ) from None
     except RecursionError:
-        raise FileProblem(name, 1, 1, "YAML nested too deeply", code="BTI001") from None
+        raise FileProblem(name, 1, 1, _("YAML nested too deeply"), code="BTI001") from None
     except _AbsurdNumber:
         yamlscan.check(text, name, max_bytes, exact=True)  # raises, with the place
-        raise FileProblem(name, 1, 1, "a number of absurd length", code="BTI001") from None
+        raise FileProblem(name, 1, 1, _("a number of absurd length"), code="BTI001") from None
     except (ValueError, TypeError, OverflowError) as err:
-        raise FileProblem(name, 1, 1, f"a value cannot be read: {err}", code="BTI001") from None
+        raise FileProblem(
+            name, 1, 1, _("a value cannot be read: {problem}").format(problem=err), code="BTI001"
+        ) from None
 
 
 def locator(text: str) -> Callable[[Sequence[str | int]], tuple[int, int]]:

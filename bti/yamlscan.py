@@ -25,6 +25,7 @@ import re
 import yaml
 
 from bti.errors import FileProblem
+from bti.i18n import _
 
 MAX_FILE_BYTES = 1024 * 1024  # a case file is a few kilobytes; bti.yaml will make this settable
 MAX_DEPTH = 64  # a case file nests 4 levels deep
@@ -69,9 +70,11 @@ def check_size(size: int, name: str, max_bytes: int | None = None) -> None:
             name,
             1,
             1,
-            f"the file is {size:,} bytes, more than the {limit:,} bytes a bti file may have",
+            _("the file is {size} bytes, more than the {limit} bytes a bti file may have").format(
+                size=f"{size:,}", limit=f"{limit:,}"
+            ),
             code="BTI001",
-            hint="a case file is a few kilobytes; restore the file from git, or remove it",
+            hint=_("a case file is a few kilobytes; restore the file from git, or remove it"),
         )
 
 
@@ -91,9 +94,11 @@ def check(text: str, name: str, max_bytes: int | None = None, *, exact: bool = F
             name,
             line,
             col,
-            f"a control character (U+{ord(bad.group()):04X}) that YAML text may not hold",
+            _("a control character ({char}) that YAML text may not hold").format(
+                char=f"U+{ord(bad.group()):04X}"
+            ),
             code="BTI001",
-            hint="delete it; if the file came from another program, save it again as plain text",
+            hint=_("delete it; if the file came from another program, save it again as plain text"),
         )
     if exact or not _surely_harmless(text):
         _check_tokens(text, name)
@@ -125,8 +130,11 @@ def _check_tokens(text: str, name: str) -> None:
                     raise _problem(
                         name,
                         token.start_mark,
-                        f"the values are nested more than {MAX_DEPTH} levels deep",
-                        "a case file needs only a few levels; check the brackets and indentation",
+                        _("the values are nested more than {n} levels deep").format(n=MAX_DEPTH),
+                        _(
+                            "a case file needs only a few levels; check the brackets and "
+                            "indentation"
+                        ),
                     )
             elif isinstance(token, _CLOSE):
                 depth -= 1
@@ -134,15 +142,15 @@ def _check_tokens(text: str, name: str) -> None:
                 raise _problem(
                     name,
                     token.start_mark,
-                    "an anchor (&name) or alias (*name): bti files do not use them",
-                    "write the value out in full; put text that starts with & or * in quotes",
+                    _("an anchor (&name) or alias (*name): bti files do not use them"),
+                    _("write the value out in full; put text that starts with & or * in quotes"),
                 )
             elif isinstance(token, yaml.TagToken):
                 raise _problem(
                     name,
                     token.start_mark,
-                    "a YAML tag (a value starting with !): bti files do not use tags",
-                    "remove the tag; put text that starts with ! in quotes",
+                    _("a YAML tag (a value starting with !): bti files do not use tags"),
+                    _("remove the tag; put text that starts with ! in quotes"),
                 )
             elif (
                 isinstance(token, yaml.ScalarToken)
@@ -152,8 +160,10 @@ def _check_tokens(text: str, name: str) -> None:
                 raise _problem(
                     name,
                     token.start_mark,
-                    f"a number {len(token.value):,} characters long: no field takes such a number",
-                    "correct the value; if it is text, put it in quotes",
+                    _("a number {n} characters long: no field takes such a number").format(
+                        n=f"{len(token.value):,}"
+                    ),
+                    _("correct the value; if it is text, put it in quotes"),
                 )
     except yaml.YAMLError:
         # The tokens before the error were within the limits, and the parser will stop at the

@@ -295,14 +295,35 @@ def person_remove(email: str, reason: str, no_commit: bool) -> None:
 @format_option()
 def rules(fmt: str) -> None:
     """List every rule: its code, severity and what it checks."""
+    from bti.i18n import pgettext
     from bti.output import render_rows
     from bti.rules import rules as all_rules
+    from bti.rules.core import kind_word, severity_word
 
+    if fmt == "json":  # keys and values a program reads stay as they are; the summary is prose
+        rows = [
+            {"code": r.code, "severity": r.severity, "checked": r.kind, "rule": r.described}
+            for r in all_rules()
+        ]
+        echo_out(render_rows(rows, ["code", "severity", "checked", "rule"], fmt))
+        return
+    columns = [
+        pgettext("rules table", "code"),
+        pgettext("rules table", "severity"),
+        pgettext("rules table", "checked"),
+        pgettext("rules table", "rule"),
+    ]
     rows = [
-        {"code": r.code, "severity": r.severity, "checked": r.kind, "rule": r.summary}
+        dict(
+            zip(
+                columns,
+                (r.code, severity_word(r.severity), kind_word(r.kind), r.described),
+                strict=True,
+            )
+        )
         for r in all_rules()
     ]
-    echo_out(render_rows(rows, ["code", "severity", "checked", "rule"], fmt))
+    echo_out(render_rows(rows, columns, fmt))
 
 
 @main.group()

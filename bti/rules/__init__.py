@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bti.i18n import current
 from bti.models import Case
 from bti.rules import (  # noqa: F401
     consent,
@@ -37,7 +38,8 @@ _CHANGE = [r for r in rules() if r.kind == "change"]
 def check_state(case: Case, ctx: Context) -> list[Violation]:
     """Every state rule over one version of a case. A version judged under the same settings on
     the same day is not judged again (a commit's result is the next commit's starting point)."""
-    key = (id(case), id(ctx.config), id(ctx.people), ctx.today, ctx.author, ctx.path)
+    # Messages are said when made: a verdict made in one language is not another's.
+    key = (id(case), id(ctx.config), id(ctx.people), ctx.today, ctx.author, ctx.path, current())
     memo = _MEMO.get(key)
     if memo is not None and memo[0] is case:
         return list(memo[1])

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from bti.clock import age, zone
+from bti.i18n import N_, _
 from bti.lookup import did_you_mean
 from bti.models import Basis, Case, Consent, Giver
 from bti.rules.core import Context, Finding, change_rule, state_rule
@@ -31,18 +32,18 @@ def authority_problem(case: Case, giver: str, on: dt.date, self_age: int) -> str
         years = age(subject.born, on)
         if years >= self_age:
             return None
-        return (
-            f"the subject was {years} on {on.isoformat()}; young people consent on their own "
-            f"from {self_age} — before that the guardians with parental responsibility consent"
-        )
+        return _(
+            "the subject was {age} on {date}; young people consent on their own from {limit} — "
+            "before that the guardians with parental responsibility consent"
+        ).format(age=years, date=on.isoformat(), limit=self_age)
     guardian = next((g for g in case.guardians if g.name == giver), None)
     if guardian is None:
-        return (
-            f"'{giver}' is not a guardian in this case — add them with 'bti guardian add' "
-            "or name a guardian with parental responsibility"
-        )
+        return _(
+            "'{giver}' is not a guardian in this case — add them with 'bti guardian add' or name "
+            "a guardian with parental responsibility"
+        ).format(giver=giver)
     if not guardian.responsibility:
-        return f"{giver} has no parental responsibility and cannot consent"
+        return _("{giver} has no parental responsibility and cannot consent").format(giver=giver)
     return None
 
 
@@ -77,21 +78,23 @@ def giver_problem(case: Case, consent: Consent, giver: str, self_age: int) -> st
     entry = next((g for g in basis.givers if g.name == giver), None)
     if entry is None or entry.role == "other":
         near = did_you_mean(giver, [g.name for g in case.guardians])
-        return (
-            f"'{giver}' was not a guardian in this case when the consent was given{near} — add them "
-            "with 'bti guardian add' and record a new consent, or name a guardian with parental "
-            "responsibility"
-        )
+        return _(
+            "'{giver}' was not a guardian in this case when the consent was given{near} — add "
+            "them with 'bti guardian add' and record a new consent, or name a guardian with "
+            "parental responsibility"
+        ).format(giver=giver, near=near)
     if entry.role == "guardian":
         if entry.responsibility:
             return None
-        return f"{giver} had no parental responsibility when the consent was given"
+        return _("{giver} had no parental responsibility when the consent was given").format(
+            giver=giver
+        )
     if basis.kind == "pregnant" or basis.age >= self_age:
         return None
-    return (
-        f"the subject was {basis.age} on {consent.given.isoformat()}; young people consent on "
-        f"their own from {self_age} — before that the guardians with parental responsibility consent"
-    )
+    return _(
+        "the subject was {age} on {date}; young people consent on their own from {limit} — "
+        "before that the guardians with parental responsibility consent"
+    ).format(age=basis.age, date=consent.given.isoformat(), limit=self_age)
 
 
 def _in_force(consent: Consent, day: dt.date, *, honour_expiry: bool) -> bool:
@@ -125,18 +128,20 @@ def _active(case: Case) -> bool:
 
 
 @state_rule(
-    "BTI101", "error", "level 1 or higher needs a valid consent from someone with authority"
+    "BTI101", "error", N_("level 1 or higher needs a valid consent from someone with authority")
 )
 def needs_consent(case: Case, ctx: Context) -> Iterator[Finding]:
     if _active(case) and not covering(case, ctx, honour_expiry=False):
         yield Finding(
             ("level",),
-            f"case is at level {case.level} without a valid consent — record "
-            "it with 'bti consent add' or set level 0 with 'bti level set'",
+            _(
+                "case is at level {level} without a valid consent — record it with 'bti consent "
+                "add' or set level 0 with 'bti level set'"
+            ).format(level=case.level),
         )
 
 
-@state_rule("BTI102", "error", "a consent is given by someone without authority to give it")
+@state_rule("BTI102", "error", N_("a consent is given by someone without authority to give it"))
 def consent_authority(case: Case, ctx: Context) -> Iterator[Finding]:
     for i, consent in enumerate(case.consents):
         if consent.withdrawn is not None:
@@ -144,22 +149,27 @@ def consent_authority(case: Case, ctx: Context) -> Iterator[Finding]:
         for j, giver in enumerate(consent.given_by):
             problem = giver_problem(case, consent, giver, ctx.config.rules.self_consent_age)
             if problem:
-                yield Finding(("consents", i, "given_by", j), f"consent {consent.id}: {problem}")
+                yield Finding(
+                    ("consents", i, "given_by", j),
+                    _("consent {id}: {problem}").format(id=consent.id, problem=problem),
+                )
 
 
-@state_rule("BTI103", "error", "an involved service is not covered by a valid consent")
+@state_rule("BTI103", "error", N_("an involved service is not covered by a valid consent"))
 def services_covered(case: Case, ctx: Context) -> Iterator[Finding]:
     if not _active(case):
         return
     for service in uncovered(case, ctx, honour_expiry=False):
         yield Finding(
             ("services", case.services.index(service)),
-            f"service '{service}' is involved but no valid consent covers it — record a "
-            f"consent that names it, or remove it with 'bti service remove'",
+            _(
+                "service '{service}' is involved but no valid consent covers it — record a "
+                "consent that names it, or remove it with 'bti service remove'"
+            ).format(service=service),
         )
 
 
-@state_rule("BTI104", "error", "at level 0 only the owner service is involved")
+@state_rule("BTI104", "error", N_("at level 0 only the owner service is involved"))
 def level0_owner_only(case: Case, ctx: Context) -> Iterator[Finding]:
     if case.level != 0 or case.status != "open":
         return
@@ -167,13 +177,17 @@ def level0_owner_only(case: Case, ctx: Context) -> Iterator[Finding]:
         if service != case.owner_service:
             yield Finding(
                 ("services", i),
-                f"level 0 is inside the owner service ({case.owner_service}); '{service}' "
-                "may only be asked anonymously — remove it, or get consent and go to level 1",
+                _(
+                    "level 0 is inside the owner service ({owner}); '{service}' may only be "
+                    "asked anonymously — remove it, or get consent and go to level 1"
+                ).format(owner=case.owner_service, service=service),
             )
 
 
 @change_rule(
-    "BTI105", "error", "a withdrawal must bring the case to level 0 or close it in the same change"
+    "BTI105",
+    "error",
+    N_("a withdrawal must bring the case to level 0 or close it in the same change"),
 )
 def withdrawal_resolved(before: Case | None, after: Case | None, ctx: Context) -> Iterator[Finding]:
     if after is None:
@@ -189,12 +203,14 @@ def withdrawal_resolved(before: Case | None, after: Case | None, ctx: Context) -
         ):
             yield Finding(
                 ("consents", i, "withdrawn"),
-                f"consent {consent.id} is withdrawn but the case stays at level "
-                f"{after.level} — use 'bti consent withdraw', which sets level 0 or closes",
+                _(
+                    "consent {id} is withdrawn but the case stays at level {level} — use 'bti "
+                    "consent withdraw', which sets level 0 or closes"
+                ).format(id=consent.id, level=after.level),
             )
 
 
-@state_rule("BTI106", "warning", "a consent the case relies on has expired")
+@state_rule("BTI106", "warning", N_("a consent the case relies on has expired"))
 def consent_expired(case: Case, ctx: Context) -> Iterator[Finding]:
     if not _active(case):
         return
@@ -209,16 +225,21 @@ def consent_expired(case: Case, ctx: Context) -> Iterator[Finding]:
             if lapsed:
                 yield Finding(
                     ("consents", i, "expires"),
-                    f"consent {consent.id} expired {consent.expires.isoformat()} "
-                    f"({', '.join(lapsed)}) — renew it with 'bti consent add' before the "
-                    "next change, or bring the case to level 0",
+                    _(
+                        "consent {id} expired {date} ({services}) — renew it with 'bti consent "
+                        "add' before the next change, or bring the case to level 0"
+                    ).format(
+                        id=consent.id, date=consent.expires.isoformat(), services=", ".join(lapsed)
+                    ),
                 )
 
 
 @change_rule(
     "BTI107",
     "error",
-    "a change to a case whose consent has expired must renew it or leave level ≥ 1",
+    N_(
+        "a change to a case whose consent has expired must renew it or leave level ≥ 1",
+    ),
 )
 def expired_blocks_change(
     before: Case | None, after: Case | None, ctx: Context
@@ -230,16 +251,20 @@ def expired_blocks_change(
     if not covering(after, ctx, honour_expiry=True):
         yield Finding(
             ("consents",),
-            "the case's consent has expired — renew it with 'bti consent "
-            "add', or set level 0 or close the case in this change",
+            _(
+                "the case's consent has expired — renew it with 'bti consent add', or set level 0 "
+                "or close the case in this change"
+            ),
         )
         return
     lapsed = set(uncovered(after, ctx, honour_expiry=True))
     for service in lapsed - set(uncovered(after, ctx, honour_expiry=False)):
         yield Finding(
             ("services", after.services.index(service)),
-            f"the consent covering '{service}' has expired — renew it with 'bti "
-            "consent add', or remove the service in this change",
+            _(
+                "the consent covering '{service}' has expired — renew it with 'bti consent add', "
+                "or remove the service in this change"
+            ).format(service=service),
         )
 
 
@@ -262,7 +287,9 @@ def _correction_relied_on(case: Case, consent: Consent) -> tuple[str, dt.date] |
 @change_rule(
     "BTI108",
     "error",
-    "a correction or a new guardian gives a consent authority it did not have when it was given",
+    N_(
+        "a correction or a new guardian gives a consent authority it did not have when it was given"
+    ),
 )
 def no_authority_after_the_fact(
     before: Case | None, after: Case | None, ctx: Context
@@ -277,10 +304,16 @@ def no_authority_after_the_fact(
             if late is not None:
                 yield Finding(
                     ("consents", i, "given"),
-                    f"consent {consent.id} is dated {consent.given.isoformat()}, before "
-                    f"{late[0]} was corrected on {late[1].isoformat()} — a correction cannot give "
-                    "authority to a consent given before it; ask again and record the consent "
-                    "with today's date",
+                    _(
+                        "consent {id} is dated {date}, before {fields} was corrected on "
+                        "{corrected} — a correction cannot give authority to a consent given "
+                        "before it; ask again and record the consent with today's date"
+                    ).format(
+                        id=consent.id,
+                        date=consent.given.isoformat(),
+                        fields=late[0],
+                        corrected=late[1].isoformat(),
+                    ),
                 )
         elif (
             consent.withdrawn is None
@@ -289,15 +322,17 @@ def no_authority_after_the_fact(
         ):
             yield Finding(
                 ("consents", i, "given_by"),
-                f"consent {consent.id} was given by someone without authority, and this change "
-                "would give it authority after the fact — a consent is judged as it was given; "
-                "withdraw it with 'bti consent withdraw' first, and record a new consent from "
-                "someone with authority",
+                _(
+                    "consent {id} was given by someone without authority, and this change would "
+                    "give it authority after the fact — a consent is judged as it was given; "
+                    "withdraw it with 'bti consent withdraw' first, and record a new consent "
+                    "from someone with authority"
+                ).format(id=consent.id),
             )
 
 
 @change_rule(
-    "BTI109", "error", "a new consent's record of who could consent does not match the case"
+    "BTI109", "error", N_("a new consent's record of who could consent does not match the case")
 )
 def basis_matches(before: Case | None, after: Case | None, ctx: Context) -> Iterator[Finding]:
     if after is None:
@@ -309,7 +344,9 @@ def basis_matches(before: Case | None, after: Case | None, ctx: Context) -> Iter
         if consent.basis != basis_of(after, consent.given_by, consent.given):
             yield Finding(
                 ("consents", i, "basis"),
-                f"consent {consent.id}: its record of who could consent (basis) does not match "
-                "the subject and guardians in the case — record consents with 'bti consent add', "
-                "which writes it",
+                _(
+                    "consent {id}: its record of who could consent (basis) does not match the "
+                    "subject and guardians in the case — record consents with 'bti consent add', "
+                    "which writes it"
+                ).format(id=consent.id),
             )

@@ -3,6 +3,10 @@
 A rule is a pure function. A *state* rule judges one version of a case (what `bti validate` sees); a
 *change* rule judges the step from one version to the next (what a commit does). Both yield findings,
 a place in the file and a message; the engine adds the rule's code and severity.
+
+A finding's message is said in the person's language when it is made (`_("…").format(…)`); a rule's
+summary is marked `N_` where the rule is declared and translated where it is shown (`Rule.described`).
+The codes are never translated.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
+
+from bti.i18n import _, pgettext
 
 if TYPE_CHECKING:
     from bti.models import Case, Config, Directory
@@ -36,7 +42,7 @@ class Violation:
 
     def render(self) -> str:
         place = f"{self.path}:{self.line}:{self.col}: " if self.path else ""
-        return f"{place}{self.code} {self.severity}: {self.message}"
+        return f"{place}{self.code} {severity_word(self.severity)}: {self.message}"
 
     def at(self, path: str, line: int, col: int) -> Violation:
         return replace(self, path=path, line=line, col=col)
@@ -50,6 +56,26 @@ class Violation:
             "severity": self.severity,
             "message": self.message,
         }
+
+
+def severity_word(severity: str) -> str:
+    """'error' or 'warning' in the person's language, as a violation line shows it."""
+    if severity == "warning":
+        return pgettext("severity", "warning")
+    return pgettext("severity", "error")
+
+
+def kind_word(kind: str) -> str:
+    """What a rule judges (a file, one version of a case, a change, a commit, a push), in the
+    person's language: the `bti rules` table's column."""
+    words = {
+        "file": pgettext("checked", "file"),
+        "state": pgettext("checked", "state"),
+        "change": pgettext("checked", "change"),
+        "commit": pgettext("checked", "commit"),
+        "push": pgettext("checked", "push"),
+    }
+    return words.get(kind, kind)
 
 
 @dataclass(frozen=True)
@@ -87,6 +113,11 @@ class Rule:
     summary: str
     kind: Kind
     check: Callable[..., Iterable[Finding]] | None = field(default=None, compare=False)
+
+    @property
+    def described(self) -> str:
+        """The summary in the person's language (it is marked `N_` where the rule is declared)."""
+        return _(self.summary)
 
     def violation(self, message: str, loc: Loc = (), path: str = "") -> Violation:
         return Violation(self.code, self.severity, message, path=path, loc=loc)

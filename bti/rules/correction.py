@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from bti.i18n import N_, _
 from bti.models import Case, Directory, Entry, Guardian
 from bti.rules.core import Context, Finding, Loc, change_rule
 from bti.rules.holder import holder_or_leader
@@ -96,7 +97,7 @@ def _loc(field: str, after: Case) -> Loc:
 @change_rule(
     "BTI305",
     "error",
-    "the subject, a guardian or the owner service was changed without a logged correction",
+    N_("the subject, a guardian or the owner service was changed without a logged correction"),
 )
 def corrected_only(before: Case | None, after: Case | None, ctx: Context) -> Iterator[Finding]:
     if before is None or after is None:
@@ -111,21 +112,25 @@ def corrected_only(before: Case | None, after: Case | None, ctx: Context) -> Ite
         if field.count(".") == 1 and field.startswith("guardian."):
             yield Finding(
                 ("guardians",),
-                f"guardian {field.split('.')[1]} was removed without a correction — use "
-                "'bti guardian remove ID NAME --reason …', which logs who removed them and why",
+                _(
+                    "guardian {number} was removed without a correction — use 'bti guardian "
+                    "remove ID NAME --reason …', which logs who removed them and why"
+                ).format(number=field.split(".")[1]),
             )
         else:
             yield Finding(
                 _loc(field, after),
-                f"{field} was changed without a correction — use 'bti case correct ID "
-                f"--field {field} --value … --reason …', which logs who corrected it and why",
+                _(
+                    "{field} was changed without a correction — use 'bti case correct ID --field "
+                    "{field} --value … --reason …', which logs who corrected it and why"
+                ).format(field=field),
             )
 
 
 @change_rule(
     "BTI306",
     "error",
-    "a correction is made only by the holder or a leader of the holder's service",
+    N_("a correction is made only by the holder or a leader of the holder's service"),
 )
 def corrected_by(before: Case | None, after: Case | None, ctx: Context) -> Iterator[Finding]:
     if before is None or after is None:
@@ -133,10 +138,19 @@ def corrected_by(before: Case | None, after: Case | None, ctx: Context) -> Itera
     changed = changed_fields(before, after)
     if not changed or may_correct(before, ctx.author, ctx.people):
         return
-    holder = f" ({before.holder})" if before.holder else ""
+    fields = ", ".join(changed)
+    if before.holder:
+        message = _(
+            "{author} is neither the holder nor a leader of the holder's service, and cannot "
+            "correct {fields} — ask the holder ({holder}) or a leader to make the correction"
+        )
+    else:
+        message = _(
+            "{author} is neither the holder nor a leader of the holder's service, and cannot "
+            "correct {fields} — ask the holder or a leader to make the correction"
+        )
+    author = ctx.author or _("an unknown author")
     yield Finding(
         _loc(changed[0], after),
-        f"{ctx.author or 'an unknown author'} is neither the holder nor a leader of the holder's "
-        f"service, and cannot correct {', '.join(changed)} — ask the holder"
-        f"{holder} or a leader to make the correction",
+        message.format(author=author, fields=fields, holder=before.holder),
     )

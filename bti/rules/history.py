@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from bti.i18n import N_, _
 from bti.models import Case
 from bti.rules.core import Context, Finding, change_rule, state_rule
 
@@ -19,12 +20,13 @@ FILL_ONCE: dict[str, frozenset[str]] = {
     "meetings": frozenset(),
     "log": frozenset(),
 }
+# How a message names a record: by its id, or by its place in the list when it has none.
 LABELS = {
-    "consents": "consent",
-    "handovers": "handover",
-    "measures": "measure",
-    "meetings": "meeting",
-    "log": "log entry",
+    "consents": (N_("consent {id}"), N_("consent #{n}")),
+    "handovers": (N_("handover {id}"), N_("handover #{n}")),
+    "measures": (N_("measure {id}"), N_("measure #{n}")),
+    "meetings": (N_("meeting {id}"), N_("meeting #{n}")),
+    "log": (N_("log entry {id}"), N_("log entry #{n}")),
 }
 CLOCK_SKEW = dt.timedelta(minutes=10)
 
@@ -50,10 +52,13 @@ def _record_changes(name: str, old: BaseModel, new: BaseModel) -> list[str]:
 
 def _label(name: str, record: Any, index: int) -> str:
     ident = getattr(record, "id", None)
-    return f"{LABELS[name]} {ident}" if ident else f"{LABELS[name]} #{index + 1}"
+    by_id, by_place = LABELS[name]
+    return _(by_id).format(id=ident) if ident else _(by_place).format(n=index + 1)
 
 
-@change_rule("BTI301", "error", "an earlier record was edited or removed (history is append-only)")
+@change_rule(
+    "BTI301", "error", N_("an earlier record was edited or removed (history is append-only)")
+)
 def append_only(before: Case | None, after: Case | None, ctx: Context) -> Iterator[Finding]:
     if before is None or after is None:
         return
@@ -70,106 +75,150 @@ def append_only(before: Case | None, after: Case | None, ctx: Context) -> Iterat
             ):
                 yield Finding(
                     (name,),
-                    f"{label} was removed — records are never deleted; "
-                    "restore it and add a correcting entry instead",
+                    _(
+                        "{record} was removed — records are never deleted; restore it and add a "
+                        "correcting entry instead"
+                    ).format(record=label),
                 )
                 break
             fields = _record_changes(name, record, new[i])
             if fields:
                 yield Finding(
                     (name, i, fields[0]),
-                    f"{label} was edited ({', '.join(fields)}) — earlier records are "
-                    "never changed; restore it and add a new entry that corrects it",
+                    _(
+                        "{record} was edited ({fields}) — earlier records are never changed; "
+                        "restore it and add a new entry that corrects it"
+                    ).format(record=label, fields=", ".join(fields)),
                 )
     for field in ("opened", "concern"):
         if getattr(before, field) != getattr(after, field):
             yield Finding(
                 (field,),
-                f"'{field}' was changed — the concern and the opening date are "
-                "history; write a correction as a log entry",
+                _(
+                    "'{field}' was changed — the concern and the opening date are history; "
+                    "write a correction as a log entry"
+                ).format(field=field),
             )
 
 
-@change_rule("BTI302", "error", "a case file is deleted, renamed or given another id")
+@change_rule("BTI302", "error", N_("a case file is deleted, renamed or given another id"))
 def never_deleted(before: Case | None, after: Case | None, ctx: Context) -> Iterator[Finding]:
     if before is not None and after is None:
         yield Finding(
             (),
-            f"case {before.id} was deleted — a case is never deleted; restore the "
-            "file and close the case with 'bti case close'",
+            _(
+                "case {id} was deleted — a case is never deleted; restore the file and close the "
+                "case with 'bti case close'"
+            ).format(id=before.id),
         )
     elif before is not None and after is not None and before.id != after.id:
         yield Finding(
-            ("id",), f"the case id changed from {before.id} to {after.id} — an id never changes"
+            ("id",),
+            _("the case id changed from {old} to {new} — an id never changes").format(
+                old=before.id, new=after.id
+            ),
         )
 
 
-@change_rule("BTI303", "error", "a closed case changes only by reopening it with a reason")
+@change_rule("BTI303", "error", N_("a closed case changes only by reopening it with a reason"))
 def closed_stays_closed(before: Case | None, after: Case | None, ctx: Context) -> Iterator[Finding]:
     if before is None or after is None or before.status != "closed" or before == after:
         return
     if after.status == "closed":
         yield Finding(
             ("status",),
-            "the case is closed — reopen it with 'bti case reopen ID "
-            "--reason …' before changing it",
+            _(
+                "the case is closed — reopen it with 'bti case reopen ID --reason …' before changing it"
+            ),
         )
     elif len(after.log) <= len(before.log):
         yield Finding(
             ("status",),
-            "the case was reopened without a reason — use 'bti case reopen ID --reason …'",
+            _("the case was reopened without a reason — use 'bti case reopen ID --reason …'"),
         )
 
 
-@state_rule("BTI304", "error", "a time or date lies in the future")
+@state_rule("BTI304", "error", N_("a time or date lies in the future"))
 def not_in_future(case: Case, ctx: Context) -> Iterator[Finding]:
     limit = ctx.time + CLOCK_SKEW
     today = ctx.today
 
-    def late(day: dt.date | None, loc: tuple[str | int, ...], what: str) -> Iterator[Finding]:
+    def late(
+        day: dt.date | None, loc: tuple[str | int, ...], message: str, ident: str = ""
+    ) -> Iterator[Finding]:
+        """`message` (translated, with {date} and maybe {id}) when `day` is after today."""
         if day is not None and day > today:
-            yield Finding(
-                loc,
-                f"{what} is {day.isoformat()}, after today — record things when they have happened",
-            )
+            yield Finding(loc, message.format(date=day.isoformat(), id=ident))
 
-    yield from late(case.opened, ("opened",), "the opening date")
-    yield from late(case.concern.noted, ("concern", "noted"), "the concern's date")
+    yield from late(
+        case.opened,
+        ("opened",),
+        _("the opening date is {date}, after today — record things when they have happened"),
+    )
+    yield from late(
+        case.concern.noted,
+        ("concern", "noted"),
+        _("the concern's date is {date}, after today — record things when they have happened"),
+    )
     for i, consent in enumerate(case.consents):
-        yield from late(consent.given, ("consents", i, "given"), f"consent {consent.id}'s date")
+        yield from late(
+            consent.given,
+            ("consents", i, "given"),
+            _("consent {id}'s date is {date}, after today — record things when they have happened"),
+            consent.id,
+        )
         if consent.withdrawn:
             yield from late(
                 consent.withdrawn.date,
                 ("consents", i, "withdrawn", "date"),
-                f"the withdrawal of {consent.id}",
+                _(
+                    "the withdrawal of {id} is {date}, after today — record things when they "
+                    "have happened"
+                ),
+                consent.id,
             )
     for i, measure in enumerate(case.measures):
         for j, evaluation in enumerate(measure.evaluations):
             yield from late(
                 evaluation.date,
                 ("measures", i, "evaluations", j, "date"),
-                f"the evaluation of {measure.id}",
+                _(
+                    "the evaluation of {id} is {date}, after today — record things when they "
+                    "have happened"
+                ),
+                measure.id,
             )
     for i, meeting in enumerate(case.meetings):
-        yield from late(meeting.date, ("meetings", i, "date"), f"meeting {meeting.id}")
+        yield from late(
+            meeting.date,
+            ("meetings", i, "date"),
+            _("meeting {id} is {date}, after today — record things when they have happened"),
+            meeting.id,
+        )
     for i, handover in enumerate(case.handovers):
         for field in ("offered", "answered"):
             moment = getattr(handover, field)
             if moment is not None and moment > limit:
+                message = (
+                    _("handover {id} is offered at {time}, in the future")
+                    if field == "offered"
+                    else _("handover {id} is answered at {time}, in the future")
+                )
                 yield Finding(
                     ("handovers", i, field),
-                    f"handover {handover.id} is {field} at {moment.isoformat()}, in the future",
+                    message.format(id=handover.id, time=moment.isoformat()),
                 )
     for i, entry in enumerate(case.log):
         if entry.time > limit:
             yield Finding(
                 ("log", i, "time"),
-                f"log entry #{i + 1} is dated {entry.time.isoformat()}"
-                ", in the future — fix the computer's clock",
+                _(
+                    "log entry #{n} is dated {time}, in the future — fix the computer's clock"
+                ).format(n=i + 1, time=entry.time.isoformat()),
             )
 
 
-@change_rule("BTI307", "error", "a new log entry is dated before the newest entry of the case")
+@change_rule("BTI307", "error", N_("a new log entry is dated before the newest entry of the case"))
 def in_order(before: Case | None, after: Case | None, ctx: Context) -> Iterator[Finding]:
     """The case's own order is a clock nobody can set: an entry written now cannot be older than
     what the case already holds (a few minutes of difference between computers are allowed)."""
@@ -181,13 +230,15 @@ def in_order(before: Case | None, after: Case | None, ctx: Context) -> Iterator[
         if entry.time < newest - CLOCK_SKEW:
             yield Finding(
                 ("log", i, "time"),
-                f"log entry #{i + 1} is dated {entry.time.isoformat()}, before the newest entry "
-                f"already in the case ({newest.isoformat()}) — entries are written when things "
-                "happen, in order; check the computer's clock",
+                _(
+                    "log entry #{n} is dated {time}, before the newest entry already in the case "
+                    "({newest}) — entries are written when things happen, in order; check the "
+                    "computer's clock"
+                ).format(n=i + 1, time=entry.time.isoformat(), newest=newest.isoformat()),
             )
 
 
-@change_rule("BTI308", "error", "a new log entry is written in someone else's name")
+@change_rule("BTI308", "error", N_("a new log entry is written in someone else's name"))
 def own_name(before: Case | None, after: Case | None, ctx: Context) -> Iterator[Finding]:
     if after is None or not ctx.author:
         return
@@ -196,6 +247,8 @@ def own_name(before: Case | None, after: Case | None, ctx: Context) -> Iterator[
         if entry.author.lower() != ctx.author.lower():
             yield Finding(
                 ("log", i, "author"),
-                f"log entry #{i + 1} is written as {entry.author} but committed by {ctx.author} — "
-                "each person writes their own entries, as themselves",
+                _(
+                    "log entry #{n} is written as {author} but committed by {committer} — each "
+                    "person writes their own entries, as themselves"
+                ).format(n=i + 1, author=entry.author, committer=ctx.author),
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from bti.i18n import N_, _
 from bti.models import Case, Directory, Handover
 from bti.rules.core import Context, Finding, change_rule, state_rule
 
@@ -33,42 +34,49 @@ def may_offer(case: Case, who: str | None, people: Directory) -> bool:
     return holder_or_leader(case, who, people)
 
 
-@state_rule("BTI201", "error", "level 1 or higher needs a holder with the holder role")
+@state_rule("BTI201", "error", N_("level 1 or higher needs a holder with the holder role"))
 def needs_holder(case: Case, ctx: Context) -> Iterator[Finding]:
     if case.status != "open" or case.level < 1:
         return
     if case.holder is None:
         yield Finding(
             ("level",),
-            f"case is at level {case.level} without a holder (stafettholder) "
-            "— a holder is named from level 1",
+            _(
+                "case is at level {level} without a holder (stafettholder) — a holder is named "
+                "from level 1"
+            ).format(level=case.level),
         )
         return
     person = ctx.people.get(case.holder)
     if person is not None and "holder" not in person.roles:
         yield Finding(
             ("holder",),
-            f"{case.holder} does not have the holder role — a leader can "
-            "add it with 'bti person add … --role holder'",
+            _(
+                "{holder} does not have the holder role — a leader can add it with 'bti person "
+                "add … --role holder'"
+            ).format(holder=case.holder),
         )
 
 
 @state_rule(
-    "BTI205", "error", "more than one handover offer is pending, or an offer is to the holder"
+    "BTI205", "error", N_("more than one handover offer is pending, or an offer is to the holder")
 )
 def one_pending_offer(case: Case, ctx: Context) -> Iterator[Finding]:
     pending = [i for i, h in enumerate(case.handovers) if h.status == "offered"]
     for i in pending[1:]:
         yield Finding(
             ("handovers", i),
-            "another handover offer is still pending — decline or accept it before offering again",
+            _(
+                "another handover offer is still pending — decline or accept it before offering "
+                "again"
+            ),
         )
     for i in pending:
         if case.handovers[i].to == case.holder:
-            yield Finding(("handovers", i, "to"), "the offer is to the current holder")
+            yield Finding(("handovers", i, "to"), _("the offer is to the current holder"))
 
 
-@state_rule("BTI206", "error", "a handover is offered to someone without the holder role")
+@state_rule("BTI206", "error", N_("a handover is offered to someone without the holder role"))
 def offer_to_holder_role(case: Case, ctx: Context) -> Iterator[Finding]:
     for i, handover in enumerate(case.handovers):
         if handover.status != "offered":
@@ -77,8 +85,9 @@ def offer_to_holder_role(case: Case, ctx: Context) -> Iterator[Finding]:
         if person is not None and "holder" not in person.roles:
             yield Finding(
                 ("handovers", i, "to"),
-                f"{handover.to} does not have the holder role — "
-                "offer the baton to someone who has it",
+                _(
+                    "{person} does not have the holder role — offer the baton to someone who has it"
+                ).format(person=handover.to),
             )
 
 
@@ -97,7 +106,7 @@ def released_by_withdrawal(before: Case, after: Case, ctx: Context) -> bool:
 
 
 @change_rule(
-    "BTI202", "error", "the holder changes only through an accepted handover to that person"
+    "BTI202", "error", N_("the holder changes only through an accepted handover to that person")
 )
 def holder_by_handover(before: Case | None, after: Case | None, ctx: Context) -> Iterator[Finding]:
     if before is None or after is None or before.holder == after.holder:
@@ -117,22 +126,25 @@ def holder_by_handover(before: Case | None, after: Case | None, ctx: Context) ->
     if not accepted and after.holder is None:
         yield Finding(
             ("holder",),
-            f"the holder ({before.holder}) was removed — the holder keeps the baton until a new "
-            "holder accepts it; run 'bti handover offer'",
+            _(
+                "the holder ({holder}) was removed — the holder keeps the baton until a new holder "
+                "accepts it; run 'bti handover offer'"
+            ).format(holder=before.holder),
         )
     elif not accepted:
         yield Finding(
             ("holder",),
-            f"holder changed to {after.holder} without an accepted "
-            "handover — run 'bti handover offer', and let the new holder "
-            "run 'bti handover accept'",
+            _(
+                "holder changed to {holder} without an accepted handover — run 'bti handover "
+                "offer', and let the new holder run 'bti handover accept'"
+            ).format(holder=after.holder),
         )
 
 
 @change_rule(
     "BTI203",
     "error",
-    "a handover is offered only by the holder or a leader of the holder's service",
+    N_("a handover is offered only by the holder or a leader of the holder's service"),
 )
 def offer_by_holder(before: Case | None, after: Case | None, ctx: Context) -> Iterator[Finding]:
     if before is None or after is None:
@@ -144,19 +156,23 @@ def offer_by_holder(before: Case | None, after: Case | None, ctx: Context) -> It
         if handover.offered_by != ctx.author:
             yield Finding(
                 ("handovers", i, "offered_by"),
-                f"the offer names {handover.offered_by} as offering it but was made by "
-                f"{ctx.author} — an offer is recorded by the person who makes it",
+                _(
+                    "the offer names {named} as offering it but was made by {author} — an offer "
+                    "is recorded by the person who makes it"
+                ).format(named=handover.offered_by, author=ctx.author),
             )
         elif not may_offer(before, ctx.author, ctx.people):
             yield Finding(
                 ("handovers", i),
-                f"{ctx.author} is neither the holder nor a leader of "
-                "the holder's service and cannot offer the baton",
+                _(
+                    "{author} is neither the holder nor a leader of the holder's service and "
+                    "cannot offer the baton"
+                ).format(author=ctx.author),
             )
 
 
 @change_rule(
-    "BTI204", "error", "a handover is accepted or declined only by the person it is offered to"
+    "BTI204", "error", N_("a handover is accepted or declined only by the person it is offered to")
 )
 def answer_by_receiver(before: Case | None, after: Case | None, ctx: Context) -> Iterator[Finding]:
     if after is None:
@@ -174,10 +190,20 @@ def answer_by_receiver(before: Case | None, after: Case | None, ctx: Context) ->
         if retracted is False and answered_now and before is not None:
             retracted = handover.status == "declined" and _cancelled(before, after, handover, ctx)
         if answered_now and handover.to != ctx.author and not retracted:
+            message = (
+                _(
+                    "handover {id} was accepted by {author}, but only {to} can answer it — they "
+                    "run 'bti handover accept' themselves"
+                )
+                if handover.status == "accepted"
+                else _(
+                    "handover {id} was declined by {author}, but only {to} can answer it — they "
+                    "run 'bti handover accept' themselves"
+                )
+            )
             yield Finding(
                 ("handovers", i, "status"),
-                f"handover {handover.id} was {handover.status} by {ctx.author}, but only "
-                f"{handover.to} can answer it — they run 'bti handover accept' themselves",
+                message.format(id=handover.id, author=ctx.author, to=handover.to),
             )
 
 

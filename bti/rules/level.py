@@ -4,34 +4,41 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from bti.i18n import N_, _, ngettext
 from bti.models import Case
 from bti.rules.core import Context, Finding, change_rule, state_rule
 
 
-@change_rule("BTI401", "error", "a level change carries a log entry with the reason")
+@change_rule("BTI401", "error", N_("a level change carries a log entry with the reason"))
 def level_change_reason(before: Case | None, after: Case | None, ctx: Context) -> Iterator[Finding]:
     if before is None or after is None or before.level == after.level:
         return
     if len(after.log) <= len(before.log):
         yield Finding(
             ("level",),
-            f"level changed from {before.level} to {after.level} without a "
-            "reason — use 'bti level set ID N --reason …'",
+            _(
+                "level changed from {old} to {new} without a reason — use 'bti level set ID N "
+                "--reason …'"
+            ).format(old=before.level, new=after.level),
         )
 
 
-@state_rule("BTI402", "error", "level 2 involves at least 2 services")
+@state_rule("BTI402", "error", N_("level 2 involves at least 2 services"))
 def level2_services(case: Case, ctx: Context) -> Iterator[Finding]:
     if case.status == "open" and case.level == 2 and len(set(case.services)) < 2:
         yield Finding(
             ("level",),
-            "level 2 is collaboration between services, but only "
-            f"{len(set(case.services))} is involved — add a service with "
-            "'bti service add' or choose level 1",
+            ngettext(
+                "level 2 is collaboration between services, but only {n} is involved — add a "
+                "service with 'bti service add' or choose level 1",
+                "level 2 is collaboration between services, but only {n} are involved — add a "
+                "service with 'bti service add' or choose level 1",
+                len(set(case.services)),
+            ).format(n=len(set(case.services))),
         )
 
 
-@state_rule("BTI403", "error", "level 3 involves at least 3 services, or an external one")
+@state_rule("BTI403", "error", N_("level 3 involves at least 3 services, or an external one"))
 def level3_services(case: Case, ctx: Context) -> Iterator[Finding]:
     if case.status != "open" or case.level != 3:
         return
@@ -40,16 +47,17 @@ def level3_services(case: Case, ctx: Context) -> Iterator[Finding]:
     if len(services) < 3 and not external:
         yield Finding(
             ("level",),
-            "level 3 is extensive collaboration: at least 3 services or an "
-            "external one (BUP, specialist health) — add services or "
-            "choose level 2",
+            _(
+                "level 3 is extensive collaboration: at least 3 services or an external one (BUP, "
+                "specialist health) — add services or choose level 2"
+            ),
         )
 
 
 @state_rule(
     "BTI404",
     "error",
-    "a measure at level 1 or higher has a responsible person and an evaluate-by date",
+    N_("a measure at level 1 or higher has a responsible person and an evaluate-by date"),
 )
 def measures_complete(case: Case, ctx: Context) -> Iterator[Finding]:
     if case.status != "open" or case.level < 1:
@@ -60,10 +68,14 @@ def measures_complete(case: Case, ctx: Context) -> Iterator[Finding]:
         if measure.responsible is None:
             yield Finding(
                 ("measures", i),
-                f"measure {measure.id} has no responsible person — name one (responsible: email)",
+                _("measure {id} has no responsible person — name one (responsible: email)").format(
+                    id=measure.id
+                ),
             )
         if measure.due is None:
             yield Finding(
                 ("measures", i),
-                f"measure {measure.id} has no evaluate-by date — set one (evaluate_by: YYYY-MM-DD)",
+                _(
+                    "measure {id} has no evaluate-by date — set one (evaluate_by: YYYY-MM-DD)"
+                ).format(id=measure.id),
             )

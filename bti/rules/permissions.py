@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from bti.i18n import N_, _
 from bti.models import Case, Directory
 from bti.rules.consent import covering
 from bti.rules.core import Context, Finding, change_rule
@@ -59,45 +60,54 @@ def _acting(ctx: Context) -> bool:
 
 
 def _holder(case: Case) -> str:
+    """' (their email)' after "the holder" in a message, in every language."""
     return f" ({case.holder})" if case.holder else ""
 
 
 def _where(case: Case, ctx: Context) -> str:
+    """Who may work in the case, as a whole clause a message puts in parentheses."""
     services = working_services(case, ctx)
-    shown = ", ".join(services) if services else "none"
+    shown = ", ".join(services) if services else _("none")
     if case.level == 0:
-        return f"at level 0 only staff of the owner service ({shown}) work in the case"
-    return f"the services involved and covered by consent are: {shown}"
+        return _("at level 0 only staff of the owner service ({services}) work in the case").format(
+            services=shown
+        )
+    return _("the services involved and covered by consent are: {services}").format(services=shown)
 
 
 def coordination_actions(before: Case, after: Case) -> list[tuple[tuple[str | int, ...], str]]:
     """What a change does that only the holder or a leader of the holder's service may do, with
-    the place in the file each is seen at."""
+    the place in the file each is seen at (the action as what a person "cannot" do, translated)."""
     found: list[tuple[tuple[str | int, ...], str]] = []
     if len(after.guardians) > len(before.guardians):
-        found.append((("guardians", len(after.guardians) - 1), "add a guardian"))
+        found.append((("guardians", len(after.guardians) - 1), _("add a guardian")))
     earlier = {c.id: c for c in before.consents}
     for i, consent in enumerate(after.consents):
         old = earlier.get(consent.id)
         if old is None:
-            found.append((("consents", i), f"record consent {consent.id}"))
+            found.append((("consents", i), _("record consent {id}").format(id=consent.id)))
         elif old.withdrawn is None and consent.withdrawn is not None:
-            found.append((("consents", i, "withdrawn"), f"withdraw consent {consent.id}"))
+            found.append(
+                (
+                    ("consents", i, "withdrawn"),
+                    _("withdraw consent {id}").format(id=consent.id),
+                )
+            )
     # A correction of the owner service renames it in `services` too: that is the correction's.
     kept = [after.owner_service if s == before.owner_service else s for s in before.services]
     if after.services != kept:
-        found.append((("services",), "add or remove a service"))
+        found.append((("services",), _("add or remove a service")))
     if before.level != after.level or before.step != after.step:
-        found.append((("level",), "set the level or step"))
+        found.append((("level",), _("set the level or step")))
     known = {m.id for m in before.measures}
     found += [
-        (("measures", i), f"add measure {m.id}")
+        (("measures", i), _("add measure {id}").format(id=m.id))
         for i, m in enumerate(after.measures)
         if m.id not in known
     ]
     seen = {m.id for m in before.meetings}
     found += [
-        (("meetings", i), f"record meeting {m.id}")
+        (("meetings", i), _("record meeting {id}").format(id=m.id))
         for i, m in enumerate(after.meetings)
         if m.id not in seen
     ]
@@ -114,7 +124,9 @@ def _only_log(before: Case, after: Case) -> bool:
 
 
 @change_rule(
-    "BTI210", "error", "a case is opened only by someone with the holder role, in their own service"
+    "BTI210",
+    "error",
+    N_("a case is opened only by someone with the holder role, in their own service"),
 )
 def opened_by_holder(before: Case | None, after: Case | None, ctx: Context) -> Iterator[Finding]:
     if before is not None or after is None or not ctx.author or not ctx.people.people:
@@ -125,23 +137,28 @@ def opened_by_holder(before: Case | None, after: Case | None, ctx: Context) -> I
     if "holder" not in person.roles:
         yield Finding(
             ("holder",),
-            f"{ctx.author} does not have the holder role and cannot open a case — share the "
-            "concern with someone who has it, or ask a leader to give you the role",
+            _(
+                "{author} does not have the holder role and cannot open a case — share the "
+                "concern with someone who has it, or ask a leader to give you the role"
+            ).format(author=ctx.author),
         )
     elif person.service != after.owner_service:
         yield Finding(
             ("owner_service",),
-            f"{ctx.author} works in {person.service} and cannot open a case owned by "
-            f"{after.owner_service} — open it in your own service (--service {person.service}), "
-            f"or ask staff of {after.owner_service} to open it",
+            _(
+                "{author} works in {service} and cannot open a case owned by {owner} — open it in "
+                "your own service (--service {service}), or ask staff of {owner} to open it"
+            ).format(author=ctx.author, service=person.service, owner=after.owner_service),
         )
 
 
 @change_rule(
     "BTI211",
     "error",
-    "a log entry or the child's voice is written only by the holder or staff of a service "
-    "involved and covered by consent (level 0: the owner service)",
+    N_(
+        "a log entry or the child's voice is written only by the holder or staff of a service "
+        "involved and covered by consent (level 0: the owner service)"
+    ),
 )
 def written_by_staff_of_case(
     before: Case | None, after: Case | None, ctx: Context
@@ -151,20 +168,31 @@ def written_by_staff_of_case(
     if may_write(before, ctx.author, ctx):
         return
     for i in range(len(before.log), len(after.log)):
-        what = "the child's voice" if after.log[i].kind == "voice" else "a log entry"
+        if after.log[i].kind == "voice":
+            message = _(
+                "{author} is not the holder and works in no service that may work in this case "
+                "({where}), and cannot write the child's voice — ask the holder{holder} to write "
+                "it, or to add your service with the guardians' consent"
+            )
+        else:
+            message = _(
+                "{author} is not the holder and works in no service that may work in this case "
+                "({where}), and cannot write a log entry — ask the holder{holder} to write it, or "
+                "to add your service with the guardians' consent"
+            )
         yield Finding(
             ("log", i),
-            f"{ctx.author} is not the holder and works in no service that may work in this case "
-            f"({_where(before, ctx)}), and cannot write {what} — ask the holder"
-            f"{_holder(before)} to write it, or to add your service with the guardians' consent",
+            message.format(author=ctx.author, where=_where(before, ctx), holder=_holder(before)),
         )
 
 
 @change_rule(
     "BTI212",
     "error",
-    "guardians, consents, services, level, measures and meetings are recorded only by the holder "
-    "or a leader of the holder's service",
+    N_(
+        "guardians, consents, services, level, measures and meetings are recorded only by the holder "
+        "or a leader of the holder's service"
+    ),
 )
 def coordinated_by_holder(
     before: Case | None, after: Case | None, ctx: Context
@@ -176,15 +204,17 @@ def coordinated_by_holder(
     for loc, action in coordination_actions(before, after):
         yield Finding(
             loc,
-            f"{ctx.author} is neither the holder nor a leader of the holder's service and cannot "
-            f"{action} — ask the holder{_holder(before)} or their leader",
+            _(
+                "{author} is neither the holder nor a leader of the holder's service and cannot "
+                "{action} — ask the holder{holder} or their leader"
+            ).format(author=ctx.author, action=action, holder=_holder(before)),
         )
 
 
 @change_rule(
     "BTI213",
     "error",
-    "a measure is evaluated only by the holder or the measure's responsible person",
+    N_("a measure is evaluated only by the holder or the measure's responsible person"),
 )
 def evaluated_by_responsible(
     before: Case | None, after: Case | None, ctx: Context
@@ -198,11 +228,24 @@ def evaluated_by_responsible(
             continue
         if _same(ctx.author, old.responsible):
             continue
-        responsible = f", the responsible person ({old.responsible})" if old.responsible else ""
+        if old.responsible:
+            message = _(
+                "{author} is neither the holder nor responsible for measure {id} and cannot "
+                "evaluate it — ask the holder{holder}, the responsible person ({responsible})"
+            )
+        else:
+            message = _(
+                "{author} is neither the holder nor responsible for measure {id} and cannot "
+                "evaluate it — ask the holder{holder}"
+            )
         yield Finding(
             ("measures", i, "evaluations", len(old.evaluations)),
-            f"{ctx.author} is neither the holder nor responsible for measure {measure.id} and "
-            f"cannot evaluate it — ask the holder{_holder(before)}{responsible}",
+            message.format(
+                author=ctx.author,
+                id=measure.id,
+                holder=_holder(before),
+                responsible=old.responsible,
+            ),
         )
 
 
@@ -215,27 +258,38 @@ def may_close(case: Case, who: str, people: Directory) -> bool:
 @change_rule(
     "BTI214",
     "error",
-    "a case is closed or reopened only by the holder or a leader of the holder's or the owner "
-    "service",
+    N_(
+        "a case is closed or reopened only by the holder or a leader of the holder's or the owner "
+        "service"
+    ),
 )
 def closed_by_holder(before: Case | None, after: Case | None, ctx: Context) -> Iterator[Finding]:
     if before is None or after is None or before.status == after.status or not _acting(ctx):
         return
     if may_close(before, (ctx.author or "").lower(), ctx.people):
         return
-    verb = "close" if after.status == "closed" else "reopen"
+    if after.status == "closed":
+        message = _(
+            "{author} is neither the holder nor a leader of the holder's or the owner service and "
+            "cannot close the case — ask the holder{holder} or a leader of {owner}"
+        )
+    else:
+        message = _(
+            "{author} is neither the holder nor a leader of the holder's or the owner service and "
+            "cannot reopen the case — ask the holder{holder} or a leader of {owner}"
+        )
     yield Finding(
         ("status",),
-        f"{ctx.author} is neither the holder nor a leader of the holder's or the owner service "
-        f"and cannot {verb} the case — ask the holder{_holder(before)} or a leader of "
-        f"{before.owner_service}",
+        message.format(author=ctx.author, holder=_holder(before), owner=before.owner_service),
     )
 
 
 @change_rule(
     "BTI215",
     "error",
-    "the holder belongs to a service involved and covered by consent (level 0: the owner service)",
+    N_(
+        "the holder belongs to a service involved and covered by consent (level 0: the owner service)"
+    ),
 )
 def holder_may_work(before: Case | None, after: Case | None, ctx: Context) -> Iterator[Finding]:
     if before is None or after is None or after.status != "open" or after.holder is None:
@@ -264,17 +318,21 @@ def holder_may_work(before: Case | None, after: Case | None, ctx: Context) -> It
     if changed or lost:
         yield Finding(
             ("holder",),
-            f"the holder {after.holder} would work in no service that may work in this case "
-            f"({_where(after, ctx)}) — add the service with consent first, or hand the baton "
-            "to someone in one of them",
+            _(
+                "the holder {holder} would work in no service that may work in this case "
+                "({where}) — add the service with consent first, or hand the baton to someone in "
+                "one of them"
+            ).format(holder=after.holder, where=_where(after, ctx)),
         )
 
 
 @change_rule(
     "BTI216",
     "error",
-    "the baton is offered only to staff of a service involved and covered by consent "
-    "(level 0: the owner service)",
+    N_(
+        "the baton is offered only to staff of a service involved and covered by consent "
+        "(level 0: the owner service)"
+    ),
 )
 def offered_within_case(before: Case | None, after: Case | None, ctx: Context) -> Iterator[Finding]:
     if before is None or after is None:
@@ -287,16 +345,18 @@ def offered_within_case(before: Case | None, after: Case | None, ctx: Context) -
             continue
         yield Finding(
             ("handovers", i, "to"),
-            f"{handover.to} works in no service that may work in this case "
-            f"({_where(after, ctx)}) — add their service with consent first ('bti service add'), "
-            "or offer the baton to someone in one of them",
+            _(
+                "{person} works in no service that may work in this case ({where}) — add their "
+                "service with consent first ('bti service add'), or offer the baton to someone in "
+                "one of them"
+            ).format(person=handover.to, where=_where(after, ctx)),
         )
 
 
 @change_rule(
     "BTI217",
     "error",
-    "a change leaves an offer pending to someone whose service no longer may work in the case",
+    N_("a change leaves an offer pending to someone whose service no longer may work in the case"),
 )
 def no_offer_left_outside(
     before: Case | None, after: Case | None, ctx: Context
@@ -310,17 +370,18 @@ def no_offer_left_outside(
         if may_hold(before, handover.to, ctx) and not may_hold(after, handover.to, ctx):
             yield Finding(
                 ("handovers", i),
-                f"the offer {handover.id} to {handover.to} stays pending, but their service no "
-                f"longer may work in this case ({_where(after, ctx)}) — 'bti consent withdraw' "
-                "cancels it in the same change; otherwise take the offer back first "
-                "('bti handover decline')",
+                _(
+                    "the offer {id} to {person} stays pending, but their service no longer may "
+                    "work in this case ({where}) — 'bti consent withdraw' cancels it in the same "
+                    "change; otherwise take the offer back first ('bti handover decline')"
+                ).format(id=handover.id, person=handover.to, where=_where(after, ctx)),
             )
 
 
 @change_rule(
     "BTI218",
     "error",
-    "a new measure's responsible person belongs to a service involved and covered by consent",
+    N_("a new measure's responsible person belongs to a service involved and covered by consent"),
 )
 def responsible_within_case(
     before: Case | None, after: Case | None, ctx: Context
@@ -336,7 +397,8 @@ def responsible_within_case(
         if not may_hold(after, measure.responsible, ctx):
             yield Finding(
                 ("measures", i, "responsible"),
-                f"{measure.responsible} works in no service that may work in this case "
-                f"({_where(after, ctx)}) — name someone in one of them responsible, or add "
-                "their service with consent first",
+                _(
+                    "{person} works in no service that may work in this case ({where}) — name "
+                    "someone in one of them responsible, or add their service with consent first"
+                ).format(person=measure.responsible, where=_where(after, ctx)),
             )

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from bti import nationalid
+from bti.i18n import N_, _
 from bti.models import Case
 from bti.rules.core import Context, Finding, Violation, declare, state_rule
 
@@ -14,12 +15,12 @@ if TYPE_CHECKING:
     from bti.names import NameIndex
 
 MESSAGE_NAMES_SUBJECT = declare(
-    "BTI502", "error", "a commit or tag message names a case subject or guardian", "commit"
+    "BTI502", "error", N_("a commit or tag message names a case subject or guardian"), "commit"
 )
-MESSAGE_HAS_ID = declare("BTI503", "error", "a commit message contains a national id", "commit")
-FILE_NAME_HAS_ID = declare("BTI504", "error", "a file name contains a national id", "file")
+MESSAGE_HAS_ID = declare("BTI503", "error", N_("a commit message contains a national id"), "commit")
+FILE_NAME_HAS_ID = declare("BTI504", "error", N_("a file name contains a national id"), "file")
 DOCUMENT_LEAK = declare(
-    "BTI505", "error", "a generated document contains a national id or a subject's name", "file"
+    "BTI505", "error", N_("a generated document contains a national id or a subject's name"), "file"
 )
 
 
@@ -41,13 +42,13 @@ def ids_in(text: str) -> list[str]:
 
 def id_message(number: str) -> str:
     """The one wording for a national id out of place, wherever it is found."""
-    return (
-        f"a national id ({nationalid.mask(number)}) is written in free text "
-        "— remove it; it belongs only in subject.national_id"
-    )
+    return _(
+        "a national id ({id}) is written in free text — remove it; it belongs only in "
+        "subject.national_id"
+    ).format(id=nationalid.mask(number))
 
 
-@state_rule("BTI501", "error", "a national id appears outside the subject's national-id field")
+@state_rule("BTI501", "error", N_("a national id appears outside the subject's national-id field"))
 def national_id_in_text(case: Case, ctx: Context) -> Iterator[Finding]:
     if not nationalid.may_hold_in_json(case.model_dump_json(exclude={"subject": {"national_id"}})):
         return  # the common case, found at C speed: no eleven digits anywhere
@@ -111,7 +112,7 @@ def _id_places(text: str, own: str | None) -> list[tuple[int, int, str]]:
     """(line, column, number) of the ids in `text`, less the subject's own in its field."""
     own = nationalid.digits(own) if own else None
     found = []
-    for start, _, number in nationalid.spans(text):
+    for start, _end, number in nationalid.spans(text):
         if own is not None and number == own:
             line_start = text.rfind("\n", 0, start) + 1
             key = _NATIONAL_ID_KEY.match(text, line_start)
@@ -133,21 +134,25 @@ def message_problems(message: str, names: NameIndex, path: str = "") -> list[Vio
     read that case, and hook output ends up in server logs."""
     text = _before_scissors(message)
     found = []
-    for start, _, number in nationalid.spans(text):
+    for start, _end, number in nationalid.spans(text):
         line, col = _line_col(text, start)
         found.append(
             MESSAGE_HAS_ID.violation(
-                f"the message contains a national id ({nationalid.mask(number)}) at line {line}, "
-                f"column {col} — write the case id instead",
+                _(
+                    "the message contains a national id ({id}) at line {line}, column {col} — "
+                    "write the case id instead"
+                ).format(id=nationalid.mask(number), line=line, col=col),
                 path=path,
             )
         )
-    for start, _ in names.spans(text):
+    for start, _end in names.spans(text):
         line, col = _line_col(text, start)
         found.append(
             MESSAGE_NAMES_SUBJECT.violation(
-                f"the message names a child or guardian at line {line}, column {col} — describe "
-                "the change by case id only, e.g. '2026-7KQ3M: entry added'",
+                _(
+                    "the message names a child or guardian at line {line}, column {col} — "
+                    "describe the change by case id only, e.g. '2026-7KQ3M: entry added'"
+                ).format(line=line, col=col),
                 path=path,
             )
         )
@@ -171,7 +176,7 @@ def object_problems(raw: str, names: NameIndex, path: str = "") -> list[Violatio
     """Everything a person wrote in a commit or tag object (as `git cat-file commit|tag` gives
     it): national ids in the author, committer and tagger lines and the tag name, and ids and
     names in the message."""
-    header, _, message = raw.partition("\n\n")
+    header, _sep, message = raw.partition("\n\n")
     found = []
     for text in header.split("\n"):
         if text.startswith(_NOT_TEXT):
@@ -179,8 +184,10 @@ def object_problems(raw: str, names: NameIndex, path: str = "") -> list[Violatio
         for number in ids_in(text):
             found.append(
                 MESSAGE_HAS_ID.violation(
-                    f"the line '{text.split(' ', 1)[0]}' of the commit or tag contains a national "
-                    f"id ({nationalid.mask(number)}) — write the case id instead",
+                    _(
+                        "the line '{line}' of the commit or tag contains a national id ({id}) — "
+                        "write the case id instead"
+                    ).format(line=text.split(" ", 1)[0], id=nationalid.mask(number)),
                     path=path,
                 )
             )

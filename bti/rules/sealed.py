@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from bti.i18n import N_, _, ngettext
 from bti.rules.core import Context, Loc, Violation, declare
 from bti.rules.permissions import working_services
 
@@ -25,26 +26,31 @@ if TYPE_CHECKING:
     from bti.sealing import Keyring, Opened
 
 NOT_SEALED = declare(
-    "BTI040", "error", "a case is written in plain text where it must be sealed", "file"
+    "BTI040", "error", N_("a case is written in plain text where it must be sealed"), "file"
 )
-LEAK = declare("BTI041", "error", "a case is sealed for someone who may not read it", "file")
+LEAK = declare("BTI041", "error", N_("a case is sealed for someone who may not read it"), "file")
 BROKEN = declare(
-    "BTI042", "error", "a sealed value does not open with the case's key where it stands", "file"
+    "BTI042",
+    "error",
+    N_("a sealed value does not open with the case's key where it stands"),
+    "file",
 )
 BEHIND = declare(
-    "BTI043", "warning", "a case is not yet sealed for everyone who may read it", "file"
+    "BTI043", "warning", N_("a case is not yet sealed for everyone who may read it"), "file"
 )
 NOT_RENEWED = declare(
-    "BTI044", "error", "a reader was taken off a case but its key was not renewed", "file"
+    "BTI044", "error", N_("a reader was taken off a case but its key was not renewed"), "file"
 )
 NO_SERVER = declare(
-    "BTI045", "error", "a sealed case is not sealed for the server, which must judge it", "file"
+    "BTI045", "error", N_("a sealed case is not sealed for the server, which must judge it"), "file"
 )
 
 REUSED = declare(
-    "BTI046", "error", "a case is sealed again with a key an earlier version of it had", "file"
+    "BTI046", "error", N_("a case is sealed again with a key an earlier version of it had"), "file"
 )
-SHARED = declare("BTI047", "error", "a case is sealed with a data key another case uses", "file")
+SHARED = declare(
+    "BTI047", "error", N_("a case is sealed with a data key another case uses"), "file"
+)
 
 
 def allowed(case: Case, ctx: Context) -> set[str]:
@@ -161,8 +167,10 @@ def check(
         if ctx.config.sealing == "on":
             found.append(
                 NOT_SEALED.violation(
-                    "the case is written in plain text, but sealing is on in bti.yaml — write "
-                    "it with bti (any command seals it), or run 'bti seal'",
+                    _(
+                        "the case is written in plain text, but sealing is on in bti.yaml — write "
+                        "it with bti (any command seals it), or run 'bti seal'"
+                    ),
                     ("id",),
                 )
             )
@@ -172,8 +180,10 @@ def check(
         path = ".".join(str(p) for p in loc)
         found.append(
             NOT_SEALED.violation(
-                f"{path} is written in plain text in a sealed case — a lost laptop would show "
-                "it; change the case with bti (or 'bti case edit'), which seals every value",
+                _(
+                    "{field} is written in plain text in a sealed case — a lost laptop would show "
+                    "it; change the case with bti (or 'bti case edit'), which seals every value"
+                ).format(field=path),
                 loc,
             )
         )
@@ -184,13 +194,20 @@ def check(
     try:
         wrapped_for = stanzas(opened.wrapped)
     except SealError as err:
-        found.append(LEAK.violation(f"the case's key cannot be read: {err}", (*block, "key")))
+        found.append(
+            LEAK.violation(
+                _("the case's key cannot be read: {problem}").format(problem=err), (*block, "key")
+            )
+        )
         return found
     readers = opened.readers
     for reader, count in Counter(readers).items():
         if count > 1:
             found.append(
-                LEAK.violation(f"{reader} is listed twice as a reader", (*block, "readers"))
+                LEAK.violation(
+                    _("{reader} is listed twice as a reader").format(reader=reader),
+                    (*block, "readers"),
+                )
             )
     keys: dict[str, str] = {}
     may_read = allowed(case, ctx) if opened.readable else _loose(case, ctx)
@@ -201,9 +218,11 @@ def check(
     if state and gone:
         found.append(
             BEHIND.violation(
-                f"still sealed for {', '.join(gone)}, who may no longer read it — their key opens "
-                "it until the next change made with bti renews its key ('bti seal' renews every "
-                "case you can read)",
+                _(
+                    "still sealed for {readers}, who may no longer read it — their key opens it "
+                    "until the next change made with bti renews its key ('bti seal' renews every "
+                    "case you can read)"
+                ).format(readers=", ".join(gone)),
                 (*block, "readers"),
             )
         )
@@ -212,22 +231,22 @@ def check(
         if key is None and state and reader in gone:
             continue
         if key is None:
-            who = (
-                "the server has no server_key in bti.yaml"
-                if reader == SERVER
-                else (
-                    f"{reader} has no key in people.yaml"
-                    if ctx.people.get(reader)
-                    else f"{reader} is not in people.yaml"
+            if reader == SERVER:
+                message = _(
+                    "the case is sealed for {reader}, but the server has no server_key in bti.yaml "
+                    "— nobody can tell whose key opens it; seal it again with bti"
                 )
-            )
-            found.append(
-                LEAK.violation(
-                    f"the case is sealed for {reader}, but {who} — nobody can tell whose key "
-                    "opens it; seal it again with bti",
-                    (*block, "readers", i),
+            elif ctx.people.get(reader):
+                message = _(
+                    "the case is sealed for {reader}, but {reader} has no key in people.yaml — "
+                    "nobody can tell whose key opens it; seal it again with bti"
                 )
-            )
+            else:
+                message = _(
+                    "the case is sealed for {reader}, but {reader} is not in people.yaml — nobody "
+                    "can tell whose key opens it; seal it again with bti"
+                )
+            found.append(LEAK.violation(message.format(reader=reader), (*block, "readers", i)))
         else:
             keys[reader] = key
     for i, reader in enumerate(readers):
@@ -235,20 +254,30 @@ def check(
             continue
         if reader != SERVER and reader in keys and reader not in may_read:
             services = ", ".join(working_services(case, ctx)) if opened.readable else ""
-            where = f" (the services that may read it: {services})" if services else ""
+            if services:
+                message = _(
+                    "the case is sealed for {reader}, who may not read it (the services that may "
+                    "read it: {services}) — a leak; bti seals a case only for its readers, so "
+                    "write it with bti"
+                )
+            else:
+                message = _(
+                    "the case is sealed for {reader}, who may not read it — a leak; bti seals a "
+                    "case only for its readers, so write it with bti"
+                )
             found.append(
                 LEAK.violation(
-                    f"the case is sealed for {reader}, who may not read it{where} — a leak; "
-                    "bti seals a case only for its readers, so write it with bti",
-                    (*block, "readers", i),
+                    message.format(reader=reader, services=services), (*block, "readers", i)
                 )
             )
     others = sorted({s.type for s in wrapped_for if s.type != "ssh-ed25519"})
     if others:
         found.append(
             LEAK.violation(
-                f"the case's key is wrapped for a kind of key bti never seals to ({', '.join(others)})"
-                " — someone outside the readers may open it",
+                _(
+                    "the case's key is wrapped for a kind of key bti never seals to ({kinds}) — "
+                    "someone outside the readers may open it"
+                ).format(kinds=", ".join(others)),
                 (*block, "key"),
             )
         )
@@ -270,59 +299,76 @@ def check(
     if not others and got != expected:
         extra = sum((got - expected).values())
         lacking = sum((expected - got).values())
-        what = []
-        if extra:
-            what.append(f"{extra} key(s) not among the readers listed")
-        if lacking:
-            what.append(f"{lacking} listed reader(s) it is not wrapped for")
-        found.append(
-            LEAK.violation(
-                f"the case's key does not match its list of readers: {' and '.join(what)} — "
-                "someone outside the list may open it; seal it again with bti",
-                (*block, "key"),
-            )
-        )
+        extra_text = ngettext(
+            "{n} key not among the readers listed", "{n} keys not among the readers listed", extra
+        ).format(n=extra)
+        lacking_text = ngettext(
+            "{n} listed reader it is not wrapped for",
+            "{n} listed readers it is not wrapped for",
+            lacking,
+        ).format(n=lacking)
+        if extra and lacking:
+            message = _(
+                "the case's key does not match its list of readers: {extra} and {lacking} — "
+                "someone outside the list may open it; seal it again with bti"
+            ).format(extra=extra_text, lacking=lacking_text)
+        else:
+            message = _(
+                "the case's key does not match its list of readers: {what} — someone outside the "
+                "list may open it; seal it again with bti"
+            ).format(what=extra_text if extra else lacking_text)
+        found.append(LEAK.violation(message, (*block, "key")))
     if stale and not others and got == expected:
         who = ", ".join(stale)
         if state:
             found.append(
                 BEHIND.violation(
-                    f"still sealed to the replaced key of {who} — the next change made with bti "
-                    "renews the case's key ('bti seal' does it for every case you can read)",
+                    _(
+                        "still sealed to the replaced key of {who} — the next change made with bti "
+                        "renews the case's key ('bti seal' does it for every case you can read)"
+                    ).format(who=who),
                     (*block, "key"),
                 )
             )
         else:
             found.append(
                 NOT_RENEWED.violation(
-                    f"the key of {who} was replaced in people.yaml, but the case is still sealed "
-                    "to the old one — whoever holds it (a lost laptop) would open what is written "
-                    "now; write the case with bti, which renews the key",
+                    _(
+                        "the key of {who} was replaced in people.yaml, but the case is still "
+                        "sealed to the old one — whoever holds it (a lost laptop) would open what "
+                        "is written now; write the case with bti, which renews the key"
+                    ).format(who=who),
                     (*block, "key"),
                 )
             )
     if ctx.config.server_key and SERVER not in readers:
         found.append(
             NO_SERVER.violation(
-                "the case is not sealed for the server, so the server cannot judge its rules — "
-                "write it with bti, which seals every case for the server's key too",
+                _(
+                    "the case is not sealed for the server, so the server cannot judge its rules "
+                    "— write it with bti, which seals every case for the server's key too"
+                ),
                 (*block, "readers"),
             )
         )
     elif not opened.readable and ring.server:
         found.append(
             BROKEN.violation(
-                "the server's key does not open the case, so the server cannot judge it — a "
-                "case is sealed for the server named in bti.yaml; write it with bti (on the "
-                "server, 'bti hooks install --server' sets up the server's key)",
+                _(
+                    "the server's key does not open the case, so the server cannot judge it — a "
+                    "case is sealed for the server named in bti.yaml; write it with bti (on the "
+                    "server, 'bti hooks install --server' sets up the server's key)"
+                ),
                 (*block, "key"),
             )
         )
     elif SERVER in readers and not opened.readable and ring.holds(ctx.config.server_key):
         found.append(
             BROKEN.violation(
-                "the case's key does not open with the server's key although the server is "
-                "listed as a reader — seal it again with bti",
+                _(
+                    "the case's key does not open with the server's key although the server is "
+                    "listed as a reader — seal it again with bti"
+                ),
                 (*block, "key"),
             )
         )
@@ -335,22 +381,28 @@ def check(
         dropped = tags(before) - tags(opened)
         if dropped:
             gone = sorted(set(before.readers) - set(readers))
-            who = ", ".join(gone) if gone else "a reader's replaced key"
-            found.append(
-                NOT_RENEWED.violation(
-                    f"{who} can no longer read the case, but it keeps the key they could open — "
+            if gone:
+                message = _(
+                    "{who} can no longer read the case, but it keeps the key they could open — "
                     "what is written now would still open with it; bti renews the key when a "
-                    "reader is taken off (write the case with bti)",
-                    (*block, "key"),
+                    "reader is taken off (write the case with bti)"
+                ).format(who=", ".join(gone))
+            else:
+                message = _(
+                    "a reader's replaced key can no longer read the case, but the case keeps the "
+                    "key it could open — what is written now would still open with it; bti renews "
+                    "the key when a reader is taken off (write the case with bti)"
                 )
-            )
+            found.append(NOT_RENEWED.violation(message, (*block, "key")))
     if state and opened.readable:
         behind = missing(case, opened, ctx)
         if behind:
             found.append(
                 BEHIND.violation(
-                    f"not yet readable by {', '.join(behind)} — the next change made with bti "
-                    "seals it for them ('bti seal' does it for every case you can read)",
+                    _(
+                        "not yet readable by {readers} — the next change made with bti seals it "
+                        "for them ('bti seal' does it for every case you can read)"
+                    ).format(readers=", ".join(behind)),
                     (*block, "readers"),
                 )
             )
@@ -365,9 +417,11 @@ def server_key_problems(config: Config, ring: Keyring) -> list[Violation]:
         return []
     return [
         NO_SERVER.violation(
-            "bti.yaml names a server key this server does not hold: cases sealed for it could "
-            "not be judged here — server_key is the public key 'bti hooks install --server' "
-            "printed",
+            _(
+                "bti.yaml names a server key this server does not hold: cases sealed for it could "
+                "not be judged here — server_key is the public key 'bti hooks install --server' "
+                "printed"
+            ),
             ("server_key",),
             path="bti.yaml",
         ).at("bti.yaml", 1, 1)

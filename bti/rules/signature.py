@@ -17,43 +17,54 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bti.i18n import N_, _
 from bti.models import Directory, Person
 from bti.rules.core import Rule, Violation, declare
 from bti.signatures import SignatureError, SigningSetup, verify_commit
 
 UNSIGNED = declare(
-    "BTI030", "error", "every commit after signatures were switched on is signed", "commit"
+    "BTI030", "error", N_("every commit after signatures were switched on is signed"), "commit"
 )
 NOT_AUTHORS_KEY = declare(
     "BTI031",
     "error",
-    "a commit is signed by the key registered in people.yaml for its author email",
+    N_("a commit is signed by the key registered in people.yaml for its author email"),
     "commit",
 )
 FORMER_KEY = declare(
     "BTI032",
     "error",
-    "a commit is never signed by a key that was replaced or removed from people.yaml",
+    N_("a commit is never signed by a key that was replaced or removed from people.yaml"),
     "commit",
 )
 BAD_SIGNATURE = declare(
-    "BTI033", "error", "a commit's signature verifies (an SSH ed25519 signature for git)", "commit"
+    "BTI033",
+    "error",
+    N_("a commit's signature verifies (an SSH ed25519 signature for git)"),
+    "commit",
 )
 NO_KEY = declare(
-    "BTI034", "error", "a person who commits has a public key registered in people.yaml", "commit"
+    "BTI034",
+    "error",
+    N_("a person who commits has a public key registered in people.yaml"),
+    "commit",
 )
 NOT_SET_UP = declare(
     "BTI035",
     "error",
-    "this clone signs commits with the key registered for you (checked before committing)",
+    N_("this clone signs commits with the key registered for you (checked before committing)"),
     "commit",
 )
 
-FIX = "run 'bti key init' in your clone and have a leader register the key it prints"
+
+def _fix() -> str:
+    return _("run 'bti key init' in your clone and have a leader register the key it prints")
 
 
 def _register_hint(email: str) -> str:
-    return f"a leader registers your key: bti person set {email} --key 'ssh-ed25519 AAAA…'"
+    return _(
+        "a leader registers your key: bti person set {email} --key 'ssh-ed25519 AAAA…'"
+    ).format(email=email)
 
 
 def _as(setting: str, found: list[Violation]) -> list[Violation]:
@@ -78,45 +89,47 @@ def signature_problems(
     try:
         signature = verify_commit(raw_commit)
     except SignatureError as err:
-        return _as(setting, [_bad(BAD_SIGNATURE, f"its signature cannot be read ({err})", path)])
+        message = _("its signature cannot be read ({problem})").format(problem=err)
+        return _as(setting, [_bad(BAD_SIGNATURE, message, path)])
     if signature is None:
-        return _as(
-            setting,
-            [
-                _bad(
-                    UNSIGNED, f"the commit by {author} is not signed — every commit is; {FIX}", path
-                )
-            ],
+        message = _("the commit by {author} is not signed — every commit is; {fix}").format(
+            author=author, fix=_fix()
         )
+        return _as(setting, [_bad(UNSIGNED, message, path)])
     if not signature.valid:
-        why = f"the commit by {author} has a signature that does not verify: {signature.detail}"
-        return _as(setting, [_bad(BAD_SIGNATURE, f"{why} — sign it again; {FIX}", path)])
+        message = _(
+            "the commit by {author} has a signature that does not verify: {problem} — sign it "
+            "again; {fix}"
+        ).format(author=author, problem=signature.detail, fix=_fix())
+        return _as(setting, [_bad(BAD_SIGNATURE, message, path)])
     key = signature.key_text
     person = people.get(author)
     if person is not None and person.key == key:
         return []
     current, former = _owner(people, key)
     if current is not None:
-        message = (
-            f"the commit claims {author} as its author but is signed with the key of "
-            f"{current.email} — each person commits with their own key; {FIX}"
-        )
+        message = _(
+            "the commit claims {author} as its author but is signed with the key of {owner} — "
+            "each person commits with their own key; {fix}"
+        ).format(author=author, owner=current.email, fix=_fix())
         return _as(setting, [_bad(NOT_AUTHORS_KEY, message, path)])
     if former is not None:
-        message = (
-            f"the commit by {author} is signed with a key that was replaced for {former.email} "
-            f"— it signs nothing any more; sign with the registered key ({FIX})"
-        )
+        message = _(
+            "the commit by {author} is signed with a key that was replaced for {owner} — it "
+            "signs nothing any more; sign with the registered key ({fix})"
+        ).format(author=author, owner=former.email, fix=_fix())
         return _as(setting, [_bad(FORMER_KEY, message, path)])
     if person is None:
         return []  # BTI010: outside the directory nobody changes anything, signed or not
     if person.key is None:
-        message = f"{author} has no key in people.yaml, so their commits cannot be trusted — "
-        return _as(setting, [_bad(NO_KEY, message + _register_hint(author), path)])
-    message = (
-        f"the commit by {author} is signed with a key people.yaml does not hold (a removed "
-        f"person's, or one never registered) — {FIX}"
-    )
+        message = _(
+            "{author} has no key in people.yaml, so their commits cannot be trusted — {hint}"
+        ).format(author=author, hint=_register_hint(author))
+        return _as(setting, [_bad(NO_KEY, message, path)])
+    message = _(
+        "the commit by {author} is signed with a key people.yaml does not hold (a removed "
+        "person's, or one never registered) — {fix}"
+    ).format(author=author, fix=_fix())
     return _as(setting, [_bad(NOT_AUTHORS_KEY, message, path)])
 
 
@@ -131,16 +144,19 @@ def setup_problems(
     if person is None:
         return []  # BTI010 says it: outside the directory nobody changes anything
     if person.key is None:
-        message = f"you ({person.email}) have no key in people.yaml, so you cannot commit — "
-        return _as(setting, [_bad(NO_KEY, message + _register_hint(person.email), path)])
+        message = _(
+            "you ({email}) have no key in people.yaml, so you cannot commit — {hint}"
+        ).format(email=person.email, hint=_register_hint(person.email))
+        return _as(setting, [_bad(NO_KEY, message, path)])
     if not setup.gpgsign or setup.format != "ssh" or setup.key is None:
-        why = setup.problem or "git is not set up to sign your commits with an SSH key"
-        return _as(setting, [_bad(NOT_SET_UP, f"{why} — {FIX}", path)])
+        why = setup.problem or _("git is not set up to sign your commits with an SSH key")
+        message = _("{problem} — {fix}").format(problem=why, fix=_fix())
+        return _as(setting, [_bad(NOT_SET_UP, message, path)])
     if setup.key != person.key:
-        message = (
-            f"git signs with {setup.key_path}, which is not the key people.yaml holds for "
-            f"{person.email} — run 'bti key init' again, or ask a leader to register this key"
-        )
+        message = _(
+            "git signs with {key}, which is not the key people.yaml holds for {email} — run "
+            "'bti key init' again, or ask a leader to register this key"
+        ).format(key=setup.key_path, email=person.email)
         return _as(setting, [_bad(NOT_SET_UP, message, path)])
     return []
 

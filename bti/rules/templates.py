@@ -16,6 +16,7 @@ import dataclasses
 import re
 from typing import TYPE_CHECKING, Any
 
+from bti.i18n import N_, _
 from bti.rules.core import Violation, declare
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 TEMPLATE_PROBLEM = declare(
     "BTI011",
     "error",
-    "a template under templates/ cannot be read, or reaches for what a template may not use",
+    N_("a template under templates/ cannot be read, or reaches for what a template may not use"),
     "file",
 )
 
@@ -97,7 +98,7 @@ def _text(path: str, data: bytes) -> str | Violation:
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         col = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
-        return _problem(path, "the template is not UTF-8 text — save it as UTF-8", line, col)
+        return _problem(path, _("the template is not UTF-8 text — save it as UTF-8"), line, col)
 
 
 def _jinja_problems(path: str, data: bytes) -> list[Violation]:
@@ -115,8 +116,10 @@ def _jinja_problems(path: str, data: bytes) -> list[Violation]:
         return [
             _problem(
                 path,
-                f"the template cannot be read: {err.message} — correct it, or delete it to use "
-                "bti's built-in one",
+                _(
+                    "the template cannot be read: {problem} — correct it, or delete it to use "
+                    "bti's built-in one"
+                ).format(problem=err.message),
                 err.lineno or 1,
             )
         ]
@@ -134,11 +137,17 @@ def _walk(path: str, tree: nodes.Template, env: Any, allowed: frozenset[str]) ->
     for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter, nodes.Test)):
         if isinstance(node, nodes.Getattr) and node.attr.startswith("_"):
             add(
-                node, f"the template reaches for '{node.attr}', an internal name — use bti's fields"
+                node,
+                _("the template reaches for '{name}', an internal name — use bti's fields").format(
+                    name=node.attr
+                ),
             )
         elif isinstance(node, nodes.Getattr) and node.attr in _CHANGES:
             add(
-                node, f"the template would change bti's data ('{node.attr}'); a template only reads"
+                node,
+                _("the template would change bti's data ('{name}'); a template only reads").format(
+                    name=node.attr
+                ),
             )
         elif (
             isinstance(node, nodes.Getitem)
@@ -146,22 +155,44 @@ def _walk(path: str, tree: nodes.Template, env: Any, allowed: frozenset[str]) ->
             and isinstance(node.arg.value, str)
             and node.arg.value.startswith("_")
         ):
-            add(node, f"the template reaches for '{node.arg.value}', an internal name")
+            add(
+                node,
+                _("the template reaches for '{name}', an internal name").format(
+                    name=node.arg.value
+                ),
+            )
         elif isinstance(node, nodes.Filter) and node.name not in env.filters:
-            add(node, f"the template uses the filter '{node.name}', which Jinja does not have")
+            add(
+                node,
+                _("the template uses the filter '{name}', which Jinja does not have").format(
+                    name=node.name
+                ),
+            )
         elif isinstance(node, nodes.Filter) and node.name == "attr":
-            add(node, "the template uses the filter 'attr', which a bti template may not use")
+            add(node, _("the template uses the filter 'attr', which a bti template may not use"))
         elif isinstance(node, nodes.Test) and node.name not in env.tests:
-            add(node, f"the template uses the test '{node.name}', which Jinja does not have")
+            add(
+                node,
+                _("the template uses the test '{name}', which Jinja does not have").format(
+                    name=node.name
+                ),
+            )
     for ref in tree.find_all((nodes.Include, nodes.Extends, nodes.FromImport, nodes.Import)):
         target = getattr(ref, "template", None)
         if not isinstance(target, nodes.Const) or not isinstance(target.value, str):
-            add(ref, "the template chooses another template by a computed name — name it plainly")
+            add(
+                ref, _("the template chooses another template by a computed name — name it plainly")
+            )
         elif "/" in target.value or "\\" in target.value or target.value.startswith("."):
-            add(ref, f"the template uses '{target.value}', which is not in templates/")
+            add(
+                ref,
+                _("the template uses '{name}', which is not in templates/").format(
+                    name=target.value
+                ),
+            )
     for const in tree.find_all(nodes.Const):
         if isinstance(const.value, str) and _FORMAT_INTERNAL.search(const.value):
-            add(const, "the template formats a value's internal parts — use bti's fields")
+            add(const, _("the template formats a value's internal parts — use bti's fields"))
     # A name the template sets itself (`set`, `for`, a macro's parameters) is its own, wherever it
     # is set; every other name must be one bti gives.
     names = list(tree.find_all(nodes.Name))
@@ -176,8 +207,10 @@ def _walk(path: str, tree: nodes.Template, env: Any, allowed: frozenset[str]) ->
             reported.add(node.name)
             add(
                 node,
-                f"the template uses '{node.name}', which bti does not give it — see "
-                "templates/README.md for the fields",
+                _(
+                    "the template uses '{name}', which bti does not give it — see "
+                    "templates/README.md for the fields"
+                ).format(name=node.name),
             )
     return sorted(found, key=lambda v: (v.line, v.message))
 
