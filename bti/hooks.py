@@ -231,7 +231,7 @@ def pre_commit(path: Path) -> HookResult:
         if not _is_case_repository(judge, head, changes):
             return result  # not a bti repository: nothing of ours to judge
         config = judge.settings(head).config
-        with i18n.use(_language(config.language if config else _worktree_language(root))):
+        with i18n.use(_language(config.language if config else i18n.configured_language(root))):
             _add(result, [landed.violation for landed in judge.judge(commit, diffs)])
     return result
 
@@ -241,19 +241,6 @@ def _language(configured: str | None) -> str:
     server's administrator may set it), else bti.yaml's `language` (`configured`), else the
     locale — as `i18n.choose` decides."""
     return i18n.choose(None, configured=configured)
-
-
-def _worktree_language(root: Path) -> str | None:
-    """bti.yaml's `language` in the work tree, read as one line (no YAML parser): for the
-    commit-msg hook, which loads no settings, and a first commit."""
-    import re
-
-    try:
-        text = (root / CONFIG).read_text("utf-8", errors="replace")
-    except OSError:
-        return None
-    found = re.search(r"^language:[ \t]*[\"']?([A-Za-z_-]+)", text, re.MULTILINE)
-    return found.group(1) if found else None
 
 
 def _is_case_repository(judge: Judge, head: str | None, changes: list[gitrepo.FileChange]) -> bool:
@@ -289,7 +276,7 @@ def commit_msg(path: Path, message_file: Path) -> HookResult:
     with gitrepo.ObjectReader(root) as reader:
         names = repository_names(root, head, reader, staged=True)
     result = HookResult()
-    with i18n.use(_language(_worktree_language(root))):
+    with i18n.use(_language(i18n.configured_language(root))):
         _add(result, message_problems(message, names))
         if result.code:
             result.lines.append(
