@@ -18,7 +18,7 @@ from typing import Concatenate, Literal, ParamSpec
 from bti import gitrepo, yamlio
 from bti.closedwork import Side
 from bti.errors import FileProblem, InputError, Refused
-from bti.i18n import _, ngettext
+from bti.i18n import N_, _, ngettext
 from bti.merge import CONFLICT_KEY, Conflict, MergeResult, show
 from bti.mergesealed import merge_case_texts
 from bti.replay import is_case_path
@@ -88,7 +88,9 @@ def clone(url: str, target: Path | None, echo: Echo) -> Path:
     result = gitrepo.clone(url, target)
     if result.returncode != 0:
         raise InputError(
-            _("could not clone {url}: {reason}").format(url=url, reason=_git_words(result.stderr)),
+            _("could not clone {url}: {reason}").format(
+                url=url, reason=_reach_words(result.stderr)
+            ),
             hint=_("check the address and that you have access to it"),
         )
     hooks.install(target)
@@ -132,6 +134,39 @@ def _root(start: Path) -> Path:
             hint=_("change to your case repository, or get one with 'bti clone URL'"),
         )
     return root
+
+
+# What git says when it cannot reach a shared repository, in bti's words (the first that fits).
+GIT_SAYS = (
+    (
+        ("Could not resolve host", "Name or service not known"),
+        N_("the server's address could not be found: check the address and the network"),
+    ),
+    (
+        ("Connection refused", "Connection timed out", "Network is unreachable"),
+        N_("the server did not answer: check the network, or try again later"),
+    ),
+    (
+        ("Permission denied", "Authentication failed", "could not read Username", "error: 403"),
+        N_(
+            "the server did not let you in: your key or password was not accepted, or you have no "
+            "access to this repository"
+        ),
+    ),
+    (
+        ("does not exist", "does not appear to be a git repository", "Repository not found"),
+        N_("there is no shared repository at that address"),
+    ),
+)
+
+
+def _reach_words(text: str) -> str:
+    """Why git could not reach the shared repository: in bti's words when it is a known
+    reason, else as git said it."""
+    for signs, words in GIT_SAYS:
+        if any(sign in text for sign in signs):
+            return _(words)
+    return _git_words(text)
 
 
 def _git_words(text: str) -> str:
@@ -232,7 +267,7 @@ def _fetch_and_merge(root: Path, branch: str, echo: Echo) -> bool:
     if fetched.returncode != 0:
         raise Refused(
             _("could not get the server's changes: {reason}").format(
-                reason=_git_words(fetched.stderr)
+                reason=_reach_words(fetched.stderr)
             ),
             hint=_(
                 "check the network and your access, then run 'bti sync' again; nothing was "
@@ -345,7 +380,7 @@ def _check_and_push(root: Path, branch: str, echo: Echo) -> bool:
     raise Refused(
         _("the server refused your changes:")
         + "\n"
-        + "\n".join(f"  {line}" for line in lines or [_git_words(said)]),
+        + "\n".join(f"  {line}" for line in lines or [_reach_words(said)]),
         hint=_(
             "nothing was sent, and nothing here was changed: your commits are kept. Correct what "
             "is named with new commits (the bti commands), then run 'bti sync' again"

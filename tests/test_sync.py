@@ -650,3 +650,18 @@ def test_sync_and_hooks_speak_bokmal_and_nynorsk(
         cloned = Bti(tmp_path).ok("clone", str(server), "kopi")
         assert "klonet" in cloned.output and "installerte hookene" in cloned.output
         assert "merk: det finnes ingen bti.yaml ennå" in cloned.output
+        nowhere = Bti(tmp_path)("clone", str(tmp_path / "nowhere.git"), "annen")
+        assert nowhere.exit_code == 2 and "kunne ikke klone" in nowhere.output
+        assert "det finnes ikke noe delt depot på den adressen" in nowhere.output
+        assert "fatal" not in nowhere.output  # git's own words are not shown raw
+
+
+def test_take_names_a_field_alone_or_with_its_case_id() -> None:
+    from bti.merge import Conflict
+    from bti.sync import _named
+
+    conflict = Conflict(("measures", "m2", "responsible"), None, "a", "b")
+    assert _named("measures.m2.responsible", "2026-7KQ3M", conflict)
+    assert _named(" 2026-7kq3m : Measures.M2.Responsible", "2026-7KQ3M", conflict)
+    assert not _named("2026-AAAAA:measures.m2.responsible", "2026-7KQ3M", conflict)
+    assert not _named("measures.m2", "2026-7KQ3M", conflict)
