@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bti.errors import InputError, Refused
+from bti.i18n import _
 
 if TYPE_CHECKING:
     from bti.signatures import SigningSetup
@@ -51,10 +52,12 @@ def run(
             env=_env(),
         )
     except FileNotFoundError:
-        raise GitError("git is not installed or not on PATH", hint="install git first") from None
+        raise GitError(
+            _("git is not installed or not on PATH"), hint=_("install git first")
+        ) from None
     if check and result.returncode != 0:
         detail = (result.stderr or result.stdout).strip()
-        raise GitError(f"git {args[0]} failed: {detail}")
+        raise GitError(_("git {command} failed: {detail}").format(command=args[0], detail=detail))
     return result
 
 
@@ -87,17 +90,19 @@ def author(path: Path) -> Ident:
     match = _IDENT.match(result.stdout.strip()) if result.returncode == 0 else None
     if match is None or not match.group("email"):
         raise InputError(
-            "git does not know who you are, so bti cannot tell who is making this change",
-            hint="tell git once, with your own name and work email:\n"
-            + "\n".join(f"    {line}" for line in _WHO_ARE_YOU),
+            _("git does not know who you are, so bti cannot tell who is making this change"),
+            hint=_("tell git once, with your own name and work email:")
+            + "\n"
+            + "\n".join(f"    {line}" for line in _who_are_you()),
         )
     return Ident(match.group("name"), match.group("email").lower())
 
 
-_WHO_ARE_YOU = (
-    "git config --global user.name 'Your Name'",
-    "git config --global user.email you@kommune.no",
-)
+def _who_are_you() -> tuple[str, str]:
+    return (
+        "git config --global user.name '{name}'".format(name=_("Your Name")),
+        "git config --global user.email you@kommune.no",
+    )
 
 
 def require_identity(path: Path) -> Ident:
@@ -111,12 +116,26 @@ def require_identity(path: Path) -> Ident:
         if run(["var", var], path, check=False).returncode != 0
     ]
     if missing:
+        if len(missing) == 2:
+            said = _(
+                "git does not know who you are (no name and email for the author and the "
+                "committer), so bti cannot record who makes this change; nothing was written"
+            )
+        elif missing == ["author"]:
+            said = _(
+                "git does not know who you are (no name and email for the author), so bti cannot "
+                "record who makes this change; nothing was written"
+            )
+        else:
+            said = _(
+                "git does not know who you are (no name and email for the committer), so bti "
+                "cannot record who makes this change; nothing was written"
+            )
         raise InputError(
-            "git does not know who you are (no name and email for the "
-            f"{' and '.join(missing)}), so bti cannot record who makes this change; "
-            "nothing was written",
-            hint="tell git once, with your own name and work email, then run the command again:\n"
-            + "\n".join(f"    {line}" for line in _WHO_ARE_YOU),
+            said,
+            hint=_("tell git once, with your own name and work email, then run the command again:")
+            + "\n"
+            + "\n".join(f"    {line}" for line in _who_are_you()),
         )
     return author(path)
 
@@ -139,15 +158,15 @@ def commit(path: Path, files: Sequence[Path], message: str) -> str:
         refuse_index_lock(path)  # another git program took it between our check and our add
         detail = (added.stderr or added.stdout).strip()
         raise Refused(
-            f"git could not stage the change:\n{detail}",
-            hint="nothing was committed; fix what the message names and try again",
+            _("git could not stage the change:") + "\n" + detail,
+            hint=_("nothing was committed; fix what the message names and try again"),
         )
     result = run(["commit", "-q", "-m", message, "--", *names], path, check=False)
     if result.returncode != 0:
         detail = (result.stderr + result.stdout).strip()
         raise Refused(
-            f"git refused the commit:\n{detail}",
-            hint="nothing was committed; fix what the message names and try again",
+            _("git refused the commit:") + "\n" + detail,
+            hint=_("nothing was committed; fix what the message names and try again"),
         )
     return run(["rev-parse", "HEAD"], path).stdout.strip()
 
@@ -177,10 +196,14 @@ def refuse_index_lock(path: Path, known: Places | None = None) -> None:
     if found is None or not found.index_lock.exists():
         return
     raise Refused(
-        f"git's lock file {found.index_lock} is there: another git program is working in this "
-        "clone, or one was stopped half-way and left it behind; nothing was changed",
-        hint="if no git or bti program is running (close git tools and editors that use git), "
-        f"delete it and run your command again: rm '{found.index_lock}'",
+        _(
+            "git's lock file {file} is there: another git program is working in this clone, or "
+            "one was stopped half-way and left it behind; nothing was changed"
+        ).format(file=found.index_lock),
+        hint=_(
+            "if no git or bti program is running (close git tools and editors that use git), "
+            "delete it and run your command again: rm '{file}'"
+        ).format(file=found.index_lock),
     )
 
 
@@ -239,7 +262,7 @@ def _parse_raw(line: str) -> FileChange | None:
     """A line of `--raw --no-abbrev` output, or None for anything else."""
     if not line.startswith(":"):
         return None
-    meta, _, path = line.partition("\t")
+    meta, _tab, path = line.partition("\t")
     parts = meta.split()
     if len(parts) < 5:
         return None
@@ -387,7 +410,10 @@ def add_notes(path: Path, ref: str, notes: dict[str, str], message: str) -> None
         env=_env(),
     )
     if result.returncode != 0:
-        raise GitError(f"git fast-import failed: {result.stderr.decode(errors='replace').strip()}")
+        detail = result.stderr.decode(errors="replace").strip()
+        raise GitError(
+            _("git {command} failed: {detail}").format(command="fast-import", detail=detail)
+        )
 
 
 def notes(path: Path, ref: str, shas: Sequence[str]) -> dict[str, str]:
@@ -398,7 +424,7 @@ def notes(path: Path, ref: str, shas: Sequence[str]) -> dict[str, str]:
     wanted = set(shas)
     blobs = {}
     for line in out.splitlines():
-        blob, _, sha = line.partition(" ")
+        blob, _space, sha = line.partition(" ")
         if sha in wanted:
             blobs[sha] = blob
     if not blobs:
@@ -474,7 +500,7 @@ class ObjectReader:
         header = self._proc.stdout.readline()
         if not header or header.endswith(b"missing\n") or header.endswith(b"ambiguous\n"):
             return None
-        sha, _, size = header.split()[:3]
+        sha, _kind, size = header.split()[:3]
         data = self._proc.stdout.read(int(size))
         self._proc.stdout.read(1)
         return sha.decode(), data
@@ -538,7 +564,7 @@ def signing_setup(path: Path) -> SigningSetup:
     out = run(["config", "--get-regexp", pattern], path, check=False).stdout
     values: dict[str, str] = {}
     for line in out.splitlines():
-        name, _, value = line.partition(" ")
+        name, _space, value = line.partition(" ")
         values[name.lower()] = value.strip()
     gpgsign = values.get("commit.gpgsign", "").lower() in ("true", "yes", "on", "1")
     fmt = values.get("gpg.format")
@@ -559,12 +585,16 @@ def signing_setup(path: Path) -> SigningSetup:
                     break
                 text = None
             if text is None:
-                problem = f"git's signing key {where} cannot be read (no public key beside it)"
+                problem = _(
+                    "git's signing key {key} cannot be read (no public key beside it)"
+                ).format(key=where)
         if text is not None:
             try:
                 key = normalise_key(text)
             except SignatureError as err:
-                problem = f"git's signing key {where} is not usable: {err}"
+                problem = _("git's signing key {key} is not usable: {reason}").format(
+                    key=where, reason=err
+                )
     return SigningSetup(gpgsign, fmt, where, key, problem)
 
 
@@ -632,6 +662,12 @@ def fast_forward(path: Path, other: str) -> subprocess.CompletedProcess[str]:
 
 def merge_abort(path: Path) -> subprocess.CompletedProcess[str]:
     return run(["merge", "--abort"], path, check=False)
+
+
+def remerge(path: Path, files: Sequence[str]) -> subprocess.CompletedProcess[str]:
+    """Put `files` of an unfinished merge back in conflict, as the merge left them (git keeps
+    the sides of a conflict resolved by `git add`)."""
+    return run(["checkout", "--merge", "--", *files], path, check=False)
 
 
 def commit_merge(

@@ -38,6 +38,7 @@ from bti import gitrepo, yamlio
 from bti.actions import Change
 from bti.checks import Parsed, parse_case, place
 from bti.errors import InputError, Refused
+from bti.i18n import _
 from bti.models import Case
 from bti.rules import Violation
 from bti.session import Outcome, RuleRefusal, Session
@@ -106,16 +107,18 @@ def memory_folder() -> Path:
             room = os.statvfs(folder)
             if room.f_bavail * room.f_frsize >= 4 * yamlio.MAX_FILE_BYTES:
                 return folder
-            looked.append(f"{folder} (full)")
+            looked.append(_("{folder} (full)").format(folder=folder))
         else:
             looked.append(str(folder))
     raise NoMemoryPlace(
-        "bti found no folder kept in memory only (tried "
-        + ", ".join(looked)
-        + "), and a case is never written in plain text to a disk, so it cannot be opened "
-        "for editing here",
-        hint="on Linux /dev/shm is such a folder; the bti commands (log add, consent add, …) "
-        "change a case without an editor",
+        _(
+            "bti found no folder kept in memory only (tried {folders}), and a case is never "
+            "written in plain text to a disk, so it cannot be opened for editing here"
+        ).format(folders=", ".join(looked)),
+        hint=_(
+            "on Linux /dev/shm is such a folder; the bti commands (log add, consent add, …) "
+            "change a case without an editor"
+        ),
     )
 
 
@@ -177,12 +180,16 @@ def run_editor(path: Path) -> None:
         result = subprocess.run([*command, str(path)], check=False)
     except OSError as err:
         raise InputError(
-            f"the editor '{command[0]}' could not be started: {err.strerror}",
-            hint="set VISUAL or EDITOR to your editor, e.g. EDITOR=nano",
+            _("the editor '{editor}' could not be started: {reason}").format(
+                editor=command[0], reason=err.strerror
+            ),
+            hint=_("set VISUAL or EDITOR to your editor, e.g. EDITOR=nano"),
         ) from None
     if result.returncode != 0:
         raise Refused(
-            f"the editor stopped with an error (exit {result.returncode}); nothing was written"
+            _("the editor stopped with an error (exit {code}); nothing was written").format(
+                code=result.returncode
+            )
         )
 
 
@@ -190,11 +197,12 @@ def run_editor(path: Path) -> None:
 
 
 def _header(case_id: str) -> str:
-    return (
-        f"# Case {case_id}, opened for editing. Save and close the editor to check and save it.\n"
-        "# The history is kept as it was: add new log entries at the end. Comments are not kept.\n"
-        "# This text is kept in memory only and deleted when the editor closes.\n"
-    )
+    words = _(
+        "Case {case}, opened for editing. Save and close the editor to check and save it.\n"
+        "The history is kept as it was: add new log entries at the end. Comments are not kept.\n"
+        "This text is kept in memory only and deleted when the editor closes."
+    ).format(case=case_id)
+    return "".join(f"# {line}\n" for line in words.splitlines())
 
 
 def plain_text(loaded: LoadedCase, conflicts: list[dict[str, Any]] | None = None) -> str:
@@ -220,10 +228,18 @@ def read_back(text: str, loaded: LoadedCase, shown: str) -> Case | list[str]:
     if parsed.case is None:
         return [p.render() for p in parsed.problems]
     if parsed.opened is not None:
-        return [f"{shown}: the 'sealed:' block is bti's own — leave it out, bti seals the case"]
+        return [
+            _(
+                "{where}: the 'sealed:' block is bti's own — leave it out, bti seals the case"
+            ).format(where=shown)
+        ]
     case = parsed.case
     if case.id != loaded.case.id:
-        return [f"{shown}: the case id cannot be changed (it is {loaded.case.id})"]
+        return [
+            _("{where}: the case id cannot be changed (it is {case})").format(
+                where=shown, case=loaded.case.id
+            )
+        ]
     return case.model_copy(update={"sealed": loaded.case.sealed})
 
 
@@ -247,7 +263,7 @@ def edit_case(
         session.person()  # someone who may not change cases is told before editing, not after
     repo = Repository.find(start)
     loaded, conflicts = mergesealed.load_for_edit(repo, case_id)
-    shown = f"your edit of {loaded.case.id}"
+    shown = _("your edit of {case}").format(case=loaded.case.id)
     text = plain_text(loaded, conflicts)
     while True:
         with scratch_file(loaded.case.id) as path:
@@ -256,14 +272,18 @@ def edit_case(
             try:
                 text = path.read_text("utf-8")
             except (OSError, UnicodeDecodeError) as err:
-                raise InputError(f"the edited text could not be read back: {err}") from None
+                raise InputError(
+                    _("the edited text could not be read back: {reason}").format(reason=err)
+                ) from None
         result = read_back(text, loaded, shown)
         if isinstance(result, list):
             if again is not None and again(result):
                 continue
             raise InputError(
-                "the edited case cannot be read; nothing was written:\n" + "\n".join(result),
-                hint=f"run 'bti case edit {loaded.case.id}' again",
+                _("the edited case cannot be read; nothing was written:")
+                + "\n"
+                + "\n".join(result),
+                hint=_("run 'bti case edit {case}' again").format(case=loaded.case.id),
             )
         if result == loaded.case and not conflicts:
             return None
@@ -279,10 +299,10 @@ def edit_case(
 def _refused(found: list[Violation], case_id: str) -> RuleRefusal:
     refusal = RuleRefusal(found)
     if any(v.code == "BTI301" for v in found):
-        refusal.hint = (
+        refusal.hint = _(
             "what is written in a case stays as it was; to put something right, add a new log "
-            f"entry at the end that says what was wrong (or use 'bti case correct {case_id}')"
-        )
+            "entry at the end that says what was wrong (or use 'bti case correct {case}')"
+        ).format(case=case_id)
     return refusal
 
 
@@ -293,9 +313,11 @@ def _save(start: Path, loaded: LoadedCase, case: Case, *, commit: bool, merging:
         now = session.repo.parse_file(loaded.path)
         if now.text != loaded.parsed.text and not merging:
             raise Refused(
-                f"case {case.id} was changed by someone else while you were editing; nothing "
-                "was written",
-                hint=f"run 'bti case edit {case.id}' again",
+                _(
+                    "case {case} was changed by someone else while you were editing; nothing was "
+                    "written"
+                ).format(case=case.id),
+                hint=_("run 'bti case edit {case}' again").format(case=case.id),
             )
         if merging:
             return _save_resolved(session, loaded, case)
@@ -312,7 +334,7 @@ def _save_resolved(session: Session, loaded: LoadedCase, case: Case) -> Outcome:
     gitrepo.run(["add", "--", session.repo.relative(loaded.path)], session.repo.root)
     return Outcome(
         loaded.path,
-        f"{case.id}: conflict resolved by hand",
+        _("{case}: conflict resolved by hand").format(case=case.id),
         None,
-        notes=["run 'bti sync --continue' to finish the sync"],
+        notes=[_("run 'bti sync --continue' to finish the sync")],
     )

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from bti import gitrepo
 from bti.errors import InputError, Refused
+from bti.i18n import _
 from bti.signatures import SignatureError, fingerprint, normalise_key
 
 if TYPE_CHECKING:
@@ -40,15 +41,19 @@ def read_public(private: Path) -> str:
         text = public.read_text("utf-8", errors="replace")
     except OSError:
         raise InputError(
-            f"{public} cannot be read: bti needs the public key beside {private}",
-            hint=f"make it again with: ssh-keygen -y -f {private} > {public}",
+            _("{public} cannot be read: bti needs the public key beside {private}").format(
+                public=public, private=private
+            ),
+            hint=_("make it again with: ssh-keygen -y -f {private} > {public}").format(
+                public=public, private=private
+            ),
         ) from None
     try:
         return normalise_key(text)
     except SignatureError as err:
         raise InputError(
-            f"{public} is not usable for signing: {err}",
-            hint="bti signs with ed25519 keys; make one with 'bti key init --key-file NEW_PATH'",
+            _("{public} is not usable for signing: {reason}").format(public=public, reason=err),
+            hint=_("bti signs with ed25519 keys; make one with 'bti key init --key-file NEW_PATH'"),
         ) from None
 
 
@@ -64,11 +69,13 @@ def make_key(private: Path, comment: str) -> None:
         )
     except FileNotFoundError:
         raise Refused(
-            "ssh-keygen is not installed, so bti cannot make a key",
-            hint="install OpenSSH (the ssh client), then run 'bti key init' again",
+            _("ssh-keygen is not installed, so bti cannot make a key"),
+            hint=_("install OpenSSH (the ssh client), then run 'bti key init' again"),
         ) from None
     if result.returncode != 0:
-        raise Refused(f"ssh-keygen could not make a key: {result.stderr.strip()}")
+        raise Refused(
+            _("ssh-keygen could not make a key: {reason}").format(reason=result.stderr.strip())
+        )
 
 
 def init_key(root: Path, email: str, key_file: Path | None = None) -> KeySetup:
@@ -96,8 +103,8 @@ def parse_key(text: str) -> str:
         return normalise_key(text)
     except SignatureError as err:
         raise InputError(
-            f"the key cannot be used: {err}",
-            hint="paste the line 'bti key init' printed, e.g. --key 'ssh-ed25519 AAAA… you@x'",
+            _("the key cannot be used: {reason}").format(reason=err),
+            hint=_("paste the line 'bti key init' printed, e.g. --key 'ssh-ed25519 AAAA… you@x'"),
         ) from None
 
 
@@ -111,13 +118,17 @@ def with_key(directory: Directory, email: str, key: str, today: dt.date) -> Dire
     for person in directory.people:
         if person.email != email and person.key == key:
             raise Refused(
-                f"that key is registered for {person.email}; each person signs with their own",
-                hint="the person runs 'bti key init' on their own machine and sends that key",
+                _("that key is registered for {email}; each person signs with their own").format(
+                    email=person.email
+                ),
+                hint=_("the person runs 'bti key init' on their own machine and sends that key"),
             )
         if any(former.key == key for former in person.former_keys):
             raise Refused(
-                f"that key was replaced for {person.email} and is never registered again",
-                hint="make a new key with 'bti key init --key-file NEW_PATH'",
+                _("that key was replaced for {email} and is never registered again").format(
+                    email=person.email
+                ),
+                hint=_("make a new key with 'bti key init --key-file NEW_PATH'"),
             )
     people = []
     for person in directory.people:
@@ -139,7 +150,9 @@ def public_key_argument(value: str) -> str:
             text = path.read_text("utf-8", errors="replace")
         except OSError:
             raise InputError(
-                f"'{value}' is neither a public key (ssh-ed25519 AAAA…) nor a readable key file",
-                hint="give the line 'bti hooks install --server' printed, or the .pub file",
+                _(
+                    "'{value}' is neither a public key (ssh-ed25519 AAAA…) nor a readable key file"
+                ).format(value=value),
+                hint=_("give the line 'bti hooks install --server' printed, or the .pub file"),
             ) from None
     return parse_key(text)

@@ -153,20 +153,24 @@ def _holder(path: Path) -> Holder | None:
 
 
 def _busy_message(holder: Holder | None) -> str:
+    from bti.i18n import _
+
     if holder is None:
-        return "another bti command is running in this clone; nothing was changed"
-    return (
-        f"another bti command is running in this clone (pid {holder.pid}, `{holder.command}`, "
-        f"since {holder.since}); nothing was changed"
-    )
+        return _("another bti command is running in this clone; nothing was changed")
+    return _(
+        "another bti command is running in this clone (pid {pid}, `{command}`, since {since}); "
+        "nothing was changed"
+    ).format(pid=holder.pid, command=holder.command, since=holder.since)
 
 
 def _busy_hint(holder: Holder | None) -> str:
+    from bti.i18n import _
+
     pid = holder.pid if holder else "…"
-    return (
+    return _(
         "wait for it to finish and run your command again; if no bti command is running, the "
-        f"program that holds the lock (pid {pid}) has hung — stop it, and the lock goes with it"
-    )
+        "program that holds the lock (pid {pid}) has hung — stop it, and the lock goes with it"
+    ).format(pid=pid)
 
 
 if sys.platform == "win32":  # pragma: no cover — bti is also used on Windows laptops

@@ -21,13 +21,14 @@ import datetime as dt
 import json
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from bti import yamlio
-from bti.closedwork import Side, closing_side, note
+from bti.closedwork import Side, closing_side
 from bti.errors import FileProblem
+from bti.i18n import N_, _
 
 RECORDS = {"consents": "c", "handovers": "h", "measures": "m", "meetings": "mt"}
 TIMES = {
@@ -39,15 +40,63 @@ TIMES = {
     "log": "time",
     "evaluations": "date",
 }
-LABELS = {
-    "consents": "consent",
-    "handovers": "handover",
-    "measures": "measure",
-    "meetings": "meeting",
-    "guardians": "guardian",
+# A record of yours renumbered because the other side made one with the same id: what is said,
+# when the other side is the server and when it is not, by the id's prefix.
+RENUMBERED = {
+    "c": (
+        N_(
+            "your new consent {old} is now {new} (another consent {old} was made on the server at "
+            "the same time)"
+        ),
+        N_(
+            "your new consent {old} is now {new} (another consent {old} was made on the other "
+            "side at the same time)"
+        ),
+    ),
+    "h": (
+        N_(
+            "your new handover {old} is now {new} (another handover {old} was made on the server "
+            "at the same time)"
+        ),
+        N_(
+            "your new handover {old} is now {new} (another handover {old} was made on the other "
+            "side at the same time)"
+        ),
+    ),
+    "m": (
+        N_(
+            "your new measure {old} is now {new} (another measure {old} was made on the server at "
+            "the same time)"
+        ),
+        N_(
+            "your new measure {old} is now {new} (another measure {old} was made on the other "
+            "side at the same time)"
+        ),
+    ),
+    "mt": (
+        N_(
+            "your new meeting {old} is now {new} (another meeting {old} was made on the server at "
+            "the same time)"
+        ),
+        N_(
+            "your new meeting {old} is now {new} (another meeting {old} was made on the other "
+            "side at the same time)"
+        ),
+    ),
+    "": (
+        N_(
+            "your new record {old} is now {new} (another record {old} was made on the server at "
+            "the same time)"
+        ),
+        N_(
+            "your new record {old} is now {new} (another record {old} was made on the other side "
+            "at the same time)"
+        ),
+    ),
 }
 CONFLICT_KEY = "merge_conflict"
 Loc = tuple[str, ...]
+Take = Mapping[Loc, Side]  # the side a person chose for a field in conflict (bti sync --take)
 
 
 class _Missing:
@@ -70,6 +119,7 @@ class Conflict:
 
     @property
     def label(self) -> str:
+        """The field as `bti sync --take` names it: a dotted path (measures.m2.responsible)."""
         return label(self.loc)
 
 
@@ -98,44 +148,66 @@ class MergeResult:
         return not self.conflicts and self.problem is None
 
     def messages(self, path: str, incoming: str = "incoming") -> list[str]:
+        """What the merge found, one line each. `incoming`: "on the server" when the other side
+        is the server (bti sync), else the other side is named as incoming (git's merge)."""
         if self.problem:
             return [f"{path}: {self.problem}"]
-        where = incoming if incoming.startswith("on ") else "on the other side"
-        lines = [
-            f"{path}: case {self.case_id}: "
-            + (
-                note(self.case_id, c.closed_by, where)
-                if c.closed_by
-                else f"{c.label} was changed on both sides — yours: {show(c.ours)}; "
-                f"{incoming}: {show(c.theirs)}"
+        server = incoming == "on the server"
+        lines = []
+        for c in self.conflicts:
+            if c.closed_by:
+                said = closed_note(self.case_id, c.closed_by, server)
+            elif server:
+                said = _(
+                    "{field} was changed on both sides — yours: {yours}; on the server: {theirs}"
+                ).format(field=c.label, yours=show(c.ours), theirs=show(c.theirs))
+            else:
+                said = _(
+                    "{field} was changed on both sides — yours: {yours}; incoming: {theirs}"
+                ).format(field=c.label, yours=show(c.ours), theirs=show(c.theirs))
+            lines.append(
+                _("{path}: case {case}: {said}").format(path=path, case=self.case_id, said=said)
             )
-            for c in self.conflicts
-        ]
-        lines += [
-            f"{path}: case {self.case_id}: your new {_kind(old)} {old} is now {new} (another "
-            f"{_kind(old)} {old} was made {where} at the same time)"
-            for old, new in self.renumbered.items()
-        ]
+        for old, new in self.renumbered.items():
+            on_server, elsewhere = RENUMBERED.get(old.rstrip("0123456789"), RENUMBERED[""])
+            said = _(on_server if server else elsewhere).format(old=old, new=new)
+            lines.append(
+                _("{path}: case {case}: {said}").format(path=path, case=self.case_id, said=said)
+            )
         return lines
 
 
-def _kind(record_id: str) -> str:
-    prefix = record_id.rstrip("0123456789")
-    return next((LABELS[k] for k, p in RECORDS.items() if p == prefix), "record")
+def closed_note(case_id: str, closer: Side, server: bool) -> str:
+    """New work in a case the other side closed (bti.closedwork): what happened, and the two
+    ways on."""
+    if closer == "ours" and server:
+        said = _("the case was closed by you while new records were added on the server")
+    elif closer == "ours":
+        said = _("the case was closed by you while new records were added on the other side")
+    elif server:
+        said = _("the case was closed on the server while new records were added by you")
+    else:
+        said = _("the case was closed on the other side while new records were added by you")
+    advice = _(
+        "to keep them, set 'status: open' in the file, remove the merge_conflict block, add a log "
+        "entry with the reason for reopening the case, and run 'bti sync --continue' (the holder "
+        "or a leader reopens: 'bti case reopen {case}' says who); to keep it closed, drop the new "
+        "records ('bti sync --abort', then ask the holder)"
+    ).format(case=case_id)
+    return _("{what} — {advice}").format(what=said, advice=advice)
 
 
 def label(loc: Sequence[str]) -> str:
-    if len(loc) >= 2 and loc[0] in LABELS:
-        rest = ".".join(loc[2:])
-        return f"{LABELS[loc[0]]} {loc[1]}" + (f": {rest}" if rest else "")
+    """A field in conflict as a dotted path, the form `bti sync --take` takes: holder,
+    measures.m2.responsible, guardians.Mia Lund.relation."""
     return ".".join(loc)
 
 
 def show(value: Any) -> str:
     if value is MISSING:
-        return "(not there)"
+        return _("(not there)")
     if value is None:
-        return "(empty)"
+        return _("(empty)")
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {show(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list):
@@ -156,7 +228,7 @@ def read(text: str | None, path: str) -> dict[str, Any]:
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise FileProblem(path, 1, 1, "is not a mapping of fields, so it cannot be merged")
+        raise FileProblem(path, 1, 1, _("is not a mapping of fields, so it cannot be merged"))
     return data
 
 
@@ -219,7 +291,8 @@ def _union_entries(ours: list[Any], theirs: list[Any], name: str) -> list[tuple[
 
 
 class _Merger:
-    def __init__(self) -> None:
+    def __init__(self, take: Take | None = None) -> None:
+        self.take = take or {}
         self.conflicts: list[Conflict] = []
         self.collisions: list[tuple[str, int]] = []  # (list name, index in yours)
 
@@ -235,6 +308,9 @@ class _Merger:
             return [item for _, item in _union_entries(ours, theirs, name)]
         if isinstance(ours, dict) and isinstance(theirs, dict):
             return self.mapping(loc, base if isinstance(base, dict) else {}, ours, theirs)
+        side = self.take.get(loc)
+        if side is not None:
+            return theirs if side == "theirs" else ours
         self.conflicts.append(Conflict(loc, base, ours, theirs))
         return ours
 
@@ -287,9 +363,14 @@ class _Merger:
         return _interleave(merged, extra, name)
 
 
-def merge_data(base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any]) -> Merged:
-    """Merge three versions of a case as plain data (the versions are not changed)."""
-    merger = _Merger()
+def merge_data(
+    base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any], take: Take | None = None
+) -> Merged:
+    """Merge three versions of a case as plain data (the versions are not changed). `take`: the
+    side a person chose for fields in conflict (by `Conflict.loc`); those take that side's value
+    and are no conflict. For a case closed on one side with new records on the other, taking
+    the closing side's `status` is that side's version; the other side's reopens it."""
+    merger = _Merger(take)
     data: dict[str, Any] = {}
     plans: dict[str, list[tuple[int | None, Any]]] = {}
     for key in [*ours, *(k for k in theirs if k not in ours)]:
@@ -308,7 +389,13 @@ def merge_data(base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any
     closer = closing_side(base, ours, theirs)
     if closer is not None:
         status = (ours.get("status", "open"), theirs.get("status", "open"))
-        merger.conflicts.append(Conflict(("status",), "open", *status, closed_by=closer))
+        side = (take or {}).get(("status",))
+        if side is None:
+            merger.conflicts.append(Conflict(("status",), "open", *status, closed_by=closer))
+        elif side == closer:
+            return Merged(copy.deepcopy(ours if closer == "ours" else theirs))
+        else:
+            data["status"] = status[0] if side == "ours" else status[1]
     merged = Merged(data, merger.conflicts, {}, plans)
     _renumber(merged, merger.collisions, base, ours, theirs)
     return merged

@@ -8,16 +8,33 @@ from typing import Any
 
 from bti import yamlio
 from bti.errors import FileProblem
+from bti.i18n import N_, _
 from bti.merge import (
     CONFLICT_KEY,
     MISSING,
     RECORDS,
     Conflict,
     MergeResult,
+    Take,
     content_key,
     merge_data,
     read,
     record_ident,
+)
+
+PLAIN_WORDS = N_(
+    "MERGE CONFLICT: the fields below were changed differently on both sides. The file\n"
+    "holds your value; for each field keep the value that is right (yours or the incoming\n"
+    "one), then delete this {block} block and run 'bti sync --continue', or choose with\n"
+    "'bti sync --take mine FIELD' or 'bti sync --take theirs FIELD'.\n"
+    "'bti sync --abort' goes back to how things were before the sync."
+)
+SEALED_WORDS = N_(
+    "MERGE CONFLICT: the fields below were changed differently on both sides; both\n"
+    "values are sealed here. Run 'bti case edit <case id>': it shows them opened. Keep\n"
+    "the right value in each field, delete the {block} block, save, then run\n"
+    "'bti sync --continue', or choose with 'bti sync --take mine FIELD' or\n"
+    "'bti sync --take theirs FIELD'. 'bti sync --abort' goes back to how things were before."
 )
 
 
@@ -101,24 +118,24 @@ def conflict_block(items: list[dict[str, Any]], *, sealed: bool = False) -> str:
     """The `merge_conflict:` block for `items` (field, yours, incoming), with how to resolve it;
     `sealed`: the values in it are sealed, and 'bti case edit' shows them opened."""
     body = yamlio.rt_dump(yamlio.to_node({CONFLICT_KEY: items}))
-    if sealed:
-        return (
-            "# MERGE CONFLICT: the fields below were changed differently on both sides; both\n"
-            "# values are sealed here. Run 'bti case edit <case id>': it shows them opened. Keep\n"
-            f"# the right value in each field, delete the {CONFLICT_KEY} block, save, then run\n"
-            "# 'bti sync --continue'. 'bti sync --abort' goes back to how things were before.\n"
-            + body
-        )
-    return (
-        "# MERGE CONFLICT: the fields below were changed differently on both sides. The file holds\n"
-        "# your value; for each field keep the value that is right (yours or the incoming one),\n"
-        f"# then delete this {CONFLICT_KEY} block and run 'bti sync --continue'.\n"
-        "# 'bti sync --abort' goes back to how things were before the sync.\n" + body
-    )
+    words = _(SEALED_WORDS if sealed else PLAIN_WORDS).format(block=CONFLICT_KEY)
+    return "".join(f"# {line}\n" for line in words.splitlines()) + body
+
+
+def block_comment_starts() -> set[str]:
+    """The first comment line of a conflict block in every language (bti.mergesealed removes
+    the block whatever language wrote it)."""
+    from bti.i18n import LANGUAGES, translations
+
+    return {
+        "# " + translations(lang).gettext(words).splitlines()[0]
+        for lang in LANGUAGES
+        for words in (PLAIN_WORDS, SEALED_WORDS)
+    }
 
 
 def _plain(value: Any) -> Any:
-    return "(not there)" if value is MISSING else value
+    return _("(not there)") if value is MISSING else value
 
 
 def insert_block(text: str, block: str) -> str:
@@ -131,9 +148,14 @@ def insert_block(text: str, block: str) -> str:
 
 
 def merge_texts(
-    base_text: str | None, ours_text: str, theirs_text: str, path: str = "case"
+    base_text: str | None,
+    ours_text: str,
+    theirs_text: str,
+    path: str = "case",
+    take: Take | None = None,
 ) -> MergeResult:
-    """Merge three versions of a case file's text. Never raises for bad content."""
+    """Merge three versions of a case file's text. Never raises for bad content. `take`: the
+    side chosen for fields in conflict (bti.merge.merge_data)."""
     try:
         base = read(base_text, path)
         ours = read(ours_text, path)
@@ -142,13 +164,15 @@ def merge_texts(
         return MergeResult(
             ours_text,
             "",
-            problem=f"one version cannot be read, so it cannot be merged by meaning "
-            f"({problem.message}); your version is kept",
+            problem=_(
+                "one version cannot be read, so it cannot be merged by meaning ({problem}); your "
+                "version is kept"
+            ).format(problem=problem.message),
         )
     case_id = str(ours.get("id") or theirs.get("id") or "")
     if ours == theirs:
         return MergeResult(ours_text, case_id)
-    merged = merge_data(base, ours, theirs)
+    merged = merge_data(base, ours, theirs, take)
     # Written on your text, unless yours is only what bti writes and theirs carries hand edits.
     if _hand_edited(base_text, base, ours_text, ours):
         text = _render(ours_text, ours, merged.data)

@@ -31,8 +31,9 @@ from pydantic import ValidationError
 from bti import merge, sealing, yamlio
 from bti.checks import parse_case
 from bti.errors import FileProblem, InputError, Refused
-from bti.merge import CONFLICT_KEY, MISSING, Conflict, MergeResult, merge_data, read
-from bti.mergefile import conflict_block, insert_block, merge_texts
+from bti.i18n import _
+from bti.merge import CONFLICT_KEY, MISSING, Conflict, MergeResult, Take, merge_data, read
+from bti.mergefile import block_comment_starts, conflict_block, insert_block, merge_texts
 from bti.models import Case
 from bti.sealing import Opened
 from bti.store import LoadedCase, Repository
@@ -41,17 +42,23 @@ SIDES = ("base", "ours", "theirs")
 
 
 def merge_case_texts(
-    base_text: str | None, ours_text: str, theirs_text: str, path: str, root: Path | None = None
+    base_text: str | None,
+    ours_text: str,
+    theirs_text: str,
+    path: str,
+    root: Path | None = None,
+    take: Take | None = None,
 ) -> MergeResult:
     """Merge three versions of a case file, sealed or not (sealed: see the module's words).
-    `root`: the case repository whose people and settings say who may read the result."""
+    `root`: the case repository whose people and settings say who may read the result; `take`:
+    the side a person chose for fields in conflict (bti sync --take)."""
     try:
         raws = [read(t, path) for t in (base_text, ours_text, theirs_text)]
     except FileProblem:
-        return merge_texts(base_text, ours_text, theirs_text, path)
+        return merge_texts(base_text, ours_text, theirs_text, path, take)
     if not any(sealing.sealed_block(raw) for raw in raws if raw):
-        return merge_texts(base_text, ours_text, theirs_text, path)
-    return _merge_sealed(raws, (base_text, ours_text, theirs_text), path, root)
+        return merge_texts(base_text, ours_text, theirs_text, path, take)
+    return _merge_sealed(raws, (base_text, ours_text, theirs_text), path, root, take)
 
 
 def _open(raw: dict[str, Any]) -> tuple[dict[str, Any], Opened | None]:
@@ -63,8 +70,8 @@ def _open(raw: dict[str, Any]) -> tuple[dict[str, Any], Opened | None]:
 
 def _open_sides(raws: list[dict[str, Any]]) -> list[tuple[dict[str, Any], Opened | None]]:
     sides = [_open(raw) for raw in raws]
-    keys = [o.data_key for _, o in sides if o is not None and o.data_key is not None]
-    for i, (raw, (_, opened)) in enumerate(zip(raws, sides, strict=True)):
+    keys = [o.data_key for _plain, o in sides if o is not None and o.data_key is not None]
+    for i, (raw, (_plain, opened)) in enumerate(zip(raws, sides, strict=True)):
         if opened is None or opened.readable:
             continue
         for key in keys:
@@ -82,7 +89,7 @@ def _who_can(raws: list[dict[str, Any]], case_id: str) -> str:
         for reader in block[0] if block else []:
             if reader != sealing.SERVER and reader not in readers:
                 readers.append(reader)
-    return ", ".join(readers) or "one of its readers"
+    return ", ".join(readers) or _("one of its readers")
 
 
 def _merge_sealed(
@@ -90,6 +97,7 @@ def _merge_sealed(
     texts: tuple[str | None, str, str],
     path: str,
     root: Path | None,
+    take: Take | None = None,
 ) -> MergeResult:
     base_text, ours_text, theirs_text = texts
     case_id = str(raws[1].get("id") or raws[2].get("id") or "")
@@ -103,14 +111,16 @@ def _merge_sealed(
         return MergeResult(
             ours_text,
             case_id,
-            problem=f"case {case_id} was changed on both sides and is sealed so that you cannot "
-            f"read it, so bti cannot merge it here — one of its readers "
-            f"({_who_can(raws, case_id)}) can; 'bti sync --abort' goes back",
+            problem=_(
+                "case {case} was changed on both sides and is sealed so that you cannot read it, "
+                "so bti cannot merge it here — one of its readers ({readers}) can; "
+                "'bti sync --abort' goes back"
+            ).format(case=case_id, readers=_who_can(raws, case_id)),
         )
     plains = [{k: v for k, v in plain.items() if k != "sealed"} for plain, _ in sides]
     if "base" in closed:
         plains[0] = {}  # an unknown past: every difference between the sides is a conflict
-    merged = merge_data(*plains)
+    merged = merge_data(plains[0], plains[1], plains[2], take)
     try:
         repo = Repository.find(root)
         ours_case = Case.model_validate(plains[1]) if plains[1] else None
@@ -122,11 +132,16 @@ def _merge_sealed(
         return MergeResult(
             ours_text,
             case_id,
-            problem=f"the merged case cannot be read ({where}: {first['msg']}); your version "
-            "is kept",
+            problem=_(
+                "the merged case cannot be read ({field}: {error}); your version is kept"
+            ).format(field=where, error=first["msg"]),
         )
     except (InputError, Refused) as err:
-        return MergeResult(ours_text, case_id, problem=f"{err.message}; your version is kept")
+        return MergeResult(
+            ours_text,
+            case_id,
+            problem=_("{problem}; your version is kept").format(problem=err.message),
+        )
     if merged.conflicts:
         text = insert_block(text, _sealed_block(text, case_id, merged.conflicts))
     return MergeResult(text, case_id, merged.conflicts, merged.renumbered)
@@ -162,7 +177,7 @@ def _conflict_path(index: int, side: str) -> str:
 
 
 def _data_key(text: str) -> bytes:
-    block = sealing.sealed_block(yamlio.load(text, "the merged case"))
+    block = sealing.sealed_block(yamlio.load(text, _("the merged case")))
     assert block is not None
     key = sealing.keyring().unwrap(block[1])
     assert key is not None  # sealed_text remembers the key it wrote with
@@ -175,11 +190,10 @@ def _safe_label(conflict: Conflict, text: str) -> str:
     loc = conflict.loc
     if len(loc) < 2 or loc[0] != "guardians":
         return conflict.label
-    raw = sealing.open_case(yamlio.load(text, "the merged case"))[0]
+    raw = sealing.open_case(yamlio.load(text, _("the merged case")))[0]
     names = [g.get("name") for g in raw.get("guardians") or [] if isinstance(g, dict)]
     place = names.index(loc[1]) + 1 if loc[1] in names else "?"
-    rest = ".".join(loc[2:])
-    return f"guardian {place}" + (f": {rest}" if rest else "")
+    return ".".join(("guardians", str(place), *loc[2:]))
 
 
 def _sealed_block(text: str, case_id: str, conflicts: list[Conflict]) -> str:
@@ -188,7 +202,7 @@ def _sealed_block(text: str, case_id: str, conflicts: list[Conflict]) -> str:
     for i, conflict in enumerate(conflicts):
         item: dict[str, Any] = {"field": _safe_label(conflict, text)}
         for side, value in (("yours", conflict.ours), ("incoming", conflict.theirs)):
-            shown = "(not there)" if value is MISSING else value
+            shown = _("(not there)") if value is MISSING else value
             plain = json.dumps(shown, default=str, ensure_ascii=False)
             item[side] = sealing.seal_value(key, case_id, _conflict_path(i, side), "s", plain)
         items.append(item)
@@ -211,7 +225,7 @@ def open_conflicts(items: Any, opened: Opened | None, case_id: str) -> list[dict
                     )
                     shown[side] = json.loads(plain)
                 except (sealing.SealError, ValueError):
-                    shown[side] = "(does not open)"
+                    shown[side] = _("(does not open)")
         out.append(shown)
     return out
 
@@ -220,8 +234,9 @@ def without_block(text: str) -> str:
     """The text of a conflicted case without the block bti.mergefile.insert_block put in."""
     out: list[str] = []
     inside = False
+    starts = tuple(block_comment_starts())
     for line in text.splitlines(keepends=True):
-        if line.startswith("# MERGE CONFLICT") or line.startswith(f"{CONFLICT_KEY}:"):
+        if line.startswith(("# MERGE CONFLICT", *starts)) or line.startswith(f"{CONFLICT_KEY}:"):
             inside = True
             continue
         if inside and (line.startswith(("#", " ", "-")) or not line.strip()):
@@ -229,7 +244,7 @@ def without_block(text: str) -> str:
         inside = False
         out.append(line)
     cut = "".join(out)
-    raw = yamlio.load(cut, "the case")
+    raw = yamlio.load(cut, _("the case"))
     if isinstance(raw, dict) and CONFLICT_KEY not in raw:
         return cut
     node = yamlio.rt_load(text)
@@ -251,7 +266,7 @@ def load_for_edit(repo: Repository, case_id: str) -> tuple[LoadedCase, list[dict
     parsed = parse_case(without_block(text), repo.relative(path))
     if parsed.case is None:
         raise FileProblem(
-            parsed.path, 1, 1, parsed.problems[0].message, hint="correct the file and retry"
+            parsed.path, 1, 1, parsed.problems[0].message, hint=_("correct the file and retry")
         )
     if not parsed.readable:
         from bti.store import not_readable

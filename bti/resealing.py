@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bti import gitrepo, sealing
 from bti.errors import InputError, Refused
+from bti.i18n import _, ngettext
 from bti.session import Outcome, Session
 from bti.store import CONFIG, render, schema_header
 
@@ -40,19 +41,19 @@ def seal_repository(
 
     session.person()
     if session.leader() is None:
-        raise Refused("add the first leader to people.yaml before sealing the repository")
+        raise Refused(_("add the first leader to people.yaml before sealing the repository"))
     repo = session.repo
     config = repo.config
     key = server_key or config.server_key
     if key is None:
         raise InputError(
-            "sealing needs the server's public key: give --server-key",
-            hint="'bti hooks install --server PATH' on the server prints it",
+            _("sealing needs the server's public key: give --server-key"),
+            hint=_("'bti hooks install --server PATH' on the server prints it"),
         )
     if config.server_key and server_key and config.server_key != server_key:
         raise Refused(
-            "bti.yaml already names another server key; 'bti seal' does not change it",
-            hint="a leader changes server_key in bti.yaml together with the server's key",
+            _("bti.yaml already names another server key; 'bti seal' does not change it"),
+            hint=_("a leader changes server_key in bti.yaml together with the server's key"),
         )
     ring = sealing.keyring()
     for path in key_files:
@@ -62,10 +63,14 @@ def seal_repository(
             raise InputError(str(err)) from None
     if not ring.holds(key):
         raise Refused(
-            "sealing a repository needs the server's private key here, so that every case can "
-            "be opened and sealed for its readers",
-            hint="run it with --key-file SERVER_KEY_FILE (the key 'bti hooks install --server' "
-            "made), on a machine the server's key may be on",
+            _(
+                "sealing a repository needs the server's private key here, so that every case "
+                "can be opened and sealed for its readers"
+            ),
+            hint=_(
+                "run it with --key-file SERVER_KEY_FILE (the key 'bti hooks install --server' "
+                "made), on a machine the server's key may be on"
+            ),
         )
     result = Sealed(None)
     files: list[tuple[Path, str]] = []
@@ -83,7 +88,7 @@ def seal_repository(
             first = parsed.problems[0]
             raise Refused(
                 f"{first.render()}",
-                hint="correct the file first ('bti validate' lists every problem), then seal",
+                hint=_("correct the file first ('bti validate' lists every problem), then seal"),
             )
         case = parsed.case
         opened = parsed.opened
@@ -95,17 +100,20 @@ def seal_repository(
             result.unreadable.append(case.id)
             continue
         wanted = recipients(case, ctx)
-        readers = [reader for reader, _ in wanted]
-        want_tags = {sealing.key_tag(k) for _, k in wanted}
+        readers = [reader for reader, _key in wanted]
+        want_tags = {sealing.key_tag(k) for _reader, k in wanted}
         if readers == opened.readers and set(tags(opened)) == want_tags:
             continue
         files.append((path, repo.sealed_text(parsed.text, case, opened, case)))
         (result.renewed if set(tags(opened)) - want_tags else result.rewrapped).append(case.id)
     if result.unreadable:
         raise Refused(
-            f"{len(result.unreadable)} sealed case(s) do not open with the keys here, not even "
-            f"the server's: {', '.join(result.unreadable[:5])}",
-            hint="'bti validate' with the server's key says what is wrong with them",
+            ngettext(
+                "{n} sealed case does not open with the keys here, not even the server's: {cases}",
+                "{n} sealed cases do not open with the keys here, not even the server's: {cases}",
+                len(result.unreadable),
+            ).format(n=len(result.unreadable), cases=", ".join(result.unreadable[:5])),
+            hint=_("'bti validate' with the server's key says what is wrong with them"),
         )
     if not files:
         result.outcome = None
@@ -139,10 +147,13 @@ def start_fresh(source: Path, target: Path, who: gitrepo.Ident) -> str:
     """A new repository at `target` whose first commit holds HEAD of `source` as it is — sealed
     — and none of its history. The old repository is left as it was."""
     if target.exists() and any(target.iterdir()):
-        raise InputError(f"{target} exists and is not empty", hint="give a new folder")
+        raise InputError(
+            _("{folder} exists and is not empty").format(folder=target),
+            hint=_("give a new folder"),
+        )
     head = gitrepo.rev(source, "HEAD")
     if head is None:
-        raise InputError("this repository has no commit to start from")
+        raise InputError(_("this repository has no commit to start from"))
     from bti.checks import read_settings
     from bti.models import Config
 
@@ -150,7 +161,7 @@ def start_fresh(source: Path, target: Path, who: gitrepo.Ident) -> str:
     config = read_settings(shown.stdout.encode("utf-8"), CONFIG, Config)
     if not isinstance(config, Config) or config.sealing != "on":
         raise Refused(
-            "HEAD is not sealed: seal the repository first ('bti seal'), then start afresh"
+            _("HEAD is not sealed: seal the repository first ('bti seal'), then start afresh")
         )
     target.mkdir(parents=True, exist_ok=True)
     archive = subprocess.run(

@@ -43,6 +43,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bti.i18n import _
+
 SERVER = "server"
 MARK = "ENC:"
 KEY_BYTES = 32
@@ -141,23 +143,29 @@ def open_value(key: bytes, case_id: str, path: str, kind: str, text: str) -> Any
     this case, with this key, or was changed since."""
     from cryptography.exceptions import InvalidTag
 
-    head, _, body = text[len(MARK) :].partition(":")
+    head, _colon, body = text[len(MARK) :].partition(":")
     if head != kind:
-        raise SealError(f"sealed as another kind of value ({head!r}, expected {kind!r})")
+        raise SealError(
+            _("sealed as another kind of value ({found}, expected {kind})").format(
+                found=repr(head), kind=repr(kind)
+            )
+        )
     try:
         raw = base64.b64decode(body, validate=True)
     except (binascii.Error, ValueError):
-        raise SealError("the sealed value is not valid base64") from None
+        raise SealError(_("the sealed value is not valid base64")) from None
     if len(raw) < NONCE_BYTES + 16:
-        raise SealError("the sealed value is too short")
+        raise SealError(_("the sealed value is too short"))
     try:
         plain = _cipher(key).decrypt(
             raw[:NONCE_BYTES], raw[NONCE_BYTES:], _aad(case_id, path, kind)
         )
     except InvalidTag:
         raise SealError(
-            "the sealed value does not open with the case's key at this place: it was changed, "
-            "moved from another field or case, or sealed with another key"
+            _(
+                "the sealed value does not open with the case's key at this place: it was "
+                "changed, moved from another field or case, or sealed with another key"
+            )
         ) from None
     return _from_bytes(plain, kind)
 
@@ -241,11 +249,11 @@ def stanzas(wrapped: str) -> list[Stanza]:
     try:
         data = base64.b64decode(wrapped, validate=True)
     except (binascii.Error, ValueError):
-        raise SealError("the case's key is not valid base64") from None
-    head, sep, _ = data.partition(b"\n---")
+        raise SealError(_("the case's key is not valid base64")) from None
+    head, sep, _rest = data.partition(b"\n---")
     lines = head.split(b"\n")
     if not sep or not lines or lines[0] != b"age-encryption.org/v1":
-        raise SealError("the case's key is not an age file")
+        raise SealError(_("the case's key is not an age file"))
     found = []
     for line in lines[1:]:
         if line.startswith(b"-> "):
@@ -316,23 +324,29 @@ def load_identity(
     try:
         data = path.expanduser().read_bytes()
     except OSError as err:
-        raise SealError(f"{path} cannot be read: {err.strerror}") from None
+        raise SealError(
+            _("{path} cannot be read: {reason}").format(path=path, reason=err.strerror)
+        ) from None
     secret: bytes | None = None
     try:
         key = serialization.load_ssh_private_key(data, None)
     except TypeError:  # it has a passphrase
         asked = passphrase(path) if passphrase is not None else None
         if asked is None:
-            raise SealError(f"{path} has a passphrase, and bti could not ask for it here") from None
+            raise SealError(
+                _("{path} has a passphrase, and bti could not ask for it here").format(path=path)
+            ) from None
         secret = asked.encode("utf-8")
         try:
             key = serialization.load_ssh_private_key(data, secret)
         except (ValueError, TypeError):
-            raise SealError(f"the passphrase does not open {path}") from None
+            raise SealError(_("the passphrase does not open {path}").format(path=path)) from None
     except (ValueError, binascii.Error, UnsupportedKey):
-        raise SealError(f"{path} is not an OpenSSH private key") from None
+        raise SealError(_("{path} is not an OpenSSH private key").format(path=path)) from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise SealError(f"{path} is not an ed25519 key; bti seals only to ed25519 keys")
+        raise SealError(
+            _("{path} is not an ed25519 key; bti seals only to ed25519 keys").format(path=path)
+        )
     public = (
         key.public_key()
         .public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
@@ -347,7 +361,9 @@ def load_identity(
     try:
         return pyrage.ssh.Identity.from_buffer(data), public
     except pyrage.IdentityError as err:
-        raise SealError(f"{path} cannot be used to open sealed cases: {err}") from None
+        raise SealError(
+            _("{path} cannot be used to open sealed cases: {reason}").format(path=path, reason=err)
+        ) from None
 
 
 def _ask_terminal(path: Path) -> str | None:
@@ -359,7 +375,9 @@ def _ask_terminal(path: Path) -> str | None:
     import getpass
 
     try:
-        return getpass.getpass(f"passphrase for {path} (to open sealed cases): ")
+        return getpass.getpass(
+            _("passphrase for {path} (to open sealed cases): ").format(path=path)
+        )
     except (EOFError, KeyboardInterrupt):
         return None
 
@@ -424,7 +442,7 @@ def server_keyring(root: Path) -> Keyring:
         except SealError as err:
             ring.problems.append(str(err))
     else:
-        ring.problems.append("this server has no sealing key (bti.sealkey)")
+        ring.problems.append(_("this server has no sealing key (bti.sealkey)"))
     return ring
 
 

@@ -130,7 +130,8 @@ def test_one_handover_answered_differently_on_both_sides_is_a_conflict() -> None
     theirs["handovers"][0].update(status="declined", answered=at("2026-09-11", "10:00"))
     result = merge_texts(text_of(base), text_of(ours), text_of(theirs), PATH)
     labels = [c.label for c in result.conflicts]
-    assert labels == ["handover h1: status", "handover h1: answered"]
+    # The field as `bti sync --take` names it.
+    assert labels == ["handovers.h1.status", "handovers.h1.answered"]
     assert read(result.text)["holder"] == NURSE  # only one side changed it
 
 

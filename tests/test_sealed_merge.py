@@ -212,3 +212,41 @@ def test_a_conflict_in_a_sealed_case_stays_sealed_until_case_edit_opens_it(
     assert server_head(team) == git(team["office"], "rev-parse", "HEAD").strip()
     code, err = push(team["office"], who=LEADER)
     assert code == 0, err
+
+
+def test_take_chooses_a_side_in_a_sealed_case_opened_with_the_persons_key(team: dict) -> None:
+    school, office = Bti(team["school"]), Bti(team["office"])
+    case_id = team["shared"]
+    for bti, who, value in ((school, HOLDER, "far"), (office, LEADER, "stefar")):
+        bti.ok(
+            "case",
+            "correct",
+            case_id,
+            "--field",
+            "guardian.1.relation",
+            "--value",
+            value,
+            "--reason",
+            "Feil registrert",
+            who=who,
+        )
+    school.ok("sync", who=HOLDER)
+    mine = git(team["office"], "rev-parse", "HEAD").strip()
+    stopped = office("sync", who=LEADER)
+    assert stopped.exit_code == 1, stopped.output
+    field = "guardians.Mia Lund.relation"
+    assert f"{field} was changed on both sides — yours: stefar; on the server: far" in (
+        stopped.output
+    )
+    done = office("sync", "--take", "theirs", field, who=LEADER)
+    assert done.exit_code == 0, done.output
+    assert "took the server's: far" in done.output
+    head = git(team["office"], "rev-parse", "HEAD").strip()
+    assert server_head(team) == head
+    parents = git(team["office"], "rev-list", "--parents", "-n", "1", "HEAD").split()[1:]
+    assert mine in parents and len(parents) == 2
+    on_server = git(Path(team["server"]), "show", f"main:cases/{case_id}.yaml")
+    assert "merge_conflict" not in on_server and "stefar" not in on_server
+    assert "Mia Lund" not in on_server and "ENC:" in on_server
+    shown = office.ok("case", "show", case_id, who=LEADER)
+    assert "far" in shown.output and "stefar" not in shown.output

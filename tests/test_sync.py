@@ -491,3 +491,177 @@ def test_sync_says_how_to_take_back_a_commit_that_broke_the_rules(
     assert out.exit_code != 0
     assert "git reset --soft origin/main" in out.output
     assert "git reset HEAD~1" in out.output
+
+
+# -- choosing a side: bti sync --take mine|theirs FIELD ---------------------------------------------
+
+
+def _step_on_both_sides(team: dict[str, Path]) -> tuple[Bti, str, str]:
+    """The school sets step 2 and syncs; the health station's leader sets step 3 meanwhile and
+    syncs: a stopped sync. The health clone, its head before, and the school's head."""
+    case_id = str(team["case"])
+    school, health = Bti(team["school"]), Bti(team["health"])
+    school.ok("step", "set", case_id, "2", "--reason", "Tiltak i gang", who=HOLDER, now=at(9))
+    health.ok(
+        "step", "set", case_id, "3", "--reason", "Mer hjelp trengs", who=LEADER, now=at(9, 30)
+    )
+    school.ok("sync", who=HOLDER, now=at(10))
+    mine = git(team["health"], "rev-parse", "HEAD").strip()
+    stopped = health("sync", who=LEADER, now=at(10, 5))
+    assert stopped.exit_code == 1, stopped.output
+    if os.environ.get("BTI_LANG") == "en":
+        assert f"case {case_id}: step was changed on both sides — yours: 3; on the server: 2" in (
+            stopped.output
+        )
+        assert "bti sync --take theirs FIELD" in stopped.output
+    return health, mine, git(team["school"], "rev-parse", "HEAD").strip()
+
+
+def _parents(team: dict[str, Path]) -> list[str]:
+    return git(team["server"], "rev-list", "--parents", "-n", "1", "main").split()[1:]
+
+
+def test_take_theirs_finishes_a_stopped_sync_as_one_merge_the_server_accepts(
+    team: dict[str, Path],
+) -> None:
+    health, mine, theirs = _step_on_both_sides(team)
+    done = health("sync", "--take", "theirs", "step", who=LEADER, now=at(10, 10))
+    assert done.exit_code == 0, done.output
+    assert "step — took the server's: 2" in done.output and "sent 2 commits" in done.output
+    data = server_case(team)
+    assert data["step"] == 2
+    texts = " ".join(log_texts(data))
+    assert "Tiltak i gang" in texts and "Mer hjelp trengs" in texts  # nothing is lost
+    assert sorted(_parents(team)) == sorted([mine, theirs])  # both sides in the history
+    message = git(team["server"], "log", "-1", "--format=%s%n%ae", "main")
+    assert f"--take: 1 {team['case']} theirs" in message and LEADER in message
+    assert git(team["health"], "status", "--porcelain") == ""
+    no_markers(team["health"])
+
+
+def test_take_mine_in_norwegian_keeps_your_value(team: dict[str, Path]) -> None:
+    health, mine, theirs = _step_on_both_sides(team)
+    done = health("sync", "--take", "min", "step", who=LEADER, now=at(10, 10))
+    assert done.exit_code == 0, done.output
+    assert "step — kept yours: 3" in done.output
+    assert server_case(team)["step"] == 3
+    assert sorted(_parents(team)) == sorted([mine, theirs])
+
+
+def test_take_in_a_new_sync_finishes_the_conflict_it_meets(team: dict[str, Path]) -> None:
+    case_id = str(team["case"])
+    school, health = Bti(team["school"]), Bti(team["health"])
+    school.ok("step", "set", case_id, "2", "--reason", "Tiltak i gang", who=HOLDER, now=at(9))
+    health.ok("step", "set", case_id, "3", "--reason", "Mer hjelp", who=LEADER, now=at(9, 30))
+    school.ok("sync", who=HOLDER, now=at(10))
+    done = health("sync", "--take", "deres", "step", who=LEADER, now=at(10, 5))
+    assert done.exit_code == 0, done.output
+    assert server_case(team)["step"] == 2
+    # With nothing in conflict, --take is not needed and sync says so.
+    school.ok("log", "add", case_id, "Samtale", who=HOLDER, now=at(11))
+    quiet = school("sync", "--take", "mine", "step", who=HOLDER, now=at(11, 5))
+    assert quiet.exit_code == 0 and "--take was not needed" in quiet.output
+
+
+def test_take_for_a_field_not_in_conflict_lists_the_fields_that_are(
+    team: dict[str, Path],
+) -> None:
+    health, mine, _theirs = _step_on_both_sides(team)
+    before = git(team["server"], "rev-parse", "main")
+    wrong = health("sync", "--take", "theirs", "level", who=LEADER, now=at(10, 10))
+    assert wrong.exit_code == 2, wrong.output
+    assert "level is not in conflict; the fields in conflict are:\n  step" in wrong.output
+    assert git(team["server"], "rev-parse", "main") == before
+    git(team["health"], "rev-parse", "-q", "--verify", "MERGE_HEAD")  # still open
+    assert "merge_conflict:" in case_file(team, "health").read_text()
+    both = health("sync", "--take", "mine", "step", "--take", "theirs", "step", who=LEADER)
+    assert both.exit_code == 2 and "both mine and theirs" in both.output
+    bad_side = health("sync", "--take", "ours", "step", who=LEADER)
+    assert bad_side.exit_code == 2 and "mine" in bad_side.output
+    assert git(team["health"], "rev-parse", "HEAD").strip() == mine
+
+
+def test_a_side_taken_that_breaks_a_rule_is_refused_like_any_change(
+    team: dict[str, Path],
+) -> None:
+    case_id = str(team["case"])
+    school, health = Bti(team["school"]), Bti(team["health"])
+    school.ok("case", "close", case_id, "--reason", "Målene er nådd", who=HOLDER, now=at(9))
+    school.ok("sync", who=HOLDER, now=at(9, 5))
+    health.ok("log", "add", case_id, "Samtale med eleven", who=NURSE, now=at(9, 10))
+    stopped = health("sync", who=NURSE, now=at(10))
+    assert stopped.exit_code == 1 and "  status\n" not in stopped.output
+    before = git(team["server"], "rev-parse", "main")
+    # Keeping it open without a reason for reopening breaks a rule: refused, nothing sent.
+    mine = health("sync", "--take", "mine", "status", who=NURSE, now=at(10, 5))
+    assert mine.exit_code == 1, mine.output
+    assert "the merge was not made" in mine.output and "BTI303" in mine.output, mine.output
+    assert git(team["server"], "rev-parse", "main") == before
+    git(team["health"], "rev-parse", "-q", "--verify", "MERGE_HEAD")  # still open
+    # The server's side keeps it closed; the new entry stays in the history, not in the case.
+    theirs = health("sync", "--take", "theirs", "status", who=NURSE, now=at(10, 10))
+    assert theirs.exit_code == 0, theirs.output
+    data = server_case(team)
+    assert data["status"] == "closed" and "Samtale med eleven" not in log_texts(data)
+    mine_head = git(team["server"], "rev-list", "--parents", "-n", "1", "main").split()[1:]
+    old = git(team["server"], "show", f"{mine_head[0]}:cases/{case_id}.yaml")
+    new = git(team["server"], "show", f"{mine_head[1]}:cases/{case_id}.yaml")
+    assert "Samtale med eleven" in old + new
+
+
+def test_a_stopped_sync_and_take_speak_nynorsk(
+    team: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BTI_LANG", "nn")
+    health, _mine, _theirs = _step_on_both_sides(team)
+    stopped = health("sync", who=LEADER, now=at(10, 6))
+    assert "konflikt som ikkje er løyst enno" in stopped.output, stopped.output
+    assert "step vart endra på begge sider – din: 3; på tenaren: 2" in stopped.output
+    assert "bti sync --take theirs FIELD" in stopped.output
+    wrong = health("sync", "--take", "deira", "nivå", who=LEADER, now=at(10, 7))
+    assert wrong.exit_code == 2
+    assert "nivå er ikkje i konflikt; desse felta er i konflikt:\n  step" in wrong.output
+    done = health("sync", "--take", "deira", "step", who=LEADER, now=at(10, 10))
+    assert done.exit_code == 0, done.output
+    assert "step – tok verdien frå tenaren: 2" in done.output
+    assert "sende 2 endringar til tenaren" in done.output
+    assert server_case(team)["step"] == 2
+
+
+def test_sync_and_hooks_speak_bokmal_and_nynorsk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BTI_LANG", "nn")
+    shown = Bti(tmp_path).ok("sync", "--help").output
+    assert "Utveksle endringar med tenaren" in shown
+    assert "--take mine|theirs FIELD" in shown and "(theirs; deres, deira)" in shown
+    wrong = Bti(tmp_path)("hooks", "install", "--seal-key", "x")
+    assert wrong.exit_code == 2 and "--seal-key gjeld ein tenar: legg til --server" in wrong.output
+    monkeypatch.setenv("BTI_LANG", "nb")
+    outside = Bti(tmp_path)("sync")
+    assert outside.exit_code == 2, outside.output
+    assert "denne mappen er ikke i et git-depot" in outside.output
+    assert "hent et med 'bti clone URL'" in outside.output
+    with isolated_environment(tmp_path / "home"):
+        server = tmp_path / "server.git"
+        git(tmp_path, "init", "-q", "--bare", "-b", "main", str(server))
+        done = Bti(tmp_path).ok("hooks", "install", "--server", str(server))
+        assert "installerte" in done.output and "laget serverens forseglingsnøkkel" in done.output
+        cloned = Bti(tmp_path).ok("clone", str(server), "kopi")
+        assert "klonet" in cloned.output and "installerte hookene" in cloned.output
+        assert "merk: det finnes ingen bti.yaml ennå" in cloned.output
+        nowhere = Bti(tmp_path)("clone", str(tmp_path / "nowhere.git"), "annen")
+        assert nowhere.exit_code == 2 and "kunne ikke klone" in nowhere.output
+        assert "det finnes ikke noe delt depot på den adressen" in nowhere.output
+        assert "fatal" not in nowhere.output  # git's own words are not shown raw
+
+
+def test_take_names_a_field_alone_or_with_its_case_id() -> None:
+    from bti.merge import Conflict
+    from bti.sync import _named
+
+    conflict = Conflict(("measures", "m2", "responsible"), None, "a", "b")
+    assert _named("measures.m2.responsible", "2026-7KQ3M", conflict)
+    assert _named(" 2026-7kq3m : Measures.M2.Responsible", "2026-7KQ3M", conflict)
+    assert not _named("2026-AAAAA:measures.m2.responsible", "2026-7KQ3M", conflict)
+    assert not _named("measures.m2", "2026-7KQ3M", conflict)

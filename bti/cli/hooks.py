@@ -35,15 +35,19 @@ def hooks_install(path: Path, server: bool, seal_key: Path | None) -> None:
     names it (server_key) so that every sealed case can be judged here."""
     from bti import hooks as hook_module
     from bti.errors import InputError
+    from bti.i18n import _
 
     if seal_key is not None and not server:
-        raise InputError("--seal-key is for a server: add --server")
+        raise InputError(_("--seal-key is for a server: add --server"))
     for written in hook_module.install(path.resolve(), server=server):
-        echo_out(f"installed {written}")
+        echo_out(_("installed {hook}").format(hook=written))
     if server:
         key_file, public, made = hook_module.server_key(path.resolve(), seal_key)
-        echo_out(f"{'made' if made else 'using'} the server's sealing key {key_file}")
-        echo_out("the server's public key (bti init --server-key, or server_key in bti.yaml):")
+        if made:
+            echo_out(_("made the server's sealing key {file}").format(file=key_file))
+        else:
+            echo_out(_("using the server's sealing key {file}").format(file=key_file))
+        echo_out(_("the server's public key (bti init --server-key, or server_key in bti.yaml):"))
         echo_out(f"  {public}")
 
 
@@ -53,12 +57,13 @@ def hooks_install(path: Path, server: bool, seal_key: Path | None) -> None:
 def hooks_uninstall(path: Path, server: bool) -> None:
     """Remove bti's hooks and put back any hook that was there before."""
     from bti import hooks as hook_module
+    from bti.i18n import _
 
     removed = hook_module.uninstall(path.resolve(), server=server)
     for hook in removed:
-        echo_out(f"removed {hook}")
+        echo_out(_("removed {hook}").format(hook=hook))
     if not removed:
-        echo_out("no bti hooks were installed here")
+        echo_out(_("no bti hooks were installed here"))
 
 
 @main.group()

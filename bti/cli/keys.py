@@ -25,22 +25,29 @@ def key_init(key_file: Path | None) -> None:
     """Sign every commit in this case repository with your ed25519 key, making one if needed,
     and print the line a leader runs to register it."""
     from bti import gitrepo
+    from bti.i18n import _
     from bti.keys import describe, init_key
     from bti.store import Repository
 
     repo = Repository.find(None)
     me = gitrepo.require_identity(repo.root)
     setup = init_key(repo.root, me.email, key_file)
-    made = "made a new key" if setup.made else "using your key"
-    echo_out(f"{made} {setup.private} ({describe(setup.public)})")
-    echo_out("git in this repository now signs every commit with it")
+    made = (
+        _("made a new key {file} ({kind})") if setup.made else _("using your key {file} ({kind})")
+    )
+    echo_out(made.format(file=setup.private, kind=describe(setup.public)))
+    echo_out(_("git in this repository now signs every commit with it"))
     person = repo.people.get(me.email)
     if person is not None and person.key == setup.public:
-        echo_out("people.yaml already registers this key for you: nothing more to do")
+        echo_out(_("people.yaml already registers this key for you: nothing more to do"))
         return
     verb = "set" if person is not None else "add"
-    extra = "" if person is not None else " --name 'Your Name' --service SERVICE --role holder"
-    echo_out("a leader registers it (then push, or 'bti sync'):")
+    extra = (
+        ""
+        if person is not None
+        else " --name '{name}' --service SERVICE --role holder".format(name=_("Your Name"))
+    )
+    echo_out(_("a leader registers it (then push, or 'bti sync'):"))
     echo_out(f"  bti person {verb} {me.email}{extra} --key '{setup.public}'")
 
 
@@ -75,6 +82,7 @@ def seal(
     re-seals cases whose readers have changed. Git keeps the older, plain versions: see --fresh."""
     from bti import resealing
     from bti.cli.base import show_outcome
+    from bti.i18n import _, ngettext
     from bti.keys import public_key_argument
     from bti.session import Session
 
@@ -85,30 +93,45 @@ def seal(
         repo = Repository.find(None)
         sha = resealing.start_fresh(repo.root, fresh.resolve(), gitrepo.author(repo.root))
         echo_out(
-            f"started a new case repository in {fresh} from the sealed state [commit {sha[:8]}]"
+            _(
+                "started a new case repository in {folder} from the sealed state [commit {sha}]"
+            ).format(folder=fresh, sha=sha[:8])
         )
         echo_out(
-            "  it has no history: push it to a new, empty server repository (with the server "
-            "hook) and retire the old one, whose history still holds the plain versions"
+            "  "
+            + _(
+                "it has no history: push it to a new, empty server repository (with the server "
+                "hook) and retire the old one, whose history still holds the plain versions"
+            )
         )
         return
     public = public_key_argument(server_key) if server_key else None
     session = Session.start()
     result = resealing.seal_repository(session, public, list(key_files), commit=not no_commit)
     if result.outcome is None:
-        echo_out("every case is sealed for its readers already: nothing to do")
+        echo_out(_("every case is sealed for its readers already: nothing to do"))
         return
     show_outcome(result.outcome)
     if result.turned_on:
-        echo_out("sealing is on: every case is sealed for its readers and the server from now on")
+        echo_out(
+            _("sealing is on: every case is sealed for its readers and the server from now on")
+        )
     before = "HEAD~1" if result.outcome.commit else "HEAD"
     plain = resealing.plain_versions(session.repo.root, result.sealed, before)
     if plain:
         echo_out(
-            f"what cannot be undone: git still holds {plain} earlier version(s) of these cases "
-            "in plain text, readable to anyone with a clone of this repository's history"
+            ngettext(
+                "what cannot be undone: git still holds {n} earlier version of these cases in "
+                "plain text, readable to anyone with a clone of this repository's history",
+                "what cannot be undone: git still holds {n} earlier versions of these cases in "
+                "plain text, readable to anyone with a clone of this repository's history",
+                plain,
+            ).format(n=plain)
         )
         echo_out(
-            "  to leave that history behind, start afresh from the sealed state: "
-            "bti seal --fresh NEW_FOLDER"
+            "  "
+            + _(
+                "to leave that history behind, start afresh from the sealed state: "
+                "bti seal --fresh NEW_FOLDER"
+            )
         )

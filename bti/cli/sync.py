@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -26,7 +27,39 @@ def clone(url: str, directory: Path | None) -> None:
     sync_module.clone(url, directory, echo_out)
 
 
+# The side a person takes in `bti sync --take`, in English, bokmål and nynorsk.
+SIDE_WORDS = {
+    "mine": "mine",
+    "min": "mine",
+    "mi": "mine",
+    "theirs": "theirs",
+    "deres": "theirs",
+    "deira": "theirs",
+}
+
+
+class SideWord(click.Choice):  # type: ignore[type-arg]  # generic only in click ≥ 8.2
+    """mine|theirs, or their Norwegian words (min, mi; deres, deira)."""
+
+    def __init__(self) -> None:
+        super().__init__(["mine", "theirs"], case_sensitive=False)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value.strip().lower() in SIDE_WORDS:
+            return SIDE_WORDS[value.strip().lower()]
+        return super().convert(value, param, ctx)
+
+
 @main.command()
+@click.option(
+    "--take",
+    type=(SideWord(), str),
+    multiple=True,
+    metavar="mine|theirs FIELD",
+    help="In a conflict, take your value (mine; min, mi) or the server's (theirs; deres, deira) "
+    "for FIELD, named as sync names it (holder, measures.m2.responsible); repeat for several "
+    "fields. The merge is finished as one commit and sent.",
+)
 @click.option(
     "--continue",
     "go_on",
@@ -36,26 +69,34 @@ def clone(url: str, directory: Path | None) -> None:
 @click.option(
     "--abort", is_flag=True, help="Undo a sync that stopped at a conflict; your work is kept."
 )
-def sync(go_on: bool, abort: bool) -> None:
+def sync(take: tuple[tuple[str, str], ...], go_on: bool, abort: bool) -> None:
     """Exchange changes with the server: fetch, merge, check, send.
 
     Entries, consents, handovers, measures and meetings made by others at the same time are
     merged by meaning — nothing is lost and nothing is rewritten. When the same field (holder,
     level, …) was changed differently on both sides, sync stops and says which case and field;
-    choose the value and run 'bti sync --continue', or go back with 'bti sync --abort'.
-    Uncommitted changes are never touched: sync asks you to commit them first.
+    choose a side with 'bti sync --take mine FIELD' or 'bti sync --take theirs FIELD', or
+    choose the value by hand and run 'bti sync --continue', or go back with 'bti sync --abort'.
+    The other side's value stays in the history. Uncommitted changes are never touched: sync
+    asks you to commit them first.
     """
     from bti import sync as sync_module
     from bti.errors import InputError
+    from bti.i18n import _
 
     if go_on and abort:
-        raise InputError("--continue and --abort cannot be used together")
+        raise InputError(_("--continue and --abort cannot be used together"))
+    if take and abort:
+        raise InputError(_("--take and --abort cannot be used together"))
+    chosen: sync_module.Takes = [
+        ("mine" if side == "mine" else "theirs", field) for side, field in take
+    ]
     if abort:
         sync_module.abort_sync(Path.cwd(), echo_out)
     elif go_on:
-        sync_module.continue_sync(Path.cwd(), echo_out)
+        sync_module.continue_sync(Path.cwd(), echo_out, chosen)
     else:
-        sync_module.sync(Path.cwd(), echo_out)
+        sync_module.sync(Path.cwd(), echo_out, chosen)
 
 
 @hook.command("merge-case")
