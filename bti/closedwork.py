@@ -45,25 +45,3 @@ def closing_side(base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, A
         ):
             return name
     return None
-
-
-def note(case_id: str, closer: Side, incoming: str) -> str:
-    from bti.i18n import _
-
-    if closer == "ours":
-        message = _(
-            "the case was closed by you while new records were added {incoming} — to keep them, "
-            "set 'status: open' in the file, remove the merge_conflict block, add a log entry "
-            "with the reason for reopening the case, and run 'bti sync --continue' (the holder "
-            "or a leader reopens: 'bti case reopen {id}' says who); to keep it closed, drop the "
-            "new records ('bti sync --abort', then ask the holder)"
-        )
-    else:
-        message = _(
-            "the case was closed {incoming} while new records were added by you — to keep them, "
-            "set 'status: open' in the file, remove the merge_conflict block, add a log entry "
-            "with the reason for reopening the case, and run 'bti sync --continue' (the holder "
-            "or a leader reopens: 'bti case reopen {id}' says who); to keep it closed, drop the "
-            "new records ('bti sync --abort', then ask the holder)"
-        )
-    return message.format(incoming=incoming, id=case_id)

@@ -114,7 +114,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "audit log": (f"bti audit log {CASE}",),
     "audit verify": ("bti audit verify", "bti audit verify --since v2026-01"),
     "clone": ("bti clone git@git.fjordvik.example:bti/saker.git saker",),
-    "sync": ("bti sync", "bti sync --continue"),
+    "sync": (
+        "bti sync",
+        "bti sync --take theirs holder",
+        "bti sync --take mine measures.m2.responsible --take theirs step",
+    ),
     "hooks install": ("bti hooks install", "bti hooks install --server /srv/git/fjordvik.git"),
     "hooks uninstall": ("bti hooks uninstall",),
     "completion": (
