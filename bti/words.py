@@ -83,7 +83,6 @@ def held_text(kind: str, day: dt.date, lang: str, summary: str | None) -> str:
     return f"{text} {summary}" if summary else text
 
 
-
 # The stored values of the models' word fields, as a person reads them. The files keep the English
 # value (`outcome: continue`); output says it in the person's language (`value_word`), and the
 # command line takes the Norwegian words too (bti/cli/base.py, NORWEGIAN). The field is the context

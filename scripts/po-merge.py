@@ -51,7 +51,7 @@ def main(base: str, ours: str, theirs: str) -> int:
     # Messages theirs removed that ours did not change stay: a message still marked in the source
     # would otherwise lose its translation (tests/test_i18n.py names any that are left over).
     with open(ours, "wb") as fp:
-        write_po(fp, mine, width=100, sort_output=True, include_lineno=False)
+        write_po(fp, mine, width=100, sort_output=False, include_lineno=False)
     for key in clash:
         print(f"po-merge: both sides translated {key!r} differently; kept ours", file=sys.stderr)
     return 1 if clash else 0

@@ -82,7 +82,7 @@ def _said(text: str) -> str:
 
 
 @contextmanager
-def translated_help(command: click.Command) -> Iterator[None]:
+def translated_help(command: click.Command, ctx: click.Context) -> Iterator[None]:
     """While click formats `command`'s help: its text, its options' help and its subcommands'
     one-line help in the person's language. click keeps them in English on the objects (they are
     made at import, before the language is known); bti/babelext.py extracts them for the
@@ -99,6 +99,10 @@ def translated_help(command: click.Command) -> Iterator[None]:
         swap(command, attribute)
     for param in command.params:
         swap(param, "help")
+    helper = command.get_help_option(ctx)
+    if helper is not None:  # click makes it once per command, in the language of that moment
+        saved.append((helper, "help", helper.help or ""))
+        helper.help = _("Show this message and exit.")
     if isinstance(command, click.Group):
         for sub in command.commands.values():
             swap(sub, "help")
@@ -114,7 +118,7 @@ class BtiCommand(click.Command):
     """A command whose help is said in the person's language."""
 
     def get_help(self, ctx: click.Context) -> str:
-        with translated_help(self):
+        with translated_help(self, ctx):
             return super().get_help(ctx)
 
 
@@ -130,12 +134,12 @@ class BtiGroup(click.Group):
         from bti.cli import clickwords
 
         argv = list(sys.argv[1:] if args is None else args)
-        i18n.use(language_from(argv))
         clickwords.speak()
-        return super().main(argv, *rest, **extra)
+        with i18n.use(language_from(argv)):  # the language before it comes back after the run
+            return super().main(argv, *rest, **extra)
 
     def get_help(self, ctx: click.Context) -> str:
-        with translated_help(self):
+        with translated_help(self, ctx):
             return super().get_help(ctx)
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -89,7 +89,9 @@ def plurals(n: int) -> list[str]:
             n,
         ),
         ngettext(
-            "Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments.", n
+            "Option {name!r} requires an argument.",
+            "Option {name!r} requires {nargs} arguments.",
+            n,
         ),
     ]
 
