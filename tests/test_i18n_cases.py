@@ -144,6 +144,8 @@ def test_a_case_story_in_bokmal(repo: Bti, monkeypatch: pytest.MonkeyPatch) -> N
     assert due.splitlines()[0].split() == ["frist", "sak", "når", "hva"]
     people = repo.ok("person", "list").output
     assert people.splitlines()[0].split()[:2] == ["navn", "e-post"] and " ja" in people
+    csv = repo.ok("person", "list", "--format", "csv").output.splitlines()
+    assert csv[0] == "name,email,service,roles,key" and csv[1].endswith(",True")  # for machines
     taken = repo("service", "remove", case_id, "skole", who=PPT)
     assert taken.exit_code == 2 and "skole eier saken og kan ikke gå ut av den" in taken.output
     assert "→ overfør saken eller avslutt den i stedet" in taken.output
