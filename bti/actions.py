@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from bti import events
 from bti.errors import InputError
+from bti.i18n import _
 from bti.models import (
     SCHEMA_VERSION,
     Case,
@@ -85,41 +86,47 @@ def open_case(
         holder=act.email,
     )
     _log(case, act, events.text("opened", act.lang, service=service), event="opened")
-    return Change(case, "opened at level 0")
+    return Change(case, _("opened at level 0"))
 
 
 def close(case: Case, act: Act, reason: str) -> Change:
     if case.status == "closed":
-        raise InputError(f"case {case.id} is already closed")
+        raise InputError(_("case {case} is already closed").format(case=case.id))
     new = _copy(case)
     new.status = "closed"
     _log(new, act, events.text("closed", act.lang, reason=reason), event="closed")
-    return Change(new, "closed")
+    return Change(new, _("closed"))
 
 
 def reopen(case: Case, act: Act, reason: str) -> Change:
     if case.status == "open":
-        raise InputError(f"case {case.id} is open already")
+        raise InputError(_("case {case} is open already").format(case=case.id))
     new = _copy(case)
     new.status = "open"
     _log(new, act, events.text("reopened", act.lang, reason=reason), event="reopened")
-    return Change(new, "reopened")
+    return Change(new, _("reopened"))
 
 
 def add_guardian(case: Case, act: Act, *, name: str, relation: str, responsibility: bool) -> Change:
     if any(g.name == name for g in case.guardians):
-        raise InputError(f"a guardian with that name is already recorded in case {case.id}")
+        raise InputError(
+            _("a guardian with that name is already recorded in case {case}").format(case=case.id)
+        )
     new = _copy(case)
     new.guardians.append(Guardian(name=name, relation=relation, responsibility=responsibility))
     extra = "" if responsibility else events.text("no_responsibility", act.lang)
     _log(new, act, events.text("guardian", act.lang, relation=relation, extra=extra))
-    return Change(new, "guardian added")
+    return Change(new, _("guardian added"))
 
 
 def add_entry(case: Case, act: Act, text: str, kind: EntryKind) -> Change:
     new = _copy(case)
     _log(new, act, text, kind)
-    return Change(new, f"{'entry' if kind == 'note' else kind + ' entry'} added")
+    if kind == "voice":
+        return Change(new, _("voice entry added"))
+    if kind == "meeting":
+        return Change(new, _("meeting entry added"))
+    return Change(new, _("entry added"))
 
 
 def add_consent(
@@ -158,10 +165,14 @@ def add_consent(
         # Recorded, not refused: a consent that was given and has run out is a true part of the
         # case's history. It lets no one share, which the holder must hear now, not later.
         notes.append(
-            f"consent {consent.id} expired on {expires.isoformat()}, so it lets no service share "
-            "information — ask for a new consent and record it with 'bti consent add'"
+            _(
+                "consent {id} expired on {date}, so it lets no service share information — ask "
+                "for a new consent and record it with 'bti consent add'"
+            ).format(id=consent.id, date=expires.isoformat())
         )
-    summary = f"consent {consent.id} recorded ({', '.join(services)})"
+    summary = _("consent {id} recorded ({services})").format(
+        id=consent.id, services=", ".join(services)
+    )
     return Change(new, summary, notes)
 
 
@@ -172,11 +183,15 @@ def withdraw_consent(
     consent = case.consent(consent_id)
     if consent is None:
         raise InputError(
-            f"case {case.id} has no consent {consent_id}",
-            hint="'bti case show ID' lists the consents",
+            _("case {case} has no consent {id}").format(case=case.id, id=consent_id),
+            hint=_("'bti case show ID' lists the consents"),
         )
     if consent.withdrawn is not None:
-        raise InputError(f"consent {consent_id} was already withdrawn {consent.withdrawn.date}")
+        raise InputError(
+            _("consent {id} was already withdrawn {date}").format(
+                id=consent_id, date=consent.withdrawn.date.isoformat()
+            )
+        )
     new = _copy(case)
     target = new.consent(consent_id)
     assert target is not None
@@ -187,11 +202,17 @@ def withdraw_consent(
         new.level, new.step = 0, 1
         new.services = [new.owner_service]
         effect = events.text("to_level0", act.lang)
-        notes.append(f"the case is now at level 0, inside {new.owner_service} only")
+        notes.append(
+            _("the case is now at level 0, inside {service} only").format(service=new.owner_service)
+        )
     shown = f" ({reason})" if reason else ""
     text = events.text("withdrawn", act.lang, id=consent_id, reason=shown, effect=effect)
     _log(new, act, text, event="level:0" if effect else None)
-    return Change(new, f"consent {consent_id} withdrawn" + ("; level 0" if effect else ""), notes)
+    if effect:
+        summary = _("consent {id} withdrawn; level 0").format(id=consent_id)
+    else:
+        summary = _("consent {id} withdrawn").format(id=consent_id)
+    return Change(new, summary, notes)
 
 
 def cancel_offers(change: Change, act: Act, may_receive: Callable[[str], bool]) -> Change:
@@ -208,8 +229,9 @@ def cancel_offers(change: Change, act: Act, may_receive: Callable[[str], bool]) 
         reason = f" {handover.answer_note}"
         _log(new, act, events.text("retracted", act.lang, to=handover.to, reason=reason))
         notes.append(
-            f"the offer {handover.id} to {handover.to} is cancelled: their service is no longer "
-            "covered by consent"
+            _(
+                "the offer {id} to {to} is cancelled: their service is no longer covered by consent"
+            ).format(id=handover.id, to=handover.to)
         )
     return Change(new, change.summary, notes)
 
@@ -224,10 +246,10 @@ def release_baton(change: Change, act: Act, may_hold: Callable[[str], bool]) -> 
         return change
     holder, new.holder = new.holder, None
     _log(new, act, events.text("released", act.lang, service=new.owner_service, holder=holder))
-    note = (
-        f"the baton returns to {new.owner_service}: a holder there takes the case up with "
-        f"'bti handover take {new.id}'"
-    )
+    note = _(
+        "the baton returns to {service}: a holder there takes the case up with "
+        "'bti handover take {case}'"
+    ).format(service=new.owner_service, case=new.id)
     return Change(new, change.summary, [*change.notes, note])
 
 
@@ -235,58 +257,64 @@ def take_up(case: Case, act: Act) -> Change:
     """Take up an unheld case at level 0 (one whose baton came back to the owner service)."""
     if case.holder is not None:
         raise InputError(
-            f"case {case.id} has a holder ({case.holder})",
-            hint="the baton moves only when the holder offers it: 'bti handover offer'",
+            _("case {case} has a holder ({holder})").format(case=case.id, holder=case.holder),
+            hint=_("the baton moves only when the holder offers it: 'bti handover offer'"),
         )
     new = _copy(case)
     new.holder = act.email
     _log(new, act, events.text("taken_up", act.lang, who=act.email))
-    return Change(new, "case taken up")
+    return Change(new, _("case taken up"))
 
 
 def add_service(case: Case, act: Act, service: str) -> Change:
     if service in case.services:
-        raise InputError(f"{service} is already involved in case {case.id}")
+        raise InputError(
+            _("{service} is already involved in case {case}").format(service=service, case=case.id)
+        )
     new = _copy(case)
     new.services.append(service)
     _log(new, act, events.text("service_added", act.lang, service=service))
-    return Change(new, f"service {service} added")
+    return Change(new, _("service {service} added").format(service=service))
 
 
 def remove_service(case: Case, act: Act, service: str) -> Change:
     if service not in case.services:
-        raise InputError(f"{service} is not involved in case {case.id}")
+        raise InputError(
+            _("{service} is not involved in case {case}").format(service=service, case=case.id)
+        )
     if service == case.owner_service:
         raise InputError(
-            f"{service} owns the case and cannot leave it",
-            hint="hand the case over or close it instead",
+            _("{service} owns the case and cannot leave it").format(service=service),
+            hint=_("hand the case over or close it instead"),
         )
     new = _copy(case)
     new.services.remove(service)
     _log(new, act, events.text("service_removed", act.lang, service=service))
-    return Change(new, f"service {service} removed")
+    return Change(new, _("service {service} removed").format(service=service))
 
 
 def set_level(case: Case, act: Act, level: int, reason: str, step: int | None) -> Change:
     if level == case.level and (step is None or step == case.step):
-        raise InputError(f"case {case.id} is already at level {level}")
+        raise InputError(
+            _("case {case} is already at level {level}").format(case=case.id, level=level)
+        )
     new = _copy(case)
     new.level = level
     new.step = step if step is not None else (1 if level != case.level else case.step)
     text = events.text("level", act.lang, old=case.level, new=level, reason=reason)
     _log(new, act, text, event=f"level:{level}")
-    return Change(new, f"level {case.level} → {level}")
+    return Change(new, _("level {old} → {new}").format(old=case.level, new=level))
 
 
 def set_step(case: Case, act: Act, step: int, reason: str) -> Change:
     """The step (trinn) within the present level; the reason goes into the log with an event."""
     if step == case.step:
-        raise InputError(f"case {case.id} is already at step {step}")
+        raise InputError(_("case {case} is already at step {step}").format(case=case.id, step=step))
     new = _copy(case)
     new.step = step
     text = events.text("step", act.lang, old=case.step, new=step, reason=reason)
     _log(new, act, text, event=f"step:{step}")
-    return Change(new, f"step {case.step} → {step}")
+    return Change(new, _("step {old} → {new}").format(old=case.step, new=step))
 
 
 def add_measure(
@@ -322,7 +350,7 @@ def add_measure(
             text=text,
         ),
     )
-    return Change(new, f"measure {measure.id} added")
+    return Change(new, _("measure {id} added").format(id=measure.id))
 
 
 def evaluate_measure(
@@ -338,11 +366,11 @@ def evaluate_measure(
     measure = case.measure(measure_id)
     if measure is None:
         raise InputError(
-            f"case {case.id} has no measure {measure_id}",
-            hint="'bti case show ID' lists the measures",
+            _("case {case} has no measure {id}").format(case=case.id, id=measure_id),
+            hint=_("'bti case show ID' lists the measures"),
         )
     if measure.ended:
-        raise InputError(f"measure {measure_id} has already ended")
+        raise InputError(_("measure {id} has already ended").format(id=measure_id))
     new = _copy(case)
     target = new.measure(measure_id)
     assert target is not None
@@ -363,9 +391,16 @@ def evaluate_measure(
     notes = []
     if outcome in ("continue", "adjust") and next_by is None:
         notes.append(
-            f"{measure_id} goes on without a new evaluate-by date; give one with --next-by"
+            _("{id} goes on without a new evaluate-by date; give one with --next-by").format(
+                id=measure_id
+            )
         )
-    return Change(new, f"measure {measure_id} evaluated: {outcome}", notes)
+    from bti.words import value_word
+
+    summary = _("measure {id} evaluated: {outcome}").format(
+        id=measure_id, outcome=value_word("outcome", outcome)
+    )
+    return Change(new, summary, notes)
 
 
 def offer_handover(case: Case, act: Act, to: str, reason: str | None) -> Change:
@@ -380,13 +415,13 @@ def offer_handover(case: Case, act: Act, to: str, reason: str | None) -> Change:
     new.handovers.append(handover)
     shown = f" {reason}" if reason else ""
     _log(new, act, events.text("offered", act.lang, to=to, reason=shown))
-    return Change(new, f"handover {handover.id} offered")
+    return Change(new, _("handover {id} offered").format(id=handover.id))
 
 
 def answer_handover(case: Case, act: Act, accept: bool, note: str | None) -> Change:
     pending = case.pending_handover()
     if pending is None:
-        raise InputError(f"case {case.id} has no pending handover offer")
+        raise InputError(_("case {case} has no pending handover offer").format(case=case.id))
     new = _copy(case)
     target = next(h for h in new.handovers if h.id == pending.id)
     target.status = "accepted" if accept else "declined"
@@ -400,7 +435,9 @@ def answer_handover(case: Case, act: Act, accept: bool, note: str | None) -> Cha
         retracted = act.email != pending.to  # the offering person takes the offer back
         key = "retracted" if retracted else "declined"
         _log(new, act, events.text(key, act.lang, to=pending.to, reason=shown))
-    return Change(new, f"handover {pending.id} {target.status}")
+    if accept:
+        return Change(new, _("handover {id} accepted").format(id=pending.id))
+    return Change(new, _("handover {id} declined").format(id=pending.id))
 
 
 def record_meeting(
@@ -425,4 +462,4 @@ def record_meeting(
     from bti.words import held_text
 
     _log(new, act, held_text(kind, day, act.lang, summary), "meeting")
-    return Change(new, f"meeting {meeting.id} recorded")
+    return Change(new, _("meeting {id} recorded").format(id=meeting.id))

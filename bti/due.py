@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from bti.i18n import N_, _, ngettext, translations
 from bti.models import Case, Config, Consent
 
 if TYPE_CHECKING:
@@ -23,57 +24,16 @@ from bti.words import plain_date
 
 KINDS = ("evaluation", "consent", "handover", "level0", "followup")
 
-_WHAT: dict[str, dict[str, str]] = {
-    "evaluation": {
-        "nb": "Tiltak {ref} skal evalueres",
-        "nn": "Tiltak {ref} skal evaluerast",
-        "en": "Evaluate measure {ref}",
-    },
-    "consent": {
-        "nb": "Samtykke {ref} går ut – forny det, eller sett saken til nivå 0",
-        "nn": "Samtykke {ref} går ut – forny det, eller set saka til nivå 0",
-        "en": "Consent {ref} expires – renew it, or set the case to level 0",
-    },
-    "expired": {
-        "nb": "Samtykke {ref} har gått ut – forny det, sett saken til nivå 0 eller avslutt den",
-        "nn": "Samtykke {ref} har gått ut – forny det, set saka til nivå 0 eller avslutt ho",
-        "en": "Consent {ref} has expired – renew it, set the case to level 0, or close it",
-    },
-    "handover": {
-        "nb": "Stafettpinnen ({ref}) er tilbudt og venter på svar: ta imot eller takk nei",
-        "nn": "Stafettpinnen ({ref}) er tilboden og ventar på svar: ta imot eller sei nei takk",
-        "en": "The baton ({ref}) is offered and awaits an answer: accept or decline",
-    },
-    "level0": {
-        "nb": "På nivå 0 siden {since}: avklar uroen – gå videre til nivå 1 eller avslutt saken",
-        "nn": "På nivå 0 sidan {since}: avklar uroa – gå vidare til nivå 1 eller avslutt saka",
-        "en": "At level 0 since {since}: clarify the concern – go on to level 1 or close the case",
-    },
-    "followup": {
-        "nb": "Brudd i oppfølgingen: ingenting er loggført siden {since}",
-        "nn": "Brot i oppfølginga: ingenting er loggført sidan {since}",
-        "en": "Break in follow-up: nothing logged since {since}",
-    },
-}
-
-_WHEN: dict[str, tuple[str, str, str, str, str]] = {
-    # today, in one day, in n days, one day overdue, n days overdue
-    "nb": ("i dag", "om 1 dag", "om {n} dager", "1 dag over fristen", "{n} dager over fristen"),
-    "nn": ("i dag", "om 1 dag", "om {n} dagar", "1 dag over fristen", "{n} dagar over fristen"),
-    "en": ("today", "in 1 day", "in {n} days", "1 day overdue", "{n} days overdue"),
-}
-
-_NOTHING = {
-    "nb": "Ingenting forfaller de neste {days} dagene.",
-    "nn": "Ingenting forfell dei neste {days} dagane.",
-    "en": "Nothing is due in the next {days} days.",
-}
-
-_CALENDAR = {"nb": "BTI-frister", "nn": "BTI-fristar", "en": "BTI deadlines"}
-_DESCRIPTION = {
-    "nb": "Stafettlogg {case}. Frist {day}.",
-    "nn": "Stafettlogg {case}. Frist {day}.",
-    "en": "Relay log {case}. Due {day}.",
+# What each item asks for, translated in the list's language (`lang`: bti.yaml's, or --lang).
+_WHAT: dict[str, str] = {
+    "evaluation": N_("Evaluate measure {ref}"),
+    "consent": N_("Consent {ref} expires – renew it, or set the case to level 0"),
+    "expired": N_("Consent {ref} has expired – renew it, set the case to level 0, or close it"),
+    "handover": N_("The baton ({ref}) is offered and awaits an answer: accept or decline"),
+    "level0": N_(
+        "At level 0 since {since}: clarify the concern – go on to level 1 or close the case"
+    ),
+    "followup": N_("Break in follow-up: nothing logged since {since}"),
 }
 
 
@@ -96,17 +56,20 @@ class Item:
 
 
 def nothing_due(days: int, lang: str) -> str:
-    return _NOTHING[lang].format(days=days)
+    t = translations(lang)
+    return t.ngettext(
+        "Nothing is due in the next {days} day.", "Nothing is due in the next {days} days.", days
+    ).format(days=days)
 
 
 def when(day: dt.date, today: dt.date, lang: str) -> str:
-    now, one, many, one_late, many_late = _WHEN[lang]
+    t = translations(lang)
     n = (day - today).days
     if n == 0:
-        return now
+        return t.gettext("today")
     if n > 0:
-        return one if n == 1 else many.format(n=n)
-    return one_late if n == -1 else many_late.format(n=-n)
+        return t.ngettext("in {n} day", "in {n} days", n).format(n=n)
+    return t.ngettext("{n} day overdue", "{n} days overdue", -n).format(n=-n)
 
 
 def _superseded(case: Case, consent: Consent) -> bool:
@@ -132,7 +95,7 @@ def _case_items(
         responsible: str | None = None,
         **words: str,
     ) -> Item:
-        what = _WHAT[kind][lang].format(ref=ref, to=to, **words)
+        what = translations(lang).gettext(_WHAT[kind]).format(ref=ref, to=to, **words)
         shown = "consent" if kind == "expired" else kind
         services = tuple(case.services)
         return Item(day, case.id, shown, ref, what, case.holder, services, to, responsible)
@@ -205,7 +168,7 @@ def rows(found: list[Item], today: dt.date, lang: str) -> list[dict[str, Any]]:
 
 
 def calendar_name(lang: str) -> str:
-    return _CALENDAR[lang]
+    return translations(lang).gettext("BTI deadlines")
 
 
 def deadlines(found: list[Item], lang: str) -> list[Deadline]:
@@ -214,7 +177,9 @@ def deadlines(found: list[Item], lang: str) -> list[Deadline]:
             uid=i.uid,
             day=i.day,
             summary=f"{i.case_id}: {i.what}",
-            description=_DESCRIPTION[lang].format(case=i.case_id, day=plain_date(lang, i.day)),
+            description=translations(lang)
+            .gettext("Relay log {case}. Due {day}.")
+            .format(case=i.case_id, day=plain_date(lang, i.day)),
         )
         for i in found
     ]
@@ -242,8 +207,10 @@ def sealing_items(parsed: Parsed, ctx: Context, today: dt.date, *, who: str | No
         found.append(
             item(
                 "",
-                f"Not yet readable by {', '.join(behind)} — the next change made with bti "
-                "seals it for them ('bti seal' does it now)",
+                _(
+                    "Not yet readable by {people} — the next change made with bti seals it for "
+                    "them ('bti seal' does it now)"
+                ).format(people=", ".join(behind)),
             )
         )
     keyless = sorted(
@@ -253,8 +220,13 @@ def sealing_items(parsed: Parsed, ctx: Context, today: dt.date, *, who: str | No
         found.append(
             item(
                 "key",
-                f"{', '.join(keyless)} may read it but {'has' if len(keyless) == 1 else 'have'} "
-                "no key in people.yaml yet — they run 'bti key init'",
+                ngettext(
+                    "{people} may read it but has no key in people.yaml yet — they run "
+                    "'bti key init'",
+                    "{people} may read it but have no key in people.yaml yet — they run "
+                    "'bti key init'",
+                    len(keyless),
+                ).format(people=", ".join(keyless)),
             )
         )
     return found

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bti.i18n import _
+
 EXIT_OK = 0
 EXIT_REFUSED = 1
 EXIT_INPUT = 2
@@ -53,8 +55,8 @@ class FileProblem(InputError):
         self.col = col
         self.code = code
         self.detail = message if not hint else f"{message} — {hint}"
-        prefix = f"{self.path}:{line}:{col}: " + (f"{code} error: " if code else "")
-        super().__init__(prefix + message, hint=hint)
+        said = _("{code} error: {message}").format(code=code, message=message) if code else message
+        super().__init__(f"{self.path}:{line}:{col}: {said}", hint=hint)
 
 
 class NotReadable(Refused):

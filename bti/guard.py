@@ -28,6 +28,7 @@ from types import FrameType
 from typing import Any
 
 from bti import gitrepo
+from bti.i18n import _
 
 JOURNAL = "pending"
 
@@ -146,7 +147,7 @@ def _write_journal(
     command: str,
 ) -> None:
     records = []
-    for (path, text), (_, old), entry in zip(files, olds, entries, strict=True):
+    for (path, text), (_path, old), entry in zip(files, olds, entries, strict=True):
         records.append(
             {
                 "path": path.relative_to(root).as_posix(),
@@ -189,9 +190,10 @@ def recover(root: Path) -> list[str]:
     notes = []
     if undone:
         notes.append(
-            f"an earlier command (`{record['command']}`, pid {record['pid']}) was stopped before "
-            f"its commit; its unfinished change to {', '.join(undone)} was undone — run it again "
-            "if it is still needed"
+            _(
+                "an earlier command (`{command}`, pid {pid}) was stopped before its commit; its "
+                "unfinished change to {files} was undone — run it again if it is still needed"
+            ).format(command=record["command"], pid=record["pid"], files=", ".join(undone))
         )
     journal.unlink(missing_ok=True)
     return notes

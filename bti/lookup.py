@@ -8,6 +8,7 @@ import difflib
 from collections.abc import Iterable
 
 from bti.errors import InputError
+from bti.i18n import _
 from bti.models import Config, Directory
 
 
@@ -21,7 +22,7 @@ def closest(typed: str, known: Iterable[str]) -> str | None:
 def did_you_mean(typed: str, known: Iterable[str]) -> str:
     """' (did you mean 'X'?)', or nothing when no known value is close."""
     near = closest(typed, known)
-    return f" (did you mean '{near}'?)" if near else ""
+    return " " + _("(did you mean '{near}'?)").format(near=near) if near else ""
 
 
 def service_id(config: Config, typed: str) -> str:
@@ -34,10 +35,13 @@ def service_id(config: Config, typed: str) -> str:
     near = closest(text, ids) or closest(text, [s.name for s in config.services])
     if near is not None:
         near = next(s.id for s in config.services if near in (s.id, s.name))
+    if near is not None:
+        message = _("there is no service '{service}' in bti.yaml — did you mean '{near}'?")
+    else:
+        message = _("there is no service '{service}' in bti.yaml")
     raise InputError(
-        f"there is no service '{text}' in bti.yaml"
-        + (f" — did you mean '{near}'?" if near else ""),
-        hint="the services are: " + ", ".join(ids),
+        message.format(service=text, near=near),
+        hint=_("the services are: {services}").format(services=", ".join(ids)),
     )
 
 
@@ -54,14 +58,20 @@ def person_email(people: Directory, typed: str) -> str:
         for part in person.name.split():
             keys.setdefault(part, person.email)
     near = closest(text, keys)
-    suggestion = ""
-    if near is not None:
-        email = keys[near]
-        found = people.get(email)
-        suggestion = f" — did you mean {email}" + (f" ({found.name})" if found else "") + "?"
+    found = people.get(keys[near]) if near is not None else None
+    if found is not None:
+        message = _("there is no person '{typed}' in people.yaml — did you mean {email} ({name})?")
+    elif near is not None:
+        message = _("there is no person '{typed}' in people.yaml — did you mean {email}?")
+    else:
+        message = _("there is no person '{typed}' in people.yaml")
     raise InputError(
-        f"there is no person '{typed.strip()}' in people.yaml{suggestion}",
-        hint="give the email as people.yaml has it ('bti person list' shows them)",
+        message.format(
+            typed=typed.strip(),
+            email=keys[near] if near is not None else "",
+            name=found.name if found is not None else "",
+        ),
+        hint=_("give the email as people.yaml has it ('bti person list' shows them)"),
     )
 
 
@@ -69,5 +79,5 @@ def case_id_hint(typed: str, known: Iterable[str]) -> str:
     """The hint for a case id that names no case: the closest id, or where to find them."""
     near = closest(typed, known)
     if near is not None:
-        return f"did you mean {near}? 'bti case list' shows the cases"
-    return "'bti case list' shows the cases"
+        return _("did you mean {case}? 'bti case list' shows the cases").format(case=near)
+    return _("'bti case list' shows the cases")

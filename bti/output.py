@@ -1,4 +1,6 @@
-"""Rows to a table, JSON or CSV: one function for every listing command."""
+"""Rows to a table, JSON or CSV: one function for every listing command. A table is read by a
+person: its headings, yes/no and stored words (status, roles) are in the person's language; JSON
+and CSV are for machines and keep the English keys and the stored values."""
 
 from __future__ import annotations
 
@@ -11,6 +13,77 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 FORMATS = ("table", "json", "csv")
+
+# The columns whose stored values a table shows in words (bti.words.value_word's fields).
+VALUE_FIELDS: dict[str, str] = {"status": "status", "roles": "role", "role": "role"}
+
+
+def _headings() -> dict[str, str]:
+    """A table's headings in the person's language; a column not named here is shown as it is."""
+    from bti.i18n import pgettext
+
+    return {
+        "id": pgettext("column", "id"),
+        "status": pgettext("column", "status"),
+        "level": pgettext("column", "level"),
+        "step": pgettext("column", "step"),
+        "owner": pgettext("column", "owner"),
+        "services": pgettext("column", "services"),
+        "holder": pgettext("column", "holder"),
+        "opened": pgettext("column", "opened"),
+        "last_entry": pgettext("column", "last_entry"),
+        "name": pgettext("column", "name"),
+        "email": pgettext("column", "email"),
+        "service": pgettext("column", "service"),
+        "roles": pgettext("column", "roles"),
+        "key": pgettext("column", "key"),
+        "external": pgettext("column", "external"),
+        "open_cases": pgettext("column", "open_cases"),
+        "members": pgettext("column", "members"),
+        "rhythm": pgettext("column", "rhythm"),
+        "place": pgettext("column", "place"),
+        "due": pgettext("column", "due"),
+        "case": pgettext("column", "case"),
+        "kind": pgettext("column", "kind"),
+        "ref": pgettext("column", "ref"),
+        "days": pgettext("column", "days"),
+        "when": pgettext("column", "when"),
+        "what": pgettext("column", "what"),
+        "time": pgettext("column", "time"),
+        "who": pgettext("column", "who"),
+        "commit": pgettext("column", "commit"),
+        "pushed": pgettext("column", "pushed"),
+        "author": pgettext("column", "author"),
+        "date": pgettext("column", "date"),
+        "file": pgettext("column", "file"),
+        "line": pgettext("column", "line"),
+        "message": pgettext("column", "message"),
+        "code": pgettext("column", "code"),
+        "severity": pgettext("column", "severity"),
+        "checked": pgettext("column", "checked"),
+        "rule": pgettext("column", "rule"),
+        "measure": pgettext("column", "measure"),
+        "group": pgettext("column", "group"),
+        "value": pgettext("column", "value"),
+        "unit": pgettext("column", "unit"),
+        "note": pgettext("column", "note"),
+    }
+
+
+def _in_words(column: str, value: Any) -> Any:
+    """A table cell as a person reads it: yes/no, and stored words in the person's language."""
+    from bti.i18n import pgettext
+
+    if isinstance(value, bool):
+        return pgettext("table", "yes") if value else pgettext("table", "no")
+    field = VALUE_FIELDS.get(column)
+    if field is None or value is None:
+        return value
+    from bti.words import value_word
+
+    if isinstance(value, list | tuple):
+        return [value_word(field, str(v)) for v in value]
+    return value_word(field, str(value))
 
 
 def _plain(value: Any) -> Any:
@@ -74,8 +147,10 @@ def render_rows(
         return out.getvalue().rstrip("\n")
     from tabulate import tabulate
 
-    table = [[_cell(r.get(c)) for c in columns] for r in rows]
+    table = [[_cell(_in_words(c, r.get(c))) for c in columns] for r in rows]
+    named = _headings()
+    headers = [named.get(c, c) for c in columns]
     if widths and table:
         limits = [widths.get(c) for c in columns]
-        return tabulate(table, headers=list(columns), maxcolwidths=limits)
-    return tabulate(table, headers=list(columns))
+        return tabulate(table, headers=headers, maxcolwidths=limits)
+    return tabulate(table, headers=headers)

@@ -14,6 +14,7 @@ from bti import clock, gitrepo
 from bti.actions import Act, Change
 from bti.checks import Parsed, judge_change, parse_case
 from bti.errors import Refused
+from bti.i18n import _
 from bti.layout import is_case_path
 from bti.models import Model, Person
 from bti.rules import Context, Violation
@@ -25,7 +26,7 @@ class RuleRefusal(Refused):
         self.violations = violations
         lines = "\n".join(v.render() for v in violations)
         super().__init__(
-            f"refused — the change would break the rules; nothing was written:\n{lines}"
+            _("refused — the change would break the rules; nothing was written:") + "\n" + lines
         )
 
 
@@ -94,10 +95,14 @@ class Session:
         person = self.repo.people.get(self.email)
         if person is None:
             raise Refused(
-                f"you ({self.email}) are not in people.yaml, so you can read cases but not change "
-                "them",
-                hint=f"a leader adds you: bti person add {self.email} --name 'Your Name' "
-                "--service SERVICE --role holder",
+                _(
+                    "you ({email}) are not in people.yaml, so you can read cases but not change "
+                    "them"
+                ).format(email=self.email),
+                hint=_(
+                    "a leader adds you: bti person add {email} --name 'Your Name' "
+                    "--service SERVICE --role holder"
+                ).format(email=self.email),
             )
         return person
 
@@ -108,8 +113,10 @@ class Session:
         person = self.person()
         if "leader" not in person.roles:
             raise Refused(
-                f"only a leader can change people and services; {self.email} is not one",
-                hint="ask a leader of your service to make this change",
+                _("only a leader can change people and services; {email} is not one").format(
+                    email=self.email
+                ),
+                hint=_("ask a leader of your service to make this change"),
             )
         return person
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from bti.checks import first_problem
 from bti.errors import InputError
+from bti.i18n import _, ngettext
 from bti.models import Config, Directory, Team
 from bti.store import Repository
 
@@ -50,17 +51,26 @@ def _checked_team(config: Config, people: Directory, fields: dict[str, Any]) -> 
     unknown = [s for s in fields.get("services", []) if config.service(s) is None]
     if unknown:
         known = ", ".join(s.id for s in config.services)
-        raise InputError(f"unknown service {', '.join(unknown)}", hint=f"use some of: {known}")
+        raise InputError(
+            ngettext(
+                "unknown service {services}", "unknown services {services}", len(unknown)
+            ).format(services=", ".join(unknown)),
+            hint=_("use some of: {services}").format(services=known),
+        )
     strangers = [m for m in fields.get("members", []) if people.get(m) is None]
     if strangers:
         raise InputError(
-            f"{', '.join(strangers)} not in people.yaml",
-            hint="'bti person list' shows who is; a team's members are staff in the directory",
+            ngettext(
+                "{emails} is not in people.yaml", "{emails} are not in people.yaml", len(strangers)
+            ).format(emails=", ".join(strangers)),
+            hint=_("'bti person list' shows who is; a team's members are staff in the directory"),
         )
     try:
         return Team.model_validate(fields)
     except ValueError as err:
-        raise InputError(f"the team cannot be saved: {first_problem(err)}") from None
+        raise InputError(
+            _("the team cannot be saved: {problem}").format(problem=first_problem(err))
+        ) from None
 
 
 def with_team(
@@ -75,8 +85,8 @@ def with_team(
     """`config` with a new team. Refused when a team of that name exists (`team set` changes it)."""
     if config.team(name) is not None:
         raise InputError(
-            f"there is a team called '{name}' already",
-            hint=f"change it with: bti team set '{name}' …",
+            _("there is a team called '{team}' already").format(team=name),
+            hint=_("change it with: bti team set '{team}' …").format(team=name),
         )
     fields: dict[str, Any] = {"name": name.strip(), "services": services}
     fields["members"] = [m.lower() for m in members or []]
@@ -93,8 +103,11 @@ def with_team_changed(config: Config, people: Directory, team_name: str, **chang
     rhythm or place ("") clears it."""
     team = config.team(team_name)
     if team is None:
-        known = ", ".join(t.name for t in config.teams) or "none yet"
-        raise InputError(f"there is no team called '{team_name}'", hint=f"the teams are: {known}")
+        known = ", ".join(t.name for t in config.teams) or _("none yet")
+        raise InputError(
+            _("there is no team called '{team}'").format(team=team_name),
+            hint=_("the teams are: {teams}").format(teams=known),
+        )
     fields = team.model_dump(exclude_none=True)
     for key, value in changes.items():
         if value is None:
@@ -106,7 +119,7 @@ def with_team_changed(config: Config, people: Directory, team_name: str, **chang
         else:
             fields[key] = value
     if changes.get("name") and config.team(changes["name"]) not in (None, team):
-        raise InputError(f"there is a team called '{changes['name']}' already")
+        raise InputError(_("there is a team called '{team}' already").format(team=changes["name"]))
     changed = _checked_team(config, people, fields)
     teams = [changed if t is team else t for t in config.teams]
     return config.model_copy(update={"teams": teams})

@@ -13,6 +13,7 @@ from typing import Any, get_args
 
 from bti.checks import first_problem
 from bti.errors import InputError, Refused
+from bti.i18n import _, ngettext
 from bti.models import Directory, Person, Role
 from bti.store import Repository
 
@@ -21,17 +22,26 @@ ROLES: tuple[str, ...] = get_args(Role)
 
 def check_roles(roles: list[str]) -> list[str]:
     unknown = [r for r in roles if r not in ROLES]
+    hint = _("roles are {roles}").format(roles=", ".join(ROLES))
     if unknown:
-        raise InputError(f"unknown role {', '.join(unknown)}", hint=f"roles are {', '.join(ROLES)}")
+        raise InputError(
+            ngettext("unknown role {roles}", "unknown roles {roles}", len(unknown)).format(
+                roles=", ".join(unknown)
+            ),
+            hint=hint,
+        )
     if not roles:
-        raise InputError("give at least one role", hint=f"roles are {', '.join(ROLES)}")
+        raise InputError(_("give at least one role"), hint=hint)
     return roles
 
 
 def check_service(repo: Repository, service: str) -> None:
     if repo.config.service(service) is None:
         known = ", ".join(s.id for s in repo.config.services)
-        raise InputError(f"unknown service '{service}'", hint=f"use one of: {known}")
+        raise InputError(
+            _("unknown service '{service}'").format(service=service),
+            hint=_("use one of: {services}").format(services=known),
+        )
 
 
 def person_rows(directory: Directory, service: str | None = None) -> list[dict[str, Any]]:
@@ -53,8 +63,8 @@ def find_person(directory: Directory, email: str) -> Person:
     found = directory.get(email)
     if found is None:
         raise InputError(
-            f"{email} is not in people.yaml",
-            hint="'bti person list' shows who is; 'bti person add' adds someone",
+            _("{email} is not in people.yaml").format(email=email),
+            hint=_("'bti person list' shows who is; 'bti person add' adds someone"),
         )
     return found
 
@@ -79,7 +89,11 @@ def with_changes(
     try:
         changed = Person.model_validate({**current.model_dump(), **update})
     except ValueError as err:
-        raise InputError(f"{current.email} cannot be changed: {first_problem(err)}") from None
+        raise InputError(
+            _("{email} cannot be changed: {problem}").format(
+                email=current.email, problem=first_problem(err)
+            )
+        ) from None
     people = [changed if p.email == current.email else p for p in directory.people]
     return directory.model_copy(update={"people": people})
 
@@ -113,23 +127,28 @@ def without(repo: Repository, directory: Directory, email: str) -> Directory:
     leaders = [p for p in directory.people if "leader" in p.roles]
     if leaders == [person]:
         raise Refused(
-            f"{person.email} is the last leader: without a leader nobody can change people",
-            hint="give someone else the leader role first: bti person set EMAIL --role leader",
+            _("{email} is the last leader: without a leader nobody can change people").format(
+                email=person.email
+            ),
+            hint=_("give someone else the leader role first: bti person set EMAIL --role leader"),
         )
     waiting = dependencies(repo, person.email)
     if waiting:
         held = [d.case_id for d in waiting if d.why == "holds it"]
         offered = [d.case_id for d in waiting if d.why != "holds it"]
-        parts = []
-        if held:
-            parts.append(f"holds open case(s) {', '.join(held)}")
-        if offered:
-            parts.append(f"is offered the baton in {', '.join(offered)}")
+        if held and offered:
+            message = _("{email} holds open case(s) {held} and is offered the baton in {offered}")
+        elif held:
+            message = _("{email} holds open case(s) {held}")
+        else:
+            message = _("{email} is offered the baton in {offered}")
         raise Refused(
-            f"{person.email} {' and '.join(parts)}",
-            hint="first hand each case over (bti handover offer ID --to EMAIL, accepted by the "
-            "new holder) or close it, and let them decline a pending offer "
-            "(bti handover decline ID); then remove them",
+            message.format(email=person.email, held=", ".join(held), offered=", ".join(offered)),
+            hint=_(
+                "first hand each case over (bti handover offer ID --to EMAIL, accepted by the "
+                "new holder) or close it, and let them decline a pending offer "
+                "(bti handover decline ID); then remove them"
+            ),
         )
     people = [p for p in directory.people if p.email != person.email]
     return directory.model_copy(update={"people": people})

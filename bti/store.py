@@ -16,6 +16,7 @@ from typing import Any
 from bti import yamlio
 from bti.checks import Parsed, load_model, parse_case
 from bti.errors import FileProblem, InputError, NotReadable
+from bti.i18n import _, ngettext
 from bti.models import CASE_ID_RE, Case, Config, Directory, Model
 from bti.rules import Violation
 from bti.sealing import Opened
@@ -58,8 +59,8 @@ class Repository:
         root = find_root(start or Path.cwd())
         if root is None:
             raise InputError(
-                "this folder is not a bti case repository (no bti.yaml here or above)",
-                hint="run 'bti init' to make one, or change to the repository's folder",
+                _("this folder is not a bti case repository (no bti.yaml here or above)"),
+                hint=_("run 'bti init' to make one, or change to the repository's folder"),
             )
         return cls(root)
 
@@ -70,7 +71,9 @@ class Repository:
         if not path.exists():
             if model is Directory:
                 return Directory()
-            raise InputError(f"{name} is missing", hint="run 'bti init' in this folder")
+            raise InputError(
+                _("{file} is missing").format(file=name), hint=_("run 'bti init' in this folder")
+            )
         return load_model(yamlio.read_text(path, name), name, model)
 
     @cached_property
@@ -134,13 +137,15 @@ class Repository:
         case_id = case_id.strip().upper()
         if not CASE_ID_RE.match(case_id):
             raise InputError(
-                f"'{case_id}' is not a case id",
-                hint="case ids look like 2026-7KQ3M; 'bti case list' shows them",
+                _("'{case}' is not a case id").format(case=case_id),
+                hint=_("case ids look like 2026-7KQ3M; 'bti case list' shows them"),
             )
         path = self.case_path(case_id)
         if not path.exists():
             raise InputError(
-                f"there is no case {case_id} in {self.relative(self.cases_dir)}/",
+                _("there is no case {case} in {folder}/").format(
+                    case=case_id, folder=self.relative(self.cases_dir)
+                ),
                 hint=case_id_hint(case_id, [p.stem for p in self.case_files()]),
             )
         shown = self.relative(path)
@@ -155,7 +160,7 @@ class Repository:
                 first.col,
                 first.message,
                 code=first.code,
-                hint="correct the file (bti validate lists every problem) and retry",
+                hint=_("correct the file (bti validate lists every problem) and retry"),
             )
         return LoadedCase(path, parsed)
 
@@ -225,18 +230,26 @@ def not_readable(case: Case, people: Directory) -> NotReadable:
     from bti import sealing
 
     services = [case.owner_service] if case.level == 0 else (case.services or [case.owner_service])
-    staff = f"the staff of {', '.join(services)}"
-    holder = f"its holder ({case.holder}) and {staff}" if case.holder else staff
+    staff = ", ".join(services)
+    if case.holder:
+        readers = _("its holder ({holder}) and the staff of {services}")
+    else:
+        readers = _("the staff of {services}")
+    holder = readers.format(holder=case.holder, services=staff)
     ring = sealing.keyring()
     if not ring.identities:
-        why = ring.problems[0] if ring.problems else "no private key is set up in this clone"
+        why = ring.problems[0] if ring.problems else _("no private key is set up in this clone")
         return NotReadable(
-            f"case {case.id} is sealed for {holder}, and bti has no key to open it: {why}",
-            hint="run 'bti key init' (or set BTI_KEY_FILE to your private key file)",
+            _("case {case} is sealed for {readers}, and bti has no key to open it: {why}").format(
+                case=case.id, readers=holder, why=why
+            ),
+            hint=_("run 'bti key init' (or set BTI_KEY_FILE to your private key file)"),
         )
     return NotReadable(
-        f"case {case.id} is not readable for you: it is sealed for {holder}",
-        hint="if you work in the case, ask its holder or your leader to involve your service",
+        _("case {case} is not readable for you: it is sealed for {readers}").format(
+            case=case.id, readers=holder
+        ),
+        hint=_("if you work in the case, ask its holder or your leader to involve your service"),
     )
 
 
@@ -249,14 +262,19 @@ def shown_text(loaded: LoadedCase) -> str:
     plain = dump(loaded.case)
     plain.pop("sealed", None)
     readers = ", ".join(opened.readers)
-    note = f"# sealed for {readers} — shown opened; the file itself holds only ciphertext"
+    note = "# " + _(
+        "sealed for {readers} — shown opened; the file itself holds only ciphertext"
+    ).format(readers=readers)
     return yamlio.rt_dump(yamlio.to_node(plain), header=note)
 
 
 def left_out(count: int) -> str:
     """One line for the sealed cases a list leaves out because the person cannot read them."""
-    cases = "1 case sealed for others is" if count == 1 else f"{count} cases sealed for others are"
-    return f"{cases} not shown: you cannot read {'it' if count == 1 else 'them'}"
+    return ngettext(
+        "{n} case sealed for others is not shown: you cannot read it",
+        "{n} cases sealed for others are not shown: you cannot read them",
+        count,
+    ).format(n=count)
 
 
 def dump(model: Model) -> dict[str, Any]:

@@ -1,11 +1,13 @@
 """A case as a person reads it at a glance (`bti case show`): who, where it stands, who holds the
-baton, what is agreed, and what happened last. The full file stays `--format yaml`."""
+baton, what is agreed, and what happened last. The full file stays `--format yaml`. Said in the
+person's language (i18n.current()); the texts written in the case stay as they were written."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from bti import words
+from bti.i18n import _, current, pgettext
 from bti.models import Case, Config, Consent, Directory
 
 LAST_ENTRIES = 5
@@ -13,28 +15,46 @@ LAST_ENTRIES = 5
 
 def _who(people: Directory, email: str | None) -> str:
     if email is None:
-        return "nobody"
+        return _("nobody")
     person = people.get(email)
     return f"{person.name} <{email}>" if person is not None else email
 
 
 def _consent_state(consent: Consent, today: dt.date) -> str:
     if consent.withdrawn is not None and consent.withdrawn.date <= today:
-        return f"withdrawn {consent.withdrawn.date.isoformat()}"
+        return _("withdrawn {date}").format(date=consent.withdrawn.date.isoformat())
     if consent.given > today:
-        return f"from {consent.given.isoformat()}"
+        return _("from {date}").format(date=consent.given.isoformat())
     if consent.expires is None:
-        return "valid, no end date"
+        return _("valid, no end date")
     if consent.expires < today:
-        return f"expired {consent.expires.isoformat()}"
-    return f"valid until {consent.expires.isoformat()}"
+        return _("expired {date}").format(date=consent.expires.isoformat())
+    return _("valid until {date}").format(date=consent.expires.isoformat())
+
+
+def _labels() -> dict[str, str]:
+    """The labels at the start of the summary's lines, in the person's language."""
+    return {
+        "subject": pgettext("case show", "subject"),
+        "level": pgettext("case show", "level"),
+        "step": pgettext("case show", "step"),
+        "holder": pgettext("case show", "holder"),
+        "offered": pgettext("case show", "offered"),
+        "owner": pgettext("case show", "owner"),
+        "services": pgettext("case show", "services"),
+    }
 
 
 def case_summary(
     case: Case, config: Config, people: Directory, today: dt.date, entries: int = LAST_ENTRIES
 ) -> str:
-    """The readable summary of `case` on `today`, in the repository's words for levels and steps."""
-    lang = config.language
+    """The readable summary of `case` on `today`, in the person's words for levels and steps."""
+    lang = current()
+    labels = _labels()
+    width = max(11, *(len(label) + 2 for label in labels.values()))
+
+    def line(key: str, text: str) -> str:
+        return f"{labels[key]}:".ljust(width) + text
 
     def service(sid: str) -> str:
         found = config.service(sid)
@@ -42,45 +62,74 @@ def case_summary(
 
     subject = case.subject
     lines = [
-        f"case {case.id} · {case.status} · opened {case.opened.isoformat()}",
-        f"subject:   {subject.name}, {subject.kind}, born {subject.born.isoformat()}",
-        f"level:     {case.level} — {words.level_name(case.level, lang)}",
-        f"step:      {case.step} — {words.step_name(case.level, case.step, lang)}",
-        f"holder:    {_who(people, case.holder)}",
+        _("case {case} · {status} · opened {date}").format(
+            case=case.id,
+            status=words.value_word("status", case.status),
+            date=case.opened.isoformat(),
+        ),
+        line(
+            "subject",
+            _("{name}, {kind}, born {date}").format(
+                name=subject.name,
+                kind=words.value_word("subject", subject.kind),
+                date=subject.born.isoformat(),
+            ),
+        ),
+        line("level", f"{case.level} — {words.level_name(case.level, lang)}"),
+        line("step", f"{case.step} — {words.step_name(case.level, case.step, lang)}"),
+        line("holder", _who(people, case.holder)),
     ]
     offer = case.pending_handover()
     if offer is not None:
-        lines.append(f"offered:   to {_who(people, offer.to)} since {offer.offered.date()}")
-    lines.append(f"owner:     {service(case.owner_service)}")
-    involved = ", ".join(service(s) for s in case.services) or "none"
-    lines.append(f"services:  {involved}")
+        since = _("to {person} since {date}").format(
+            person=_who(people, offer.to), date=offer.offered.date().isoformat()
+        )
+        lines.append(line("offered", since))
+    lines.append(line("owner", service(case.owner_service)))
+    lines.append(line("services", ", ".join(service(s) for s in case.services) or _("none")))
     if case.guardians:
-        lines.append("guardians:")
+        lines.append(_("guardians:"))
         for g in case.guardians:
-            extra = "" if g.responsibility else ", without parental responsibility"
-            lines.append(f"  {g.name} ({g.relation}{extra})")
-    lines.append("consents:" if case.consents else "consents:  none")
+            if g.responsibility:
+                lines.append(f"  {g.name} ({g.relation})")
+            else:
+                shown = _("{relation}, without parental responsibility").format(relation=g.relation)
+                lines.append(f"  {g.name} ({shown})")
+    lines.append(_("consents:") if case.consents else _("consents:  none"))
     for c in case.consents:
         lines.append(
-            f"  {c.id}  {', '.join(c.services)} — {_consent_state(c, today)} "
-            f"(given by {', '.join(c.given_by)})"
+            "  "
+            + _("{id}  {services} — {state} (given by {givers})").format(
+                id=c.id,
+                services=", ".join(c.services),
+                state=_consent_state(c, today),
+                givers=", ".join(c.given_by),
+            )
         )
     open_measures = [m for m in case.measures if not m.ended]
-    lines.append("open measures:" if open_measures else "open measures: none")
+    lines.append(_("open measures:") if open_measures else _("open measures: none"))
     for m in open_measures:
         due = m.due
-        when = "no evaluation date" if due is None else f"evaluate by {due.isoformat()}"
-        if due is not None and due < today:
-            when += " (overdue)"
+        if due is None:
+            when = _("no evaluation date")
+        elif due < today:
+            when = _("evaluate by {date} (overdue)").format(date=due.isoformat())
+        else:
+            when = _("evaluate by {date}").format(date=due.isoformat())
         lines.append(
             f"  {m.id}  {m.text} — {service(m.service)}, {_who(people, m.responsible)}, {when}"
         )
-    shown = case.log[-entries:] if entries else []
-    if shown:
-        left = len(case.log) - len(shown)
-        more = f" (of {len(case.log)}; 'bti audit log {case.id}' shows the story)" if left else ""
-        lines.append(f"last log entries{more}:")
-        for e in shown:
+    shown_entries = case.log[-entries:] if entries else []
+    if shown_entries:
+        if len(case.log) > len(shown_entries):
+            lines.append(
+                _("last log entries (of {n}; 'bti audit log {case}' shows the story):").format(
+                    n=len(case.log), case=case.id
+                )
+            )
+        else:
+            lines.append(_("last log entries:"))
+        for e in shown_entries:
             author = people.get(e.author)
             lines.append(
                 f"  {e.time.date().isoformat()}  {author.name if author else e.author}: {e.text}"

@@ -14,7 +14,7 @@ def _head(bti: Bti) -> str:
 
 def test_person_list_shows_everyone_with_roles_and_keys(repo: Bti) -> None:
     table = repo.ok("person", "list").output
-    assert "Kari Fjellstad" in table and "leader, holder" in table and "True" in table
+    assert "Kari Fjellstad" in table and "leader, holder" in table and "yes" in table
     rows = json.loads(repo.ok("person", "list", "--format", "json").output)
     assert {r["email"] for r in rows} == {LEADER, HOLDER, NURSE}
     assert all(r["key"] is True for r in rows)

@@ -18,6 +18,9 @@ from bti.cli.base import (
     no_commit_option,
     show_outcome,
 )
+from bti.i18n import N_, _
+
+NO_CONCERN_TEXT = N_("Concern raised, not yet described.")
 
 
 @main.group()
@@ -62,8 +65,8 @@ def case_new(
     session.person()
     if born > session.time.date():
         raise InputError(
-            f"the birth date {born} is in the future",
-            hint="for a pregnant woman, give her own birth date and --kind pregnant",
+            _("the birth date {date} is in the future").format(date=born.isoformat()),
+            hint=_("for a pregnant woman, give her own birth date and --kind pregnant"),
         )
     if national_id is not None:
         from bti import nationalid
@@ -71,17 +74,13 @@ def case_new(
         national_id = national_id.replace(" ", "")
         if not nationalid.is_valid(national_id):
             raise InputError(
-                "the national id is not valid (11 digits with correct check digits)",
-                hint="check the number, or leave --national-id out",
+                _("the national id is not valid (11 digits with correct check digits)"),
+                hint=_("check the number, or leave --national-id out"),
             )
-    text = (
-        concern
-        or {
-            "nb": "Uro meldt, ikke beskrevet ennå.",
-            "nn": "Uro meldt, ikkje skildra enno.",
-            "en": "Concern raised, not yet described.",
-        }[session.repo.config.language]
-    )
+    from bti.i18n import translations
+
+    # Written into the case file: in the document language (bti.yaml's), like the log entries.
+    text = concern or translations(session.repo.config.language).gettext(NO_CONCERN_TEXT)
     from bti.lookup import service_id
 
     service = service_id(session.repo.config, service)
@@ -186,7 +185,9 @@ def case_list(
         ] + (["name"] if names else [])
         echo_out(render_rows(rows, columns, fmt))
     for shown in broken:
-        click.echo(f"{shown}: cannot be read — run 'bti validate {shown}'", err=True)
+        click.echo(
+            _("{file}: cannot be read — run 'bti validate {file}'").format(file=shown), err=True
+        )
     if sealed:
         click.echo(left_out(sealed), err=True)
 
@@ -238,14 +239,16 @@ def case_edit(case_id: str, no_commit: bool) -> None:
     def again(problems: list[str]) -> bool:
         for line in problems:
             click.echo(line, err=True)
-        return click.confirm("Edit the case again?", default=True, err=True)
+        return click.confirm(_("Edit the case again?"), default=True, err=True)
 
     terminal = sys.stdin.isatty() and sys.stdout.isatty()
     outcome = handedit.edit_case(
         Path.cwd(), case_id, commit=not no_commit, again=again if terminal else None
     )
     if outcome is None:
-        click.echo(f"no change to case {case_id.strip().upper()}; nothing was written")
+        click.echo(
+            _("no change to case {case}; nothing was written").format(case=case_id.strip().upper())
+        )
     else:
         show_outcome(outcome)
 

@@ -19,6 +19,7 @@ from bti.cli.base import (
     show_outcome,
     split_list,
 )
+from bti.i18n import _
 
 
 @main.group()
@@ -138,13 +139,16 @@ def service_define(service_id: str, name: str, external: bool, no_commit: bool) 
         new = Service(id=service_id, name=name, external=external)
     except ValueError:
         raise InputError(
-            f"'{service_id}' is not a service id",
-            hint="use lowercase letters, digits, - or _, like ppt or skole",
+            _("'{service}' is not a service id").format(service=service_id),
+            hint=_("use lowercase letters, digits, - or _, like ppt or skole"),
         ) from None
     existed = config.service(service_id) is not None
     services = [new if s.id == service_id else s for s in config.services]
     updated = config.model_copy(update={"services": services if existed else [*services, new]})
-    summary = f"service {service_id} {'renamed' if existed else 'defined'}"
+    if existed:
+        summary = _("service {service} renamed").format(service=service_id)
+    else:
+        summary = _("service {service} defined").format(service=service_id)
     show_outcome(session.save_settings("bti.yaml", config, updated, summary, commit=not no_commit))
 
 
@@ -292,10 +296,10 @@ def measure_evaluate(
             from bti.errors import InputError
 
             raise InputError(
-                "the child is 7 or older and must be heard (barneloven § 31)",
-                hint="give the child's own view with --voice '…'",
+                _("the child is 7 or older and must be heard (barneloven § 31)"),
+                hint=_("give the child's own view with --voice '…'"),
             )
-        voice = click.prompt("The child's own view (barnets stemme)").strip() or None
+        voice = click.prompt(_("The child's own view (barnets stemme)")).strip() or None
     change = actions.evaluate_measure(
         loaded.case,
         session.act,

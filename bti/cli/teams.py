@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from bti.cli.base import echo_out, format_option, main, no_commit_option, show_outcome, split_list
+from bti.i18n import _
 
 
 @main.group()
@@ -39,7 +40,7 @@ def team_add(
     new = with_team(
         old, session.repo.people, name, split_list(services), list(members), rhythm, place
     )
-    summary = f"team {name.strip()} added"
+    summary = _("team {team} added").format(team=name.strip())
     show_outcome(session.save_settings("bti.yaml", old, new, summary, commit=not no_commit))
 
 
@@ -81,8 +82,8 @@ def team_set(
 
     if not (rename or services is not None or members or rhythm is not None or place is not None):
         raise InputError(
-            "nothing to change",
-            hint="give --rename, --services, --member, --rhythm or --place (or several)",
+            _("nothing to change"),
+            hint=_("give --rename, --services, --member, --rhythm or --place (or several)"),
         )
     session = Session.start()
     session.leader()
@@ -98,7 +99,7 @@ def team_set(
         place=place,
     )
     if new == old:
-        echo_out(f"team {name} is already so; nothing changed")
+        echo_out(_("team {team} is already so; nothing changed").format(team=name))
         return
-    summary = f"team {(rename or name).strip()} changed"
+    summary = _("team {team} changed").format(team=(rename or name).strip())
     show_outcome(session.save_settings("bti.yaml", old, new, summary, commit=not no_commit))
