@@ -238,10 +238,14 @@ def due_report(
 
     if everyone and holder:
         raise InputError(_("--all and --holder exclude each other"), hint=_("give one of them"))
+    from bti.i18n import current
     from bti.lookup import person_email, service_id
 
     repo = Repository.find()
-    lang = lang or repo.config.language
+    # The list on the screen is in the person's language; the calendar file, a document shared
+    # with others, in bti.yaml's (either one --lang when given).
+    document_lang = lang or repo.config.language
+    lang = lang or current()
     holder = person_email(repo.people, holder) if holder else None
     service = service_id(repo.config, service) if service else None
     who = None if everyone else (holder or gitrepo.author(repo.root).email).lower()
@@ -255,7 +259,12 @@ def due_report(
     unsealed = [i for p in parsed for i in due.sealing_items(p, ctx, today, who=who)]
     rows = due.rows(chosen + due.select(unsealed, holder=None, service=service), today, lang)
     if ics is not None:
-        text = render.deadlines_ics(due.deadlines(chosen, lang), now, due.calendar_name(lang))
+        shared = due.select(
+            due.items(cases, repo.config, today, days, document_lang), holder=who, service=service
+        )
+        text = render.deadlines_ics(
+            due.deadlines(shared, document_lang), now, due.calendar_name(document_lang)
+        )
         render.check_document(text, _said(_WHAT["deadlines"]))
         render.write_document(ics, text)
         notes.append(

@@ -24,7 +24,7 @@ def test_due_all_matches_golden(story: Story, lang: str) -> None:  # noqa: F811
 
 
 def test_due_json_is_soonest_first_and_names_no_one(story: Story) -> None:  # noqa: F811
-    out = story.run("due", "--all", "--format", "json")
+    out = story.run("due", "--all", "--format", "json", "--lang", "nb")
     rows = json.loads(out)
     assert [(r["case"], r["kind"], r["ref"]) for r in rows] == [
         ("2026-CASEB", "followup", None),
@@ -65,13 +65,18 @@ def test_due_by_service_and_window(story: Story) -> None:  # noqa: F811
 
 
 def test_due_with_nothing_says_so(story: Story) -> None:  # noqa: F811
-    assert story.run("due", who=LEADER) == "Ingenting forfaller de neste 14 dagene.\n"
+    assert story.run("due", who=LEADER) == "Nothing is due in the next 14 days.\n"
+    assert (
+        story.run("due", "--lang", "nb", who=LEADER) == "Ingenting forfaller de neste 14 dagene.\n"
+    )
     assert story.run("due", "--lang", "nn", who=LEADER).startswith("Ingenting forfell")
     assert story.run("due", "--format", "json", who=LEADER).strip() == "[]"
 
 
 def test_due_expired_consent(story: Story) -> None:  # noqa: F811
-    out = story.run("due", "--all", "--format", "csv", now="2026-12-05T10:00:00+01:00")
+    out = story.run(
+        "due", "--all", "--format", "csv", "--lang", "nb", now="2026-12-05T10:00:00+01:00"
+    )
     assert (
         '2026-12-01,2026-CASEB,consent,c1,-4,4 dager over fristen,"Samtykke c1 har gått ut' in out
     )

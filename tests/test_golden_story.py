@@ -203,6 +203,7 @@ def test_no_english_sentence_in_the_norwegian_story(lang: str) -> None:
     bti's own (the names, the commands and what staff typed are Norwegian or literal anyway)."""
     text = (GOLDEN / f"story.{lang}.txt").read_text(encoding="utf-8")
     shown = "\n".join(line for line in text.splitlines() if not line.startswith("$ bti"))
+    shown = re.sub(r"\bbti(?: [a-z][a-z-]*){1,2}", "", shown)  # the commands named in advice
     english = re.findall(
         r"\b(?:the|is|was|has|not|with|without|which|this|case|consent|holder|measure)\b "
         r"[a-z]+",

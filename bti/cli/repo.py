@@ -181,7 +181,9 @@ def person_add(
         if existed
         else _("person added ({service}: {roles})")
     )
-    summary = said.format(service=service, roles=", ".join(wanted))
+    from bti.words import value_word
+
+    summary = said.format(service=service, roles=", ".join(value_word("role", r) for r in wanted))
     show_outcome(session.save_settings("people.yaml", old, updated, summary, commit=not no_commit))
 
 
