@@ -63,7 +63,9 @@ def _story(tmp_path: Path, lang: str, monkeypatch: pytest.MonkeyPatch) -> str:
         "Hver fjerde uke",
     )
     run(bti, "team", "list")
-    run(bti, "case", "new", "--service", "skolen", "--name", "Emil Skogvang", "--born", "2016-03-02")
+    run(
+        bti, "case", "new", "--service", "skolen", "--name", "Emil Skogvang", "--born", "2016-03-02"
+    )
     out = run(
         bti,
         "case",
