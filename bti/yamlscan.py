@@ -118,8 +118,8 @@ def _surely_harmless(text: str) -> bool:
     )
 
 
-def _check_tokens(text: str, name: str) -> None:
-    loader = yaml.CSafeLoader(text)
+def _check_tokens(text: str, name: str, loader_class: type = yaml.CSafeLoader) -> None:
+    loader = loader_class(text)
     depth = 0
     try:
         while loader.check_token():
@@ -165,7 +165,13 @@ def _check_tokens(text: str, name: str) -> None:
                     ),
                     _("correct the value; if it is text, put it in quotes"),
                 )
-    except yaml.YAMLError:
+    except yaml.YAMLError as err:
+        if loader_class is yaml.CSafeLoader and "nesting depth" in str(err):
+            # libyaml ≥ 0.2.6 (PyYAML ≥ 6.0.4) stops at its own depth limit, reading ahead past
+            # ours before it hands out the first token of a deep flow collection: count the
+            # levels with the Python scanner, which hands them out one by one, to name the place
+            # where the values go deeper than bti allows.
+            _check_tokens(text, name, yaml.SafeLoader)
         # The tokens before the error were within the limits, and the parser will stop at the
         # same place: let it report the syntax error with its own words.
         return
