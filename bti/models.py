@@ -255,6 +255,16 @@ class Basis(Model):
     givers: list[Giver] = Field(min_length=1)
 
 
+class SignedForm(Model):
+    """The signed consent form, referred to without copying it into git: its SHA-256 and the
+    file's name, so the paper or scan in the municipality's archive can be matched later."""
+
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=255)] = Field(
+        description="the file's name, without its folder"
+    )
+
+
 class Consent(Model):
     id: Annotated[str, StringConstraints(pattern=r"^c[0-9]+$")]
     given_by: list[Name] = Field(
@@ -268,6 +278,9 @@ class Consent(Model):
     withdrawn: Withdrawal | None = None
     basis: Basis | None = Field(
         None, description="who could consent when it was given (absent in older files)"
+    )
+    form: SignedForm | None = Field(
+        None, description="the signed consent form on file (its SHA-256 and name, not the file)"
     )
 
     def valid_on(self, day: dt.date) -> bool:
