@@ -123,6 +123,11 @@ class RuleSettings(Model):
     max_file_kb: int = Field(
         1024, ge=16, le=65536, description="no file of the repository may be larger than this"
     )
+    consent_form: Literal["required", "optional"] = Field(
+        "optional",
+        description="required: a consent recorded from now on needs its signed consent form on "
+        "file ('bti consent add … --form FILE', rule BTI110); optional: a form may be recorded",
+    )
 
 
 class Team(Model):

@@ -17,7 +17,19 @@ import pytest
 from ruamel.yaml import YAML
 
 from bti import nationalid
-from tests.conftest import HOLDER, Bti, git, new_case
+from bti.models import Config
+from tests import rulekit as rk
+from tests.conftest import (
+    HOLDER,
+    LEADER,
+    Bti,
+    git,
+    git_env,
+    isolated_environment,
+    new_case,
+    push,
+    server_with_clone,
+)
 from tests.test_meetings import LANGS, Story, story  # noqa: F401
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "consent"
@@ -184,3 +196,94 @@ def test_consent_without_form_stays_as_before(repo: Bti) -> None:
     text = (repo.cwd / "cases" / f"{case_id}.yaml").read_text("utf-8")
     assert "form:" not in text
     assert "signed form" not in repo.ok("case", "show", case_id).output
+
+
+# -- rules.consent_form: required (BTI110) -------------------------------------------------------
+
+
+def _require_forms(clone: Path) -> None:
+    """The leader sets rules.consent_form: required in bti.yaml and pushes it."""
+    config = clone / "bti.yaml"
+    text = config.read_text("utf-8")
+    assert "  consent_form: optional\n" in text  # bti init writes the default
+    config.write_text(text.replace("consent_form: optional", "consent_form: required"), "utf-8")
+    git(
+        clone, "commit", "-q", "-am", "bti.yaml: signed consent forms required", env=git_env(LEADER)
+    )
+    code, err = push(clone, who=LEADER)
+    assert code == 0, err
+
+
+def test_required_form_holds_on_the_client_and_the_server(tmp_path: Path) -> None:
+    with isolated_environment(tmp_path / "home"):
+        server, clone = server_with_clone(tmp_path)
+        bti = Bti(clone)
+        case_id = new_case(bti)
+        bti.ok("guardian", "add", case_id, "--name", "Mia Lund", "--relation", "mor", who=HOLDER)
+        assert push(clone, who=HOLDER)[0] == 0
+        _require_forms(clone)
+        scan = tmp_path / "arkiv" / "samtykke.pdf"
+        scan.parent.mkdir()
+        scan.write_bytes(b"%PDF-1.4 signert\n")
+        args = ("consent", "add", case_id, "--given-by", "Mia Lund", "--services", "skole")
+        args += ("--purpose", "Samarbeid")
+
+        # The client refuses a consent without its form, with what to do.
+        refused = bti(*args, who=HOLDER)
+        assert refused.exit_code == 1, refused.output
+        assert "BTI110" in refused.output and "--form" in refused.output
+        assert "Traceback" not in refused.output
+
+        # The attack: the same consent written by hand (the form's reference removed), committed
+        # with --no-verify and pushed. The server's pre-receive hook refuses it.
+        bti.ok(*args, "--form", str(scan), "--no-commit", who=HOLDER)
+        path = clone / "cases" / f"{case_id}.yaml"
+        yaml = YAML()
+        yaml.preserve_quotes = True
+        data = yaml.load(path.read_text("utf-8"))
+        del data["consents"][0]["form"]
+        with path.open("w", encoding="utf-8") as stream:
+            yaml.dump(data, stream)
+        assert "form:" not in path.read_text("utf-8")
+        head = git(clone, "rev-parse", "HEAD").strip()
+        git(clone, "add", str(path))
+        git(clone, "commit", "-q", "--no-verify", "-m", f"{case_id}: samtykke", env=git_env(HOLDER))
+        code, err = push(clone, who=HOLDER)
+        assert code != 0 and "BTI110" in err, err
+        assert git(server, "rev-parse", "main").strip() == head
+
+        # With the signed form on file the same consent is taken.
+        git(clone, "reset", "-q", "--hard", head)
+        bti.ok(*args, "--form", str(scan), who=HOLDER)
+        code, err = push(clone, who=HOLDER)
+        assert code == 0, err
+        assert bti("audit", "verify").exit_code == 0
+
+
+def _required() -> Config:
+    return Config.model_validate({**rk.CONFIG.model_dump(), "rules": {"consent_form": "required"}})
+
+
+def test_bti110_judges_only_the_consents_a_change_adds() -> None:
+    before = rk.level0()
+    after = rk.copy_of(before)
+    after["consents"].append(rk.consent())
+    # optional (the default): no form needed
+    assert not rk.having(rk.change(before, after), "BTI110")
+    required = _required()
+    v = rk.only(rk.change(before, after, cfg=required), "BTI110")
+    assert v.is_error and "c1" in v.render() and "--form" in v.render()
+    with_form = rk.copy_of(after)
+    with_form["consents"][0]["form"] = {"sha256": "a" * 64, "name": "samtykke.pdf"}
+    assert not rk.having(rk.change(before, with_form, cfg=required), "BTI110")
+    # A consent recorded before the setting stays as it was: a later change is not refused.
+    later = rk.copy_of(after)
+    later["log"].append(rk.entry("Samtale med mor.", rk.at("2026-09-20")))
+    assert not rk.having(rk.change(after, later, cfg=required), "BTI110")
+
+
+def test_form_reference_is_a_sha256_and_a_plain_name() -> None:
+    bad = rk.copy_of(rk.level0())
+    bad["consents"].append({**rk.consent(), "form": {"sha256": "xyz", "name": "s.pdf"}})
+    with pytest.raises(ValueError):
+        rk.make(bad)
