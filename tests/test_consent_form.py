@@ -287,3 +287,27 @@ def test_form_reference_is_a_sha256_and_a_plain_name() -> None:
     bad["consents"].append({**rk.consent(), "form": {"sha256": "xyz", "name": "s.pdf"}})
     with pytest.raises(ValueError):
         rk.make(bad)
+
+
+def test_in_a_sealed_repository_the_form_name_is_sealed(tmp_path: Path) -> None:
+    # A file name may name the family ('samtykke-lund.pdf'): sealed like the consent's givers; the
+    # digest names no one and stays readable, so the server judges BTI110 without a reader's key.
+    with isolated_environment(tmp_path / "home"):
+        server, clone = server_with_clone(tmp_path, sealed=True)
+        bti = Bti(clone)
+        case_id = new_case(bti, name="Sara Lund", born="2012-05-10")
+        bti.ok("guardian", "add", case_id, "--name", "Mia Lund", "--relation", "mor", who=HOLDER)
+        scan = tmp_path / "samtykke-lund.pdf"
+        scan.write_bytes(b"%PDF-1.4 signert\n")
+        digest = hashlib.sha256(scan.read_bytes()).hexdigest()
+        bti.ok(
+            *("consent", "add", case_id, "--given-by", "Mia Lund", "--services", "skole"),
+            *("--purpose", "Samarbeid", "--form", str(scan)),
+            who=HOLDER,
+        )
+        text = (clone / "cases" / f"{case_id}.yaml").read_text("utf-8")
+        assert "samtykke-lund" not in text and digest in text
+        assert "signed form on file: samtykke-lund.pdf" in bti.ok("case", "show", case_id).output
+        code, err = push(clone, who=HOLDER)
+        assert code == 0, err
+        assert git(server, "rev-parse", "main").strip() == git(clone, "rev-parse", "HEAD").strip()
