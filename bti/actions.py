@@ -27,6 +27,7 @@ from bti.models import (
     Measure,
     Meeting,
     MeetingKind,
+    SignedForm,
     Subject,
     SubjectKind,
     Withdrawal,
@@ -138,6 +139,7 @@ def add_consent(
     purpose: str,
     given: dt.date,
     expires: dt.date | None,
+    form: SignedForm | None = None,
 ) -> Change:
     from bti.rules.consent import basis_of
 
@@ -151,6 +153,7 @@ def add_consent(
         expires=expires,
         recorded_by=act.email,
         basis=basis_of(case, given_by, given),
+        form=form,
     )
     new.consents.append(consent)
     _log(

@@ -123,6 +123,11 @@ class RuleSettings(Model):
     max_file_kb: int = Field(
         1024, ge=16, le=65536, description="no file of the repository may be larger than this"
     )
+    consent_form: Literal["required", "optional"] = Field(
+        "optional",
+        description="required: a consent recorded from now on needs its signed consent form on "
+        "file ('bti consent add … --form FILE', rule BTI110); optional: a form may be recorded",
+    )
 
 
 class Team(Model):
@@ -255,6 +260,16 @@ class Basis(Model):
     givers: list[Giver] = Field(min_length=1)
 
 
+class SignedForm(Model):
+    """The signed consent form, referred to without copying it into git: its SHA-256 and the
+    file's name, so the paper or scan in the municipality's archive can be matched later."""
+
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=255)] = Field(
+        description="the file's name, without its folder"
+    )
+
+
 class Consent(Model):
     id: Annotated[str, StringConstraints(pattern=r"^c[0-9]+$")]
     given_by: list[Name] = Field(
@@ -268,6 +283,9 @@ class Consent(Model):
     withdrawn: Withdrawal | None = None
     basis: Basis | None = Field(
         None, description="who could consent when it was given (absent in older files)"
+    )
+    form: SignedForm | None = Field(
+        None, description="the signed consent form on file (its SHA-256 and name, not the file)"
     )
 
     def valid_on(self, day: dt.date) -> bool:

@@ -66,6 +66,7 @@ SPEC: dict[str, Any] = {
             "purpose": _S,
             "withdrawn": {"reason": _S},
             "basis": {"givers": [_GIVER]},
+            "form": {"name": _S},
         }
     ],
     "handovers": [{"reason": _S, "answer_note": _S}],

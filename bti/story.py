@@ -23,6 +23,7 @@ WORDS: dict[str, str] = {
     "reopened": N_("reopened"),
     "consent": N_("consent {id} given by {by}, covering {services}"),
     "withdrawn": N_("consent {id} withdrawn"),
+    "form": N_("the signed form of consent {id} is on file"),
     "joined": N_("service {service} joined"),
     "left": N_("service {service} left"),
     "offered": N_("handover offered to {to}"),
@@ -87,6 +88,8 @@ def describe(
                     services=", ".join(consent.services),
                 )
             )
+            if consent.form is not None:
+                said.append(_say("form", lang, id=consent.id))
         if consent.withdrawn is not None and (old is None or old.withdrawn is None):
             said.append(_say("withdrawn", lang, id=consent.id))
     said += [_say("joined", lang, service=s) for s in after.services if s not in before.services]

@@ -106,6 +106,13 @@ def case_summary(
                 givers=", ".join(c.given_by),
             )
         )
+        if c.form is not None:
+            lines.append(
+                "    "
+                + _("signed form on file: {name} (SHA-256 {digest}…)").format(
+                    name=c.form.name, digest=c.form.sha256[:12]
+                )
+            )
     open_measures = [m for m in case.measures if not m.ended]
     lines.append(_("open measures:") if open_measures else _("open measures: none"))
     for m in open_measures:

@@ -1329,3 +1329,22 @@ def test_the_engine_never_raises_for_a_valid_case(
         return
     same = check_change(a, a.model_copy(deep=True), c)
     assert {v.code for v in same if REGISTRY[v.code].kind == "change"} == set()
+
+
+# -- BTI110: a signed consent form where bti.yaml requires one ---------------------------------------
+
+
+def test_bti110_a_new_consent_needs_its_form_only_where_required() -> None:
+    from bti.models import Config
+    from tests import rulekit as rk
+
+    required = Config.model_validate(
+        {**rk.CONFIG.model_dump(), "rules": {"consent_form": "required"}}
+    )
+    before = rk.level0()
+    after = rk.copy_of(before)
+    after["consents"].append(rk.consent())
+    assert "BTI110" not in rk.codes(rk.change(before, after))  # optional, the default
+    assert "BTI110" in rk.codes(rk.change(before, after, cfg=required))
+    after["consents"][0]["form"] = {"sha256": "a" * 64, "name": "samtykke.pdf"}
+    assert "BTI110" not in rk.codes(rk.change(before, after, cfg=required))

@@ -7,6 +7,7 @@ from bti.cli import calendar as _calendar  # noqa: F401
 from bti.cli import cases as _cases  # noqa: F401
 from bti.cli import collaboration as _collaboration  # noqa: F401
 from bti.cli import completion as _completion
+from bti.cli import forms as _forms  # noqa: F401
 from bti.cli import hooks as _hooks  # noqa: F401
 from bti.cli import keys as _keys  # noqa: F401
 from bti.cli import meetings as _meetings  # noqa: F401

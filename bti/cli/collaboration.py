@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from pathlib import Path
 
 import click
 
@@ -38,6 +39,13 @@ def consent() -> None:
 @click.option("--purpose", required=True, help="What the information may be shared for.")
 @click.option("--given", type=DATE, default=None, help="Date given (default: today).")
 @click.option("--expires", type=DATE, default=None, help="Last day the consent is valid.")
+@click.option(
+    "--form",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The signed consent form (a scan), kept outside git: only its SHA-256 and name are "
+    "recorded.",
+)
 @no_commit_option
 def consent_add(
     case_id: str,
@@ -46,10 +54,12 @@ def consent_add(
     purpose: str,
     given: dt.date | None,
     expires: dt.date | None,
+    form: Path | None,
     no_commit: bool,
 ) -> None:
     """Record a consent: by guardians with parental responsibility, or the subject when allowed."""
     from bti import actions, clock
+    from bti.consentform import signed_form
 
     change_case(
         case_id,
@@ -60,6 +70,7 @@ def consent_add(
         purpose=purpose,
         given=given or clock.today(),
         expires=expires,
+        form=signed_form(form) if form is not None else None,
     )
 
 

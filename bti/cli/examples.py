@@ -72,6 +72,13 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "consent add": (
         f"bti consent add {CASE} --given-by 'Line Vikheim' --services ppt,skole "
         "--purpose 'Samarbeid om tilrettelagt opplæring' --expires 2027-06-30",
+        f"bti consent add {CASE} --given-by 'Line Vikheim' --services ppt,skole "
+        "--purpose 'Samarbeid om tilrettelagt opplæring' --form ~/arkiv/samtykke-signert.pdf",
+    ),
+    "consent form": (
+        f"bti consent form {CASE} --services ppt,skole "
+        "--purpose 'Samarbeid om tilrettelagt opplæring' --expires 2027-06-30 --out samtykke.md",
+        f"bti consent form {CASE} --lang nn",
     ),
     "consent withdraw": (f"bti consent withdraw {CASE} c1 --reason 'Mor trekker samtykket.'",),
     "service add": (f"bti service add {CASE} barnevern",),

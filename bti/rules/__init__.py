@@ -8,6 +8,7 @@ from bti.i18n import current
 from bti.models import Case
 from bti.rules import (  # noqa: F401
     consent,
+    consentform,
     correction,
     file,
     history,

@@ -63,6 +63,7 @@ def _fields(*classes: type) -> frozenset[str]:
 
 def allowed_names(path: str) -> frozenset[str]:
     """The variables bti gives the template at `path` (its document decides which)."""
+    from bti.consentform import ConsentForm
     from bti.meetings import CaseMeeting, TeamMeeting
 
     name = path.rsplit("/", 1)[-1]
@@ -70,8 +71,10 @@ def allowed_names(path: str) -> frozenset[str]:
         given = _fields(CaseMeeting)
     elif name.startswith("team-"):
         given = _fields(TeamMeeting)
+    elif name.startswith("consent-form"):
+        given = _fields(ConsentForm)
     else:  # a part other templates include or import: it sees what they see
-        given = _fields(CaseMeeting, TeamMeeting)
+        given = _fields(CaseMeeting, TeamMeeting, ConsentForm)
     return given | {"range"}
 
 
