@@ -131,7 +131,7 @@ def load_template(root: Path, template_id: str) -> ChainTemplate:
             _("there is no chain template {name}").format(name=shown),
             hint=_("the chains of this repository: {names}").format(names=", ".join(known))
             if known
-            else _("a leader adds one under templates/chains/ (see templates/README.md)"),
+            else _("a leader adds one under templates/chains/, written like fravaer.yaml there"),
         )
     data = path.read_bytes()
     problems = template_problems(shown, data)
