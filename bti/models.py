@@ -446,7 +446,11 @@ class Case(Model):
     measures: list[Measure] = Field(default_factory=list)
     meetings: list[Meeting] = Field(default_factory=list)
     log: list[Entry] = Field(default_factory=list)
-    chains: list[Chain] = Field(default_factory=list)
+    chains: list[Chain] = Field(
+        default_factory=list,
+        exclude_if=lambda chains: not chains,
+        description="chains of measures (tiltakskjeder); absent from the file until one starts",
+    )
 
     def valid_consents(self, day: dt.date) -> list[Consent]:
         return [c for c in self.consents if c.valid_on(day)]

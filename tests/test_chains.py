@@ -274,3 +274,30 @@ def test_the_chain_reads_like_the_golden_file(
     assert text == golden.read_bytes().decode("utf-8"), (
         f"{golden.name} differs; if the change is meant, run with BTI_UPDATE_GOLDEN=1"
     )
+
+
+def _step_by_hand(text: str) -> str:
+    """The next step of the case's first chain recorded by editing the file, as a person would."""
+    from bti import yamlio
+
+    node = yamlio.rt_load(text)
+    chain = node["chains"][0]
+    step = len(chain["records"]) + 1
+    chain["records"].append({"step": step, "action": "done", "date": "2026-11-20", "by": HOLDER})
+    return yamlio.rt_dump(node)
+
+
+def test_the_server_refuses_a_chain_step_in_a_closed_case(world: dict[str, Path]) -> None:
+    school, case_id = world["school"], str(world["case"])
+    with isolated_environment(school.parent / "home"):
+        bti = Bti(school)
+        bti.ok("case", "close", case_id, "--reason", "Flyttet.", who=HOLDER)
+        refused = bti("chain", "step", case_id, "ch1", "--note", "Ringte.", who=HOLDER)
+        assert refused.exit_code == 2 and "is closed" in refused.output
+        assert push(school, who=HOLDER)[0] == 0
+        pushed, err = _attack(world, _step_by_hand, who=HOLDER)
+        assert pushed != 0 and "BTI704" in err and "reopen it first" in err, err
+        story = bti.ok("audit", "log", case_id, "--lang", "en").output
+        assert "chain ch1 started (fravaer)" in story and "chain ch1: step 1 done" in story
+        bti.ok("case", "reopen", case_id, "--reason", "Tilbake.", who=HOLDER)
+        assert push(school, who=HOLDER)[0] == 0

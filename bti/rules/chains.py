@@ -3,7 +3,8 @@
 A chain template is a file under templates/chains/ (BTI700; changed only by a leader, BTI009). In a
 case, a chain is started, its steps done or skipped and the chain ended only by the holder or staff
 of a service that may work in the case (BTI701); the steps are recorded one after another, in order
-(BTI702); and a chain's records, like every record, are never changed or removed afterwards (BTI703).
+(BTI702); a chain's records, like every record, are never changed or removed afterwards (BTI703);
+and nothing is added to a chain in a closed case (BTI704).
 """
 
 from __future__ import annotations
@@ -154,3 +155,23 @@ def chains_append_only(before: Case | None, after: Case | None, ctx: Context) ->
                     "write a log entry that corrects it instead"
                 ).format(id=old.id, fields=", ".join(changed)),
             )
+
+
+@change_rule(
+    "BTI704",
+    "error",
+    N_("a chain is not started, stepped or ended in a closed case"),
+)
+def no_chain_in_closed_case(
+    before: Case | None, after: Case | None, ctx: Context
+) -> Iterator[Finding]:
+    if before is None or after is None or before.status != "closed" or after.status != "closed":
+        return
+    for loc, action in chain_actions(before, after):
+        yield Finding(
+            loc,
+            _(
+                "the case is closed and nobody can {action} in it — reopen it first ('bti case "
+                "reopen'), with the reason"
+            ).format(action=action),
+        )
