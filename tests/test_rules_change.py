@@ -1329,3 +1329,40 @@ def test_the_engine_never_raises_for_a_valid_case(
         return
     same = check_change(a, a.model_copy(deep=True), c)
     assert {v.code for v in same if REGISTRY[v.code].kind == "change"} == set()
+
+
+# -- chains of measures (BTI701–BTI704; the template file rule BTI700 in tests/test_chains.py) ----
+
+
+def _chains() -> tuple[Case, Case, Case]:
+    """A level-1 case; the same with the absence chain started; and with its first step done."""
+    from bti.chains import ChainTemplate, record, start
+
+    template = ChainTemplate.model_validate(
+        {"id": "fravaer", "name": "Fravær", "trigger": "Borte fire ganger.",
+         "steps": [{"title": "Ring hjem"}, {"title": "Møte"}]}
+    )  # fmt: skip
+    act = actions.Act(HOLDER, NOW, "nb")
+    base = make(level1())
+    started = start(base, act, template, None).case
+    return base, started, record(started, act, "ch1", skipped=False, note="Ringte mor.").case
+
+
+def test_chain_records_by_the_holder_are_clean_and_by_an_outsider_bti701() -> None:
+    base, started, stepped = _chains()
+    clean(errors(change(base, started)))
+    clean(errors(change(started, stepped)))
+    words(only(change(started, stepped, author=NURSE), "BTI701").message, "ask the holder")
+
+
+def test_chain_steps_in_order_bti702_and_never_edited_bti703_nor_closed_bti704() -> None:
+    _base, started, stepped = _chains()
+    jumped = stepped.model_copy(deep=True)
+    jumped.chains[0].records[0].step = 2
+    assert "BTI702" in codes(change(started, jumped))
+    edited = stepped.model_copy(deep=True)
+    edited.chains[0].records[0].action = "skipped"
+    assert "BTI703" in codes(change(stepped, edited))
+    assert "BTI703" in codes(change(stepped, started.model_copy(update={"chains": []})))
+    closed = started.model_copy(update={"status": "closed"})
+    assert "BTI704" in codes(change(closed, stepped.model_copy(update={"status": "closed"})))
