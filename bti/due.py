@@ -9,7 +9,7 @@ yet sealed for everyone who may read it is shown to whoever can fix that (sealin
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 from bti.render import Deadline
 from bti.words import plain_date
 
-KINDS = ("evaluation", "consent", "handover", "level0", "followup")
+KINDS = ("evaluation", "consent", "handover", "level0", "followup", "chain")
 
 # What each item asks for, translated in the list's language (`lang`: bti.yaml's, or --lang).
 _WHAT: dict[str, str] = {
@@ -34,6 +34,10 @@ _WHAT: dict[str, str] = {
         "At level 0 since {since}: clarify the concern – go on to level 1 or close the case"
     ),
     "followup": N_("Break in follow-up: nothing logged since {since}"),
+    "chain": N_("Chain {ref} ({name}): step {step} of {steps} – {title}"),
+    "chain_skipped": N_(
+        "Chain {ref} ({name}): step {step} of {steps} – {title} (step {skipped} was skipped)"
+    ),
 }
 
 
@@ -96,7 +100,7 @@ def _case_items(
         **words: str,
     ) -> Item:
         what = translations(lang).gettext(_WHAT[kind]).format(ref=ref, to=to, **words)
-        shown = "consent" if kind == "expired" else kind
+        shown = {"expired": "consent", "chain_skipped": "chain"}.get(kind, kind)
         services = tuple(case.services)
         return Item(day, case.id, shown, ref, what, case.holder, services, to, responsible)
 
@@ -117,6 +121,7 @@ def _case_items(
         day = pending.offered.date() + dt.timedelta(days=config.rules.handover_pending_days)
         if day <= horizon:
             yield item(day, "handover", pending.id, to=pending.to)
+    yield from _chain_items(case, horizon, item)
     if case.level == 0:
         day = case.opened + dt.timedelta(days=config.rules.level0_days)
         if day <= horizon:
@@ -126,6 +131,26 @@ def _case_items(
         day = last + dt.timedelta(days=config.rules.followup_days)
         if day <= horizon:
             yield item(day, "followup", since=plain_date(lang, last))
+
+
+def _chain_items(case: Case, horizon: dt.date, item: Callable[..., Item]) -> Iterator[Item]:
+    """The next step of each running chain, with its date; the step before it, if skipped."""
+    for chain in case.chains:
+        step, due = chain.current, chain.due
+        if step is None or due is None or due > horizon:
+            continue
+        previous = chain.records[-1] if chain.records else None
+        skipped = previous is not None and previous.action == "skipped"
+        yield item(
+            due,
+            "chain_skipped" if skipped else "chain",
+            chain.id,
+            name=chain.name,
+            step=str(step),
+            steps=str(len(chain.plan)),
+            title=chain.plan[step - 1].title,
+            skipped=str(previous.step) if previous is not None else "",
+        )
 
 
 def items(

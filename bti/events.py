@@ -32,6 +32,14 @@ EVENTS: dict[str, str] = {
     "released": N_("The baton returns to {service}: {holder} is no longer in the case."),
     "taken_up": N_("{who} has taken up the case and is the holder."),
     "declined": N_("{to} declined the baton.{reason}"),
+    "chain_started": N_(
+        "Chain {id} started: {name}. The trigger is confirmed: {trigger} Step 1 ({title}) is due now."
+    ),
+    "chain_done": N_("Chain {id}, step {step} of {steps} done ({title}): {note}"),
+    "chain_skipped": N_("Chain {id}, step {step} of {steps} skipped ({title}): {note}"),
+    "chain_next": N_("Step {step} ({title}) is due by {date}."),
+    "chain_last": N_("That was the chain's last step."),
+    "chain_ended": N_("Chain {id} ended (steps recorded: {done}): {reason}"),
 }
 
 

@@ -59,6 +59,8 @@ def known(path: str, config: Config | None) -> bool:
     folder, _sep, name = path.partition("/")
     if folder == "templates" and name and "/" not in name:
         return name.endswith((".j2", ".yaml")) or _readme(name)
+    if folder == "templates" and name.startswith("chains/") and name.count("/") == 1:
+        return name.endswith(".yaml") and len(name) > len("chains/.yaml")  # bti/chains.py
     if folder == "schemas" and name and "/" not in name:
         return name.endswith(".schema.json")
     patterns = config.rules.allowed_paths if config is not None else []

@@ -348,6 +348,62 @@ class Meeting(Model):
     recorded_by: Email
 
 
+class ChainPlanStep(Model):
+    """One step of a chain as the template gave it when the chain started, in the document
+    language: the case keeps its plan even if the municipality changes the template later."""
+
+    title: Name
+    who: Name | None = Field(None, description="who acts at this step")
+    follow_up_days: int = Field(14, ge=1, le=365, description="days until the next step is due")
+
+
+class ChainRecord(Model):
+    """A step of a running chain done or skipped. What was done, or why not, is in the log."""
+
+    step: int = Field(ge=1, le=50)
+    action: Literal["done", "skipped"]
+    date: dt.date
+    by: Email
+
+
+class ChainEnd(Model):
+    date: dt.date
+    by: Email
+
+
+class Chain(Model):
+    """A chain of measures (tiltakskjede) started from a template under templates/chains/."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^ch[0-9]+$")]
+    template: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,39}$")]
+    name: Name
+    started: dt.date
+    started_by: Email
+    plan: list[ChainPlanStep] = Field(min_length=1, max_length=50)
+    records: list[ChainRecord] = Field(default_factory=list)
+    ended: ChainEnd | None = None
+
+    @property
+    def current(self) -> int | None:
+        """The number of the step to do next, or None when the chain has ended or is done."""
+        if self.ended is not None or len(self.records) >= len(self.plan):
+            return None
+        return len(self.records) + 1
+
+    @property
+    def due(self) -> dt.date | None:
+        """When the next step is due: step 1 when the chain starts; after a step done, its
+        follow-up days later; after a step skipped, at once."""
+        if self.current is None:
+            return None
+        if not self.records:
+            return self.started
+        last = self.records[-1]
+        if last.action == "skipped":
+            return last.date
+        return last.date + dt.timedelta(days=self.plan[last.step - 1].follow_up_days)
+
+
 CORRECTED_FIELD_PATTERN = (
     r"^(subject\.(name|born|kind|national_id)|owner_service"
     r"|guardian\.[1-9][0-9]?(\.(name|relation|responsibility))?)$"
@@ -408,6 +464,11 @@ class Case(Model):
     measures: list[Measure] = Field(default_factory=list)
     meetings: list[Meeting] = Field(default_factory=list)
     log: list[Entry] = Field(default_factory=list)
+    chains: list[Chain] = Field(
+        default_factory=list,
+        exclude_if=lambda chains: not chains,
+        description="chains of measures (tiltakskjeder); absent from the file until one starts",
+    )
 
     def valid_consents(self, day: dt.date) -> list[Consent]:
         return [c for c in self.consents if c.valid_on(day)]
@@ -420,6 +481,9 @@ class Case(Model):
 
     def pending_handover(self) -> Handover | None:
         return next((h for h in reversed(self.handovers) if h.status == "offered"), None)
+
+    def chain(self, chain_id: str) -> Chain | None:
+        return next((c for c in self.chains if c.id == chain_id), None)
 
 
 def next_id(prefix: str, existing: list[str]) -> str:

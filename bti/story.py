@@ -39,6 +39,10 @@ WORDS: dict[str, str] = {
     "edited": N_("changed: {fields}"),
     "corrected": N_("{fields} corrected: {reason}"),
     "guardian_removed": N_("guardian removed ({relation}): {reason}"),
+    "chain_started": N_("chain {id} started ({template})"),
+    "chain_done": N_("chain {id}: step {step} done"),
+    "chain_skipped": N_("chain {id}: step {step} skipped"),
+    "chain_ended": N_("chain {id} ended"),
     # In place of a value from a version this person's key does not open.
     "hidden": N_("not readable here"),
 }
@@ -122,6 +126,7 @@ def describe(
         for m in after.meetings
         if m.id not in known_meetings
     ]
+    said += _chains(before, after, lang)
     # Guardians are added at the end; a changed name is a correction, told from its log entry.
     said += [
         _say("guardian", lang, relation=g.relation if readable else hidden)
@@ -143,6 +148,22 @@ def describe(
         ]
         if fields:
             said.append(_say("edited", lang, fields=", ".join(fields)))
+    return said
+
+
+def _chains(before: Case, after: Case, lang: str) -> list[str]:
+    """Chains started, their steps done or skipped, and chains ended (bti/chains.py)."""
+    said = []
+    old_chains = {c.id: c for c in before.chains}
+    for chain in after.chains:
+        old = old_chains.get(chain.id)
+        if old is None:
+            said.append(_say("chain_started", lang, id=chain.id, template=chain.template))
+        for record in chain.records[len(old.records) if old else 0 :]:
+            key = "chain_skipped" if record.action == "skipped" else "chain_done"
+            said.append(_say(key, lang, id=chain.id, step=record.step))
+        if chain.ended is not None and (old is None or old.ended is None):
+            said.append(_say("chain_ended", lang, id=chain.id))
     return said
 
 

@@ -1348,3 +1348,40 @@ def test_bti110_a_new_consent_needs_its_form_only_where_required() -> None:
     assert "BTI110" in rk.codes(rk.change(before, after, cfg=required))
     after["consents"][0]["form"] = {"sha256": "a" * 64, "name": "samtykke.pdf"}
     assert "BTI110" not in rk.codes(rk.change(before, after, cfg=required))
+
+
+# -- chains of measures (BTI701–BTI704; the template file rule BTI700 in tests/test_chains.py) ----
+
+
+def _chains() -> tuple[Case, Case, Case]:
+    """A level-1 case; the same with the absence chain started; and with its first step done."""
+    from bti.chains import ChainTemplate, record, start
+
+    template = ChainTemplate.model_validate(
+        {"id": "fravaer", "name": "Fravær", "trigger": "Borte fire ganger.",
+         "steps": [{"title": "Ring hjem"}, {"title": "Møte"}]}
+    )  # fmt: skip
+    act = actions.Act(HOLDER, NOW, "nb")
+    base = make(level1())
+    started = start(base, act, template, None).case
+    return base, started, record(started, act, "ch1", skipped=False, note="Ringte mor.").case
+
+
+def test_chain_records_by_the_holder_are_clean_and_by_an_outsider_bti701() -> None:
+    base, started, stepped = _chains()
+    clean(errors(change(base, started)))
+    clean(errors(change(started, stepped)))
+    words(only(change(started, stepped, author=NURSE), "BTI701").message, "ask the holder")
+
+
+def test_chain_steps_in_order_bti702_and_never_edited_bti703_nor_closed_bti704() -> None:
+    _base, started, stepped = _chains()
+    jumped = stepped.model_copy(deep=True)
+    jumped.chains[0].records[0].step = 2
+    assert "BTI702" in codes(change(started, jumped))
+    edited = stepped.model_copy(deep=True)
+    edited.chains[0].records[0].action = "skipped"
+    assert "BTI703" in codes(change(stepped, edited))
+    assert "BTI703" in codes(change(stepped, started.model_copy(update={"chains": []})))
+    closed = started.model_copy(update={"status": "closed"})
+    assert "BTI704" in codes(change(closed, stepped.model_copy(update={"status": "closed"})))

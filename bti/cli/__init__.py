@@ -5,6 +5,7 @@ from __future__ import annotations
 from bti.cli import audit as _audit  # noqa: F401
 from bti.cli import calendar as _calendar  # noqa: F401
 from bti.cli import cases as _cases  # noqa: F401
+from bti.cli import chains as _chains  # noqa: F401
 from bti.cli import collaboration as _collaboration  # noqa: F401
 from bti.cli import completion as _completion
 from bti.cli import forms as _forms  # noqa: F401

@@ -36,6 +36,7 @@ COMMAND_ORDER = [
     "step",
     "measure",
     "handover",
+    "chain",
     "validate",
     "rules",
     "audit",

@@ -99,6 +99,18 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "handover accept": (f"bti handover accept {CASE}",),
     "handover decline": (f"bti handover decline {CASE} --reason 'Har ikke kapasitet nå.'",),
     "handover take": (f"bti handover take {CASE}",),
+    "chain start": (
+        f"bti chain start {CASE} fravaer --note 'Borte fire dager i september, to av dem mandager.'",
+    ),
+    "chain step": (
+        f"bti chain step {CASE} ch1 --note 'Snakket med mor på telefon og med Ola etter timen.'",
+        f"bti chain step {CASE} fravaer --note 'Møte med Ola og foreldrene; ukeplan avtalt.'",
+    ),
+    "chain skip": (f"bti chain skip {CASE} ch1 --reason 'PPT er allerede inne i saken.'",),
+    "chain end": (
+        f"bti chain end {CASE} ch1 --reason 'Fraværet har stoppet; full uke to ganger.'",
+    ),
+    "chain list": (f"bti chain list {CASE}", f"bti chain list {CASE} --format json"),
     "meeting agenda": (
         f"bti meeting agenda {CASE} --kind samarbeid --date 2026-12-03 --time 09:00 "
         "--place 'Møterom 2'",

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from bti.i18n import current
 from bti.models import Case
 from bti.rules import (  # noqa: F401
+    chains,
     consent,
     consentform,
     correction,

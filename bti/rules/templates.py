@@ -84,6 +84,10 @@ def template_problems(path: str, data: bytes) -> list[Violation]:
     `*.yaml` must be an årshjul template. Other paths, and other files there, give no problems."""
     if not path.startswith(TEMPLATES):
         return []
+    if path.startswith("templates/chains/"):
+        from bti.chains import template_problems as chain_problems
+
+        return chain_problems(path, data)
     if path.endswith(".j2"):
         return _jinja_problems(path, data)
     if path.endswith((".yaml", ".yml")):
