@@ -73,6 +73,8 @@ SPEC: dict[str, Any] = {
     "measures": [{"text": _S, "evaluations": [{"note": _S, "voice": _S}]}],
     "meetings": [{"summary": _S, "participants": [_S]}],
     "log": [{"text": _S}],
+    # A chain's name and its steps tell what the concern is (absence, say): sealed like a measure.
+    "chains": [{"name": _S, "plan": [{"title": _S, "who": _S}]}],
 }
 
 
