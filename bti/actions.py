@@ -8,6 +8,7 @@ log entry and names the change for the commit message, which never carries a nam
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -107,16 +108,50 @@ def reopen(case: Case, act: Act, reason: str) -> Change:
     return Change(new, _("reopened"))
 
 
-def add_guardian(case: Case, act: Act, *, name: str, relation: str, responsibility: bool) -> Change:
+def add_guardian(
+    case: Case,
+    act: Act,
+    *,
+    name: str,
+    relation: str,
+    responsibility: bool,
+    phone: str | None = None,
+    email: str | None = None,
+) -> Change:
     if any(g.name == name for g in case.guardians):
         raise InputError(
             _("a guardian with that name is already recorded in case {case}").format(case=case.id)
         )
+    phone, email = guardian_contact(phone, email)
     new = _copy(case)
-    new.guardians.append(Guardian(name=name, relation=relation, responsibility=responsibility))
+    new.guardians.append(
+        Guardian(
+            name=name, relation=relation, responsibility=responsibility, phone=phone, email=email
+        )
+    )
     extra = "" if responsibility else events.text("no_responsibility", act.lang)
     _log(new, act, events.text("guardian", act.lang, relation=relation, extra=extra))
     return Change(new, _("guardian added"))
+
+
+def guardian_contact(phone: str | None, email: str | None) -> tuple[str | None, str | None]:
+    """A guardian's phone and email as given on the command line, checked and tidied: the
+    agendas invite the guardian with them."""
+    if phone is not None:
+        phone = " ".join(phone.split())
+        if not re.fullmatch(r"\+?[0-9][0-9 -]{2,23}", phone):
+            raise InputError(
+                _("'{phone}' is not a phone number").format(phone=phone),
+                hint=_("write digits, spaces and an optional leading +, e.g. +47 912 34 567"),
+            )
+    if email is not None:
+        email = email.strip().lower()
+        if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email) or len(email) > 200:
+            raise InputError(
+                _("'{email}' is not an email address").format(email=email),
+                hint=_("write it as name@example.no"),
+            )
+    return phone or None, email or None
 
 
 def add_entry(case: Case, act: Act, text: str, kind: EntryKind) -> Change:

@@ -53,6 +53,21 @@ class GuardianInfo:
     name: str
     relation: str
     responsibility: bool
+    phone: str | None = None
+    email: str | None = None
+
+    @property
+    def contact(self) -> str:
+        """The phone and email the case holds, as one line ('' when it holds none)."""
+        return ", ".join(c for c in (self.phone, self.email) if c)
+
+
+@dataclass(frozen=True)
+class ServiceInfo:
+    """An involved service nobody of which is invited by name: the service sends someone."""
+
+    name: str
+    external: bool
 
 
 @dataclass(frozen=True)
@@ -112,6 +127,9 @@ class CaseMeeting:
     next_meeting: str | None
     notes: list[str] = field(default_factory=list)
     time: str | None = None  # when the meeting starts, if the holder said
+    # The involved services (the owner and those added to the case) nobody of which is invited by
+    # name: each is invited and sends whom it chooses (seeds 001, 003).
+    services: list[ServiceInfo] = field(default_factory=list)
 
 
 def _service_name(config: Config, service_id: str) -> str:
@@ -212,6 +230,13 @@ def case_meeting(
     for email, ids in responsible.items():
         if email != case.holder:
             invited.append(staff(config, people, email, measures=tuple(ids)))
+    present = {p.service for p in invited}
+    services = []
+    for service_id in dict.fromkeys([case.owner_service, *case.services]):
+        service = config.service(service_id)
+        name = service.name if service is not None else service_id
+        if name not in present:
+            services.append(ServiceInfo(name, service is not None and service.external))
     last = max((m.date for m in case.meetings if m.date <= day), default=None)
     measures = [_measure(config, people, m, day, lang, kind) for m in open_measures]
     after = sorted(m.due for m in open_measures if m.due is not None and m.due > day)
@@ -237,7 +262,10 @@ def case_meeting(
             age=age(case.subject.born, day),
             voice=voice_of(case, day),
         ),
-        guardians=[GuardianInfo(g.name, g.relation, g.responsibility) for g in case.guardians],
+        guardians=[
+            GuardianInfo(g.name, g.relation, g.responsibility, g.phone, g.email)
+            for g in case.guardians
+        ],
         staff=invited,
         voices=_voices(case, last, lang),
         since=plain_date(lang, last) if last else None,
@@ -256,6 +284,7 @@ def case_meeting(
         pending_handover=staff(config, people, pending.to) if pending else None,
         next_meeting=short_date(lang, after[0]) if after else None,
         time=clock_time(lang, start) if start is not None else None,
+        services=services,
     )
 
 

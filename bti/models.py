@@ -222,6 +222,10 @@ class Guardian(Model):
     name: Name
     relation: Name = Field(description="mor, far, verge, fosterforelder …")
     responsibility: bool = Field(True, description="has parental responsibility (foreldreansvar)")
+    phone: Name | None = Field(None, description="phone number, to invite the guardian to meetings")
+    email: Name | None = Field(
+        None, description="email address, to invite the guardian to meetings"
+    )
 
 
 class Concern(Model):

@@ -81,7 +81,11 @@ def _build(bti: Bti) -> dict[str, str]:
     git(bti.cwd, "commit", "-q", "-am", "bti.yaml: team TOT", env=git_env(LEADER))
 
     a = case("2026-08-17", name="Sara Lund", born="2012-05-10", concern="Trekker seg unna.")
-    at("2026-08-17", "guardian", "add", a, "--name", "Mia Lund", "--relation", "mor")
+    at(
+        "2026-08-17",
+        *("guardian", "add", a, "--name", "Mia Lund", "--relation", "mor"),
+        *("--phone", "+47 912 34 567", "--email", "mia.lund@epost.example"),
+    )
     at(
         "2026-08-17",
         *("guardian", "add", a, "--name", "Per Lund", "--relation", "far"),

@@ -167,6 +167,13 @@ def meeting_agenda(
 
 @meeting.command("minutes")
 @_document_options
+@click.option(
+    "--time",
+    "start",
+    type=TimeType(),
+    default=None,
+    help="Start time (HH:MM), shown in the minutes.",
+)
 def meeting_minutes(
     case_id: str | None,
     kind: str | None,
@@ -175,9 +182,13 @@ def meeting_minutes(
     place: str | None,
     lang: str | None,
     out: Path | None,
+    start: dt.time | None,
 ) -> None:
     """Minutes to fill in, with the same structure as the agenda. A team's minutes name no child."""
-    _document("minutes", case_id, kind, team, day, place, lang, out)
+    from bti.documents import Invite
+
+    invite = Invite(None, start, 60) if start is not None else None
+    _document("minutes", case_id, kind, team, day, place, lang, out, invite)
 
 
 @meeting.command("record")
