@@ -22,6 +22,18 @@ from bti.words import clock_time, kind_name, level_name, plain_date, step_name
 # the holder calls the meeting around the deadlines, rarely on the day.
 EVALUATE_AHEAD = dt.timedelta(days=14)
 VOICES_SHOWN = 5
+# The meetings that evaluate the measures that fall due: the evaluation meeting, and the
+# ansvarsgruppe, which follows the plan's measures at every meeting.
+EVALUATING = ("evaluation", "ansvarsgruppe")
+# Each meeting kind's templates: `{template}-agenda`, `{template}-minutes`.
+TEMPLATES = {
+    "coordination": "meeting",
+    "evaluation": "meeting",
+    "ansvarsgruppe": "ansvarsgruppe",
+    "ressursteam": "ressursteam",
+}
+# The ansvarsgruppe is the meeting of level 3 (seeds 001, 003).
+ANSVARSGRUPPE_LEVEL = 3
 
 # How the subject takes part, by age: heard from 7 (barnelova § 31), with great weight and
 # invited to the meeting from 12; a pregnant woman and a family take part themselves.
@@ -130,6 +142,8 @@ class CaseMeeting:
     # The involved services (the owner and those added to the case) nobody of which is invited by
     # name: each is invited and sends whom it chooses (seeds 001, 003).
     services: list[ServiceInfo] = field(default_factory=list)
+    # Every involved service by name, owner first: the ansvarsgruppe hears each in turn.
+    involved: list[str] = field(default_factory=list)
 
 
 def _service_name(config: Config, service_id: str) -> str:
@@ -194,7 +208,7 @@ def _measure(
         responsible=responsible,
         due=plain_date(lang, due) if due else None,
         overdue=due is not None and due < day,
-        evaluate=kind == "evaluation" and due is not None and due <= day + EVALUATE_AHEAD,
+        evaluate=kind in EVALUATING and due is not None and due <= day + EVALUATE_AHEAD,
         last_outcome=outcome_name(last.outcome, lang) if last else None,
         last_date=plain_date(lang, last.date) if last else None,
     )
@@ -231,10 +245,11 @@ def case_meeting(
         if email != case.holder:
             invited.append(staff(config, people, email, measures=tuple(ids)))
     present = {p.service for p in invited}
-    services = []
+    services, involved = [], []
     for service_id in dict.fromkeys([case.owner_service, *case.services]):
         service = config.service(service_id)
         name = service.name if service is not None else service_id
+        involved.append(name)
         if name not in present:
             services.append(ServiceInfo(name, service is not None and service.external))
     last = max((m.date for m in case.meetings if m.date <= day), default=None)
@@ -285,6 +300,7 @@ def case_meeting(
         next_meeting=short_date(lang, after[0]) if after else None,
         time=clock_time(lang, start) if start is not None else None,
         services=services,
+        involved=involved,
     )
 
 

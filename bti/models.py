@@ -58,7 +58,7 @@ Language = Literal["nb", "nn", "en"]
 SubjectKind = Literal["child", "youth", "pregnant", "family"]
 EntryKind = Literal["note", "voice", "meeting", "event"]
 Outcome = Literal["end", "continue", "adjust", "refer"]
-MeetingKind = Literal["coordination", "evaluation", "team", "other"]
+MeetingKind = Literal["coordination", "evaluation", "team", "other", "ansvarsgruppe", "ressursteam"]
 
 
 class Model(BaseModel):

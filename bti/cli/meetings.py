@@ -49,9 +49,10 @@ def _document_options(func: F) -> F:
         click.argument("case_id", required=False),
         click.option(
             "--kind",
-            type=Words(["coordination", "evaluation"]),
+            type=Words(["coordination", "evaluation", "ansvarsgruppe", "ressursteam"]),
             default=None,
-            help="samarbeidsmøte (coordination) or evalueringsmøte (evaluation).",
+            help="samarbeidsmøte (coordination), evalueringsmøte (evaluation), ansvarsgruppe "
+            "(level 3) or ressursteam (also the extended one, utvidet nettverksmøte).",
         ),
         click.option("--team", default=None, help="A team from bti.yaml (TOT, ressursteam …)."),
         click.option(
@@ -195,7 +196,7 @@ def meeting_minutes(
 @click.argument("case_id")
 @click.option(
     "--kind",
-    type=Words(["coordination", "evaluation", "team", "other"]),
+    type=Words(["coordination", "evaluation", "ansvarsgruppe", "ressursteam", "team", "other"]),
     required=True,
     help="Which meeting was held.",
 )
