@@ -154,6 +154,29 @@ def guardian_contact(phone: str | None, email: str | None) -> tuple[str | None, 
     return phone or None, email or None
 
 
+def refer_to_team(case: Case, act: Act, *, team: str, for_parents: bool) -> Change:
+    """Report the case to a team (seed 004): recorded in the case and in its log. The rules decide
+    whether a valid consent covers the team's services (BTI730)."""
+    from bti.i18n import translations
+    from bti.models import Referral
+
+    if case.status != "open":
+        raise InputError(
+            _("case {id} is closed, so it cannot be reported to a team").format(id=case.id)
+        )
+    new = _copy(case)
+    referral = Referral(team=team, date=act.today, by=act.email, for_parents=for_parents)
+    new.referrals = [*(new.referrals or []), referral]
+    t = translations(act.lang)
+    text = (
+        t.gettext("Reported to {team} on behalf of the guardians.")
+        if for_parents
+        else t.gettext("Reported to {team}.")
+    ).format(team=team)
+    _log(new, act, text, event="referred")
+    return Change(new, _("case reported to {team}").format(team=team))
+
+
 def add_entry(case: Case, act: Act, text: str, kind: EntryKind) -> Change:
     new = _copy(case)
     _log(new, act, text, kind)

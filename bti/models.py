@@ -334,6 +334,15 @@ class Meeting(Model):
     recorded_by: Email
 
 
+class Referral(Model):
+    """The case reported to a team (TOT, ressursteam) to be discussed there by id (seed 004)."""
+
+    team: Name = Field(description="the team's name in bti.yaml")
+    date: dt.date
+    by: Email = Field(description="who reported it: staff, or staff on behalf of the parents")
+    for_parents: bool = Field(False, description="reported on behalf of the parents")
+
+
 CORRECTED_FIELD_PATTERN = (
     r"^(subject\.(name|born|kind|national_id)|owner_service"
     r"|guardian\.[1-9][0-9]?(\.(name|relation|responsibility))?)$"
@@ -394,6 +403,10 @@ class Case(Model):
     measures: list[Measure] = Field(default_factory=list)
     meetings: list[Meeting] = Field(default_factory=list)
     log: list[Entry] = Field(default_factory=list)
+    # None rather than an empty list, so files of cases never reported to a team do not change.
+    referrals: list[Referral] | None = Field(
+        None, description="reports of the case to a team (bti team refer)"
+    )
 
     def valid_consents(self, day: dt.date) -> list[Consent]:
         return [c for c in self.consents if c.valid_on(day)]
