@@ -316,6 +316,7 @@ class NamedCase:
     step_name: str
     service: str
     due: str | None
+    for_parents: bool = False  # reported to the team on behalf of the parents
 
 
 @dataclass
@@ -334,19 +335,27 @@ class TeamMeeting:
     time: str | None = None  # when the meeting starts, if the caller said
 
 
+def referred(team: Team, case: Case) -> bool | None:
+    """Whether the case is reported to the team (`bti team refer`): None when it is not, else
+    whether the latest report was made on behalf of the parents."""
+    wanted = team.name.casefold()
+    found = [r for r in case.referrals or [] if r.team.casefold() == wanted]
+    return found[-1].for_parents if found else None
+
+
 def team_cases(
     team: Team, cases: list[Case], covered: dict[str, set[str]]
 ) -> tuple[list[Case], list[Case]]:
-    """The open cases the team may discuss by id (a valid consent covers all its services), and
-    the other open cases of its services, which it discusses anonymously. `covered` maps a case id
-    to the services its valid consents cover."""
+    """The open cases the team discusses by id — reported to it in advance (seed 004), with a
+    valid consent covering all its services — and the other open cases of its services, which it
+    discusses anonymously. `covered` maps a case id to the services its valid consents cover."""
     wanted = set(team.services)
     named, anonymous = [], []
     # Anonymous items are ordered by service, so their order says nothing about the cases.
     for case in sorted(cases, key=lambda c: (c.owner_service, c.id)):
         if case.status != "open":
             continue
-        if wanted <= covered.get(case.id, set()):
+        if referred(team, case) is not None and wanted <= covered.get(case.id, set()):
             named.append(case)
         elif case.owner_service in wanted:
             anonymous.append(case)
@@ -390,6 +399,7 @@ def team_meeting(
                 step_name=step_name(c.level, c.step, lang),
                 service=_service_name(config, c.owner_service),
                 due=soonest(c),
+                for_parents=bool(referred(team, c)),
             )
             for c in named
         ],

@@ -121,3 +121,31 @@ def test_changing_a_referral_by_hand_is_refused_by_the_server(tmp_path: Path) ->
         code, err = push(clone, who=HOLDER)
         assert code != 0
         assert "BTI731" in err, err
+
+
+def test_team_agenda_lists_only_reported_cases_with_the_four_points(tmp_path: Path) -> None:
+    with isolated_environment(tmp_path / "home"):
+        _clone, bti, covered, uncovered = _world(tmp_path)
+        args = ("meeting", "agenda", "--team", TEAM, "--lang", "en")
+        before = bti.ok(*args, who=LEADER).output
+        assert covered not in before and uncovered not in before  # consent is not a report
+        assert "No cases have been reported" in before
+        bti.ok("team", "refer", covered, "--team", TEAM, "--for-parents", who=HOLDER)
+        after = bti.ok(*args, who=LEADER).output
+        assert f"### Case {covered}" in after and uncovered not in after
+        assert "Reported on behalf of the parents." in after
+        assert "The parents and the pupil may take part and are invited." in after
+        points = after.split(f"### Case {covered}")[1]
+        for point in (
+            "1. The situation now",
+            "2. What change is wanted?",
+            "3. Resources",
+            "4. Conclusion – and who takes part next time",
+        ):
+            assert point in points
+        assert "Mia Lund" not in after and "Ola Testesen" not in after
+        nn = bti.ok("meeting", "agenda", "--team", TEAM, "--lang", "nn", who=LEADER).output
+        assert "2. Kva endring ønskjer vi?" in nn and "Foreldra og eleven" in nn
+        minutes = bti.ok("meeting", "minutes", "--team", TEAM, "--lang", "en", who=LEADER).output
+        assert f"- Case {covered}: discussed." in minutes
+        assert "The situation now" not in minutes and "Mia Lund" not in minutes
