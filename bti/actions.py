@@ -8,6 +8,7 @@ log entry and names the change for the commit message, which never carries a nam
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -108,16 +109,73 @@ def reopen(case: Case, act: Act, reason: str) -> Change:
     return Change(new, _("reopened"))
 
 
-def add_guardian(case: Case, act: Act, *, name: str, relation: str, responsibility: bool) -> Change:
+def add_guardian(
+    case: Case,
+    act: Act,
+    *,
+    name: str,
+    relation: str,
+    responsibility: bool,
+    phone: str | None = None,
+    email: str | None = None,
+) -> Change:
     if any(g.name == name for g in case.guardians):
         raise InputError(
             _("a guardian with that name is already recorded in case {case}").format(case=case.id)
         )
+    phone, email = guardian_contact(phone, email)
     new = _copy(case)
-    new.guardians.append(Guardian(name=name, relation=relation, responsibility=responsibility))
+    new.guardians.append(
+        Guardian(
+            name=name, relation=relation, responsibility=responsibility, phone=phone, email=email
+        )
+    )
     extra = "" if responsibility else events.text("no_responsibility", act.lang)
     _log(new, act, events.text("guardian", act.lang, relation=relation, extra=extra))
     return Change(new, _("guardian added"))
+
+
+def guardian_contact(phone: str | None, email: str | None) -> tuple[str | None, str | None]:
+    """A guardian's phone and email as given on the command line, checked and tidied: the
+    agendas invite the guardian with them."""
+    if phone is not None:
+        phone = " ".join(phone.split())
+        if not re.fullmatch(r"\+?[0-9][0-9 -]{2,23}", phone):
+            raise InputError(
+                _("'{phone}' is not a phone number").format(phone=phone),
+                hint=_("write digits, spaces and an optional leading +, e.g. +47 912 34 567"),
+            )
+    if email is not None:
+        email = email.strip().lower()
+        if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email) or len(email) > 200:
+            raise InputError(
+                _("'{email}' is not an email address").format(email=email),
+                hint=_("write it as name@example.no"),
+            )
+    return phone or None, email or None
+
+
+def refer_to_team(case: Case, act: Act, *, team: str, for_parents: bool) -> Change:
+    """Report the case to a team (seed 004): recorded in the case and in its log. The rules decide
+    whether a valid consent covers the team's services (BTI730)."""
+    from bti.i18n import translations
+    from bti.models import Referral
+
+    if case.status != "open":
+        raise InputError(
+            _("case {id} is closed, so it cannot be reported to a team").format(id=case.id)
+        )
+    new = _copy(case)
+    referral = Referral(team=team, date=act.today, by=act.email, for_parents=for_parents)
+    new.referrals = [*(new.referrals or []), referral]
+    t = translations(act.lang)
+    text = (
+        t.gettext("Reported to {team} on behalf of the guardians.")
+        if for_parents
+        else t.gettext("Reported to {team}.")
+    ).format(team=team)
+    _log(new, act, text, event="referred")
+    return Change(new, _("case reported to {team}").format(team=team))
 
 
 def add_entry(case: Case, act: Act, text: str, kind: EntryKind) -> Change:

@@ -81,13 +81,15 @@ def case_document(
             _("case {id} is closed, so no meetings are held in it").format(id=case.id),
             hint=_("reopen it first: bti case reopen {id} --reason '…'").format(id=case.id),
         )
+    notes = _below_level(case, kind)
     lang = lang or repo.config.language
     day = day or clock.today()
     start = invite.start if invite is not None else None
     data = meetings.case_meeting(
         case, repo.config, repo.people, kind=kind, day=day, place=place, lang=lang, start=start
     )
-    text = render.render(repo.root, f"meeting-{document}", lang, vars(data))
+    template = f"{meetings.TEMPLATES[kind]}-{document}"
+    text = render.render(repo.root, template, lang, vars(data))
     render.check_document(text, _said(_WHAT[document]))
     ics_text = None
     if invite is not None and invite.path is not None:
@@ -106,7 +108,6 @@ def case_document(
         # A calendar entry is seen by more people than the agenda: it names the case by id only.
         subject = [render.Subject(case.subject.name, case.id)]
         render.check_document(ics_text, _said(_WHAT["ics"]), subject)
-    notes = []
     if invite is not None and invite.path is not None and case.guardians:
         notes.append(
             _(
@@ -115,6 +116,34 @@ def case_document(
             )
         )
     return Document(text, ics_text, notes)
+
+
+def _below_level(case: Case, kind: str) -> list[str]:
+    """An ansvarsgruppe is the meeting of level 3. At level 0 no service may share anything about
+    the child, so it cannot meet; at levels 1–2 it may be the meeting that takes the case to
+    level 3 and names the holder there (seed 001), so the agenda is written with a warning."""
+    from bti.errors import Refused
+    from bti.meetings import ANSVARSGRUPPE_LEVEL
+
+    if kind != "ansvarsgruppe" or case.level >= ANSVARSGRUPPE_LEVEL:
+        return []
+    if case.level == 0:
+        raise Refused(
+            _(
+                "case {id} is at level 0: an ansvarsgruppe shares information between services, "
+                "which needs consent and level 3"
+            ).format(id=case.id),
+            hint=_(
+                "hold a coordination meeting within your service (--kind coordination), or "
+                "obtain consent and raise the level first"
+            ),
+        )
+    return [
+        _(
+            "warning: case {id} is at level {level}; an ansvarsgruppe belongs to level 3 — if the "
+            "meeting decides so, record it with 'bti level set {id} 3 --reason …'"
+        ).format(id=case.id, level=case.level)
+    ]
 
 
 def load_cases(repo: Repository) -> tuple[list[Case], list[str]]:

@@ -22,6 +22,18 @@ from bti.words import clock_time, kind_name, level_name, plain_date, step_name
 # the holder calls the meeting around the deadlines, rarely on the day.
 EVALUATE_AHEAD = dt.timedelta(days=14)
 VOICES_SHOWN = 5
+# The meetings that evaluate the measures that fall due: the evaluation meeting, and the
+# ansvarsgruppe, which follows the plan's measures at every meeting.
+EVALUATING = ("evaluation", "ansvarsgruppe")
+# Each meeting kind's templates: `{template}-agenda`, `{template}-minutes`.
+TEMPLATES = {
+    "coordination": "meeting",
+    "evaluation": "meeting",
+    "ansvarsgruppe": "ansvarsgruppe",
+    "ressursteam": "ressursteam",
+}
+# The ansvarsgruppe is the meeting of level 3 (seeds 001, 003).
+ANSVARSGRUPPE_LEVEL = 3
 
 # How the subject takes part, by age: heard from 7 (barnelova § 31), with great weight and
 # invited to the meeting from 12; a pregnant woman and a family take part themselves.
@@ -53,6 +65,21 @@ class GuardianInfo:
     name: str
     relation: str
     responsibility: bool
+    phone: str | None = None
+    email: str | None = None
+
+    @property
+    def contact(self) -> str:
+        """The phone and email the case holds, as one line ('' when it holds none)."""
+        return ", ".join(c for c in (self.phone, self.email) if c)
+
+
+@dataclass(frozen=True)
+class ServiceInfo:
+    """An involved service nobody of which is invited by name: the service sends someone."""
+
+    name: str
+    external: bool
 
 
 @dataclass(frozen=True)
@@ -112,6 +139,11 @@ class CaseMeeting:
     next_meeting: str | None
     notes: list[str] = field(default_factory=list)
     time: str | None = None  # when the meeting starts, if the holder said
+    # The involved services (the owner and those added to the case) nobody of which is invited by
+    # name: each is invited and sends whom it chooses (seeds 001, 003).
+    services: list[ServiceInfo] = field(default_factory=list)
+    # Every involved service by name, owner first: the ansvarsgruppe hears each in turn.
+    involved: list[str] = field(default_factory=list)
 
 
 def _service_name(config: Config, service_id: str) -> str:
@@ -176,7 +208,7 @@ def _measure(
         responsible=responsible,
         due=plain_date(lang, due) if due else None,
         overdue=due is not None and due < day,
-        evaluate=kind == "evaluation" and due is not None and due <= day + EVALUATE_AHEAD,
+        evaluate=kind in EVALUATING and due is not None and due <= day + EVALUATE_AHEAD,
         last_outcome=outcome_name(last.outcome, lang) if last else None,
         last_date=plain_date(lang, last.date) if last else None,
     )
@@ -212,6 +244,14 @@ def case_meeting(
     for email, ids in responsible.items():
         if email != case.holder:
             invited.append(staff(config, people, email, measures=tuple(ids)))
+    present = {p.service for p in invited}
+    services, involved = [], []
+    for service_id in dict.fromkeys([case.owner_service, *case.services]):
+        service = config.service(service_id)
+        name = service.name if service is not None else service_id
+        involved.append(name)
+        if name not in present:
+            services.append(ServiceInfo(name, service is not None and service.external))
     last = max((m.date for m in case.meetings if m.date <= day), default=None)
     measures = [_measure(config, people, m, day, lang, kind) for m in open_measures]
     after = sorted(m.due for m in open_measures if m.due is not None and m.due > day)
@@ -237,7 +277,10 @@ def case_meeting(
             age=age(case.subject.born, day),
             voice=voice_of(case, day),
         ),
-        guardians=[GuardianInfo(g.name, g.relation, g.responsibility) for g in case.guardians],
+        guardians=[
+            GuardianInfo(g.name, g.relation, g.responsibility, g.phone, g.email)
+            for g in case.guardians
+        ],
         staff=invited,
         voices=_voices(case, last, lang),
         since=plain_date(lang, last) if last else None,
@@ -256,6 +299,8 @@ def case_meeting(
         pending_handover=staff(config, people, pending.to) if pending else None,
         next_meeting=short_date(lang, after[0]) if after else None,
         time=clock_time(lang, start) if start is not None else None,
+        services=services,
+        involved=involved,
     )
 
 
@@ -271,6 +316,7 @@ class NamedCase:
     step_name: str
     service: str
     due: str | None
+    for_parents: bool = False  # reported to the team on behalf of the parents
 
 
 @dataclass
@@ -289,19 +335,27 @@ class TeamMeeting:
     time: str | None = None  # when the meeting starts, if the caller said
 
 
+def referred(team: Team, case: Case) -> bool | None:
+    """Whether the case is reported to the team (`bti team refer`): None when it is not, else
+    whether the latest report was made on behalf of the parents."""
+    wanted = team.name.casefold()
+    found = [r for r in case.referrals or [] if r.team.casefold() == wanted]
+    return found[-1].for_parents if found else None
+
+
 def team_cases(
     team: Team, cases: list[Case], covered: dict[str, set[str]]
 ) -> tuple[list[Case], list[Case]]:
-    """The open cases the team may discuss by id (a valid consent covers all its services), and
-    the other open cases of its services, which it discusses anonymously. `covered` maps a case id
-    to the services its valid consents cover."""
+    """The open cases the team discusses by id — reported to it in advance (seed 004), with a
+    valid consent covering all its services — and the other open cases of its services, which it
+    discusses anonymously. `covered` maps a case id to the services its valid consents cover."""
     wanted = set(team.services)
     named, anonymous = [], []
     # Anonymous items are ordered by service, so their order says nothing about the cases.
     for case in sorted(cases, key=lambda c: (c.owner_service, c.id)):
         if case.status != "open":
             continue
-        if wanted <= covered.get(case.id, set()):
+        if referred(team, case) is not None and wanted <= covered.get(case.id, set()):
             named.append(case)
         elif case.owner_service in wanted:
             anonymous.append(case)
@@ -345,6 +399,7 @@ def team_meeting(
                 step_name=step_name(c.level, c.step, lang),
                 service=_service_name(config, c.owner_service),
                 due=soonest(c),
+                for_parents=bool(referred(team, c)),
             )
             for c in named
         ],

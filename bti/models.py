@@ -58,7 +58,7 @@ Language = Literal["nb", "nn", "en"]
 SubjectKind = Literal["child", "youth", "pregnant", "family"]
 EntryKind = Literal["note", "voice", "meeting", "event"]
 Outcome = Literal["end", "continue", "adjust", "refer"]
-MeetingKind = Literal["coordination", "evaluation", "team", "other"]
+MeetingKind = Literal["coordination", "evaluation", "team", "other", "ansvarsgruppe", "ressursteam"]
 
 
 class Model(BaseModel):
@@ -227,6 +227,10 @@ class Guardian(Model):
     name: Name
     relation: Name = Field(description="mor, far, verge, fosterforelder …")
     responsibility: bool = Field(True, description="has parental responsibility (foreldreansvar)")
+    phone: Name | None = Field(None, description="phone number, to invite the guardian to meetings")
+    email: Name | None = Field(
+        None, description="email address, to invite the guardian to meetings"
+    )
 
 
 class Concern(Model):
@@ -404,6 +408,15 @@ class Chain(Model):
         return last.date + dt.timedelta(days=self.plan[last.step - 1].follow_up_days)
 
 
+class Referral(Model):
+    """The case reported to a team (TOT, ressursteam) to be discussed there by id (seed 004)."""
+
+    team: Name = Field(description="the team's name in bti.yaml")
+    date: dt.date
+    by: Email = Field(description="who reported it: staff, or staff on behalf of the parents")
+    for_parents: bool = Field(False, description="reported on behalf of the parents")
+
+
 CORRECTED_FIELD_PATTERN = (
     r"^(subject\.(name|born|kind|national_id)|owner_service"
     r"|guardian\.[1-9][0-9]?(\.(name|relation|responsibility))?)$"
@@ -468,6 +481,10 @@ class Case(Model):
         default_factory=list,
         exclude_if=lambda chains: not chains,
         description="chains of measures (tiltakskjeder); absent from the file until one starts",
+    )
+    # None rather than an empty list, so files of cases never reported to a team do not change.
+    referrals: list[Referral] | None = Field(
+        None, description="reports of the case to a team (bti team refer)"
     )
 
     def valid_consents(self, day: dt.date) -> list[Consent]:

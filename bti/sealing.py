@@ -58,7 +58,7 @@ _S, _D, _B = "s", "d", "b"
 _GIVER = {"name": _S, "relation": _S, "responsibility": _B}
 SPEC: dict[str, Any] = {
     "subject": {"name": _S, "born": _D, "national_id": _S},
-    "guardians": [{"name": _S, "relation": _S, "responsibility": _B}],
+    "guardians": [{"name": _S, "relation": _S, "responsibility": _B, "phone": _S, "email": _S}],
     "concern": {"text": _S},
     "consents": [
         {

@@ -48,6 +48,8 @@ KINDS: dict[str, str] = {
     "evaluation": N_("Evaluation meeting"),
     "team": N_("Team meeting"),
     "other": N_("Meeting"),
+    "ansvarsgruppe": N_("Responsibility group meeting"),
+    "ressursteam": N_("Resource team meeting"),
 }
 
 
@@ -105,6 +107,8 @@ def _value_words(t: _gettext.NullTranslations) -> dict[tuple[str, str], str]:
         ("meeting", "evaluation"): t.pgettext("meeting", "evaluation"),
         ("meeting", "team"): t.pgettext("meeting", "team"),
         ("meeting", "other"): t.pgettext("meeting", "other"),
+        ("meeting", "ansvarsgruppe"): t.pgettext("meeting", "responsibility group"),
+        ("meeting", "ressursteam"): t.pgettext("meeting", "resource team"),
         ("status", "open"): t.pgettext("status", "open"),
         ("status", "closed"): t.pgettext("status", "closed"),
         ("handover", "offered"): t.pgettext("handover", "offered"),

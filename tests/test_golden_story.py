@@ -170,6 +170,7 @@ def _story(tmp_path: Path, lang: str, monkeypatch: pytest.MonkeyPatch) -> str:
         lang,
         who=NURSE,
     )
+    run(bti, "team", "refer", case, "--team", "TOT", "--for-parents", who=NURSE)
     run(bti, "meeting", "agenda", "--team", "TOT", "--date", "2026-12-10", "--lang", lang)
     run(bti, "audit", "log", case, "--lang", lang)
     run(bti, "calendar", "generate", "--school-year", "2026", "--format", "md", "--lang", lang)

@@ -81,7 +81,11 @@ def _build(bti: Bti) -> dict[str, str]:
     git(bti.cwd, "commit", "-q", "-am", "bti.yaml: team TOT", env=git_env(LEADER))
 
     a = case("2026-08-17", name="Sara Lund", born="2012-05-10", concern="Trekker seg unna.")
-    at("2026-08-17", "guardian", "add", a, "--name", "Mia Lund", "--relation", "mor")
+    at(
+        "2026-08-17",
+        *("guardian", "add", a, "--name", "Mia Lund", "--relation", "mor"),
+        *("--phone", "+47 912 34 567", "--email", "mia.lund@epost.example"),
+    )
     at(
         "2026-08-17",
         *("guardian", "add", a, "--name", "Per Lund", "--relation", "far"),
@@ -93,6 +97,7 @@ def _build(bti: Bti) -> dict[str, str]:
         *("--purpose", "Samarbeid mellom skole og helsestasjon", "--expires", "2027-06-30"),
     )
     at("2026-08-17", "level", "set", a, "1", "--reason", "Samtykke fra mor")
+    at("2026-08-17", "team", "refer", a, "--team", TEAM)
     at("2026-08-17", "service", "add", a, "helsestasjon")
     at("2026-08-17", "level", "set", a, "2", "--reason", "Samarbeid", "--step", "3")
     at(
@@ -249,7 +254,7 @@ def test_child_from_12_is_invited_younger_heard(story: Story) -> None:
 
 def test_team_agenda_names_consented_cases_by_id_only(story: Story) -> None:
     out = story.run("meeting", "agenda", "--team", TEAM.lower(), "--date", "2026-12-03")
-    assert "Sak 2026-CASEA – nivå 2, trinn 3" in out
+    assert "### Sak 2026-CASEA\n\nNivå 2, trinn 3" in out
     for other in ("2026-CASEB", "2026-CASEC", "2026-CASED", "2026-CASEE"):
         assert other not in out
     assert out.count("Sak uten samtykke: drøftes anonymt") == 3

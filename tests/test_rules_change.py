@@ -906,6 +906,54 @@ def test_bti202_a_withdrawal_hands_the_baton_back_to_the_owner_service() -> None
     assert "BTI202" in codes(change(before, cleared, author=NURSE))
 
 
+# -- BTI730–731: reports to a team (TOT) -------------------------------------------------------
+
+
+def _tot_config() -> Any:
+    from bti.models import Config
+
+    data = config().model_dump(mode="json")
+    data["teams"] = [{"name": "TOT", "services": ["skole", "helsestasjon"]}]
+    return Config.model_validate(data)
+
+
+def _referred(d: dict, team: str = "TOT", for_parents: bool = False) -> dict:
+    after = logged(copy_of(d), "Meldt inn til TOT.")
+    after["referrals"] = [*(after.get("referrals") or [])]
+    after["referrals"].append(
+        {"team": team, "date": "2026-09-15", "by": HOLDER, "for_parents": for_parents}
+    )
+    return after
+
+
+def test_bti730_a_report_to_a_team_needs_consent_for_all_its_services() -> None:
+    cfg = _tot_config()
+    assert "BTI730" not in codes(change(level2(), _referred(level2()), cfg=cfg))
+    # level 1: the consent covers the school only, not the health service in the team
+    refused = change(level1(), _referred(level1()), cfg=cfg)
+    assert "BTI730" in codes(refused)
+    assert "helsestasjon" in only(refused, "BTI730").message
+    assert "BTI730" in codes(change(level2(), _referred(level2(), team="Fagteam"), cfg=cfg))
+    # an earlier report is not judged again when its consent later runs out
+    before = _referred(level2())
+    after = logged(copy_of(before), "Notat.")
+    assert "BTI730" not in codes(
+        change(before, after, cfg=cfg, time=dt.datetime(2027, 8, 1, tzinfo=TZ))
+    )
+
+
+def test_bti731_the_reports_to_teams_are_a_record() -> None:
+    cfg = _tot_config()
+    before = _referred(level2())
+    changed = logged(copy_of(before), "Endring.")
+    changed["referrals"][0]["for_parents"] = True
+    assert "BTI731" in codes(change(before, changed, cfg=cfg))
+    removed = logged(copy_of(before), "Endring.")
+    removed["referrals"] = []
+    assert "BTI731" in codes(change(before, removed, cfg=cfg))
+    assert "BTI731" not in codes(change(before, _referred(before, for_parents=True), cfg=cfg))
+
+
 def test_every_rule_with_a_check_is_tested() -> None:
     here = Path(__file__).parent
     text = "".join(

@@ -312,6 +312,16 @@ NORWEGIAN: dict[str, tuple[str, ...]] = {
     "evaluation": ("evaluering", "evalueringsmøte", "evalueringsmote"),
     "team": ("teammøte",),
     "other": ("annet", "anna", "annan"),
+    "ansvarsgruppe": ("ansvarsgruppemøte", "ansvarsgruppemote", "ansvarsgruppa"),
+    "ressursteam": (
+        "ressursteammøte",
+        "ressursteammote",
+        "utvidet-ressursteam",
+        "utvida-ressursteam",
+        "nettverksmøte",
+        "utvidet-nettverksmøte",
+        "utvida-nettverksmøte",
+    ),
     # case status
     "open": ("åpen", "åpne", "opne", "apen"),
     "closed": ("lukket", "lukka", "avsluttet", "avslutta-saker"),

@@ -315,9 +315,21 @@ def guardian() -> None:
     is_flag=True,
     help="The guardian has no parental responsibility (cannot consent).",
 )
+@click.option(
+    "--phone", default=None, help="Phone number, shown where agendas invite the guardian."
+)
+@click.option(
+    "--email", default=None, help="Email address, shown where agendas invite the guardian."
+)
 @no_commit_option
 def guardian_add(
-    case_id: str, name: str, relation: str, no_responsibility: bool, no_commit: bool
+    case_id: str,
+    name: str,
+    relation: str,
+    no_responsibility: bool,
+    phone: str | None,
+    email: str | None,
+    no_commit: bool,
 ) -> None:
     """Record a guardian; by default with parental responsibility."""
     from bti import actions
@@ -329,6 +341,8 @@ def guardian_add(
         name=name,
         relation=relation,
         responsibility=not no_responsibility,
+        phone=phone,
+        email=email,
     )
 
 

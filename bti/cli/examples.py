@@ -36,6 +36,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "--member kari.leder@fjordvik.example --rhythm 'Hver fjerde uke' --place 'Personalrommet'",
     ),
     "team list": ("bti team list",),
+    "team refer": (
+        f"bti team refer {CASE} --team TOT",
+        f"bti team refer {CASE} --team TOT --for-parents",
+    ),
     "team set": ("bti team set TOT --rhythm 'Hver sjette uke'",),
     "step set": (f"bti step set {CASE} 3 --reason 'Tiltakene er i gang.'",),
     "key init": ("bti key init", "bti key init --key-file ~/.ssh/bti_ed25519"),
@@ -61,7 +65,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         f"bti case correct {CASE} --field subject.born --value 2011-06-12 "
         "--reason 'Feil fødselsdato ved opprettelse.'",
     ),
-    "guardian add": (f"bti guardian add {CASE} --name 'Line Vikheim' --relation mor",),
+    "guardian add": (
+        f"bti guardian add {CASE} --name 'Line Vikheim' --relation mor",
+        f"bti guardian add {CASE} --name 'Ole Vikheim' --relation far --phone '+47 912 34 567' "
+        "--email ole.vikheim@epost.example",
+    ),
     "guardian remove": (
         f"bti guardian remove {CASE} 'Ole Vikheim' --reason 'Registrert ved en feil.'",
     ),
@@ -115,6 +123,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         f"bti meeting agenda {CASE} --kind samarbeid --date 2026-12-03 --time 09:00 "
         "--place 'Møterom 2'",
         "bti meeting agenda --team TOT --date 2026-12-10",
+        f"bti meeting agenda {CASE} --kind ansvarsgruppe --date 2026-12-08 --time 13:00",
     ),
     "meeting minutes": (f"bti meeting minutes {CASE} --kind evaluering --date 2026-12-03",),
     "meeting record": (

@@ -49,9 +49,10 @@ def _document_options(func: F) -> F:
         click.argument("case_id", required=False),
         click.option(
             "--kind",
-            type=Words(["coordination", "evaluation"]),
+            type=Words(["coordination", "evaluation", "ansvarsgruppe", "ressursteam"]),
             default=None,
-            help="samarbeidsmøte (coordination) or evalueringsmøte (evaluation).",
+            help="samarbeidsmøte (coordination), evalueringsmøte (evaluation), ansvarsgruppe "
+            "(level 3) or ressursteam (also the extended one, utvidet nettverksmøte).",
         ),
         click.option("--team", default=None, help="A team from bti.yaml (TOT, ressursteam …)."),
         click.option(
@@ -167,6 +168,13 @@ def meeting_agenda(
 
 @meeting.command("minutes")
 @_document_options
+@click.option(
+    "--time",
+    "start",
+    type=TimeType(),
+    default=None,
+    help="Start time (HH:MM), shown in the minutes.",
+)
 def meeting_minutes(
     case_id: str | None,
     kind: str | None,
@@ -175,16 +183,20 @@ def meeting_minutes(
     place: str | None,
     lang: str | None,
     out: Path | None,
+    start: dt.time | None,
 ) -> None:
     """Minutes to fill in, with the same structure as the agenda. A team's minutes name no child."""
-    _document("minutes", case_id, kind, team, day, place, lang, out)
+    from bti.documents import Invite
+
+    invite = Invite(None, start, 60) if start is not None else None
+    _document("minutes", case_id, kind, team, day, place, lang, out, invite)
 
 
 @meeting.command("record")
 @click.argument("case_id")
 @click.option(
     "--kind",
-    type=Words(["coordination", "evaluation", "team", "other"]),
+    type=Words(["coordination", "evaluation", "ansvarsgruppe", "ressursteam", "team", "other"]),
     required=True,
     help="Which meeting was held.",
 )

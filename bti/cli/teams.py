@@ -103,3 +103,33 @@ def team_set(
         return
     summary = _("team {team} changed").format(team=(rename or name).strip())
     show_outcome(session.save_settings("bti.yaml", old, new, summary, commit=not no_commit))
+
+
+@team.command("refer")
+@click.argument("case_id")
+@click.option("--team", "name", required=True, help="The team in bti.yaml (TOT, ressursteam …).")
+@click.option(
+    "--for-parents",
+    is_flag=True,
+    help="The parents asked for it: reported on their behalf.",
+)
+@no_commit_option
+def team_refer(case_id: str, name: str, for_parents: bool, no_commit: bool) -> None:
+    """Report a case to a team, to be discussed there by id at its next meeting. A valid consent
+    must cover all the team's services."""
+    from bti import actions
+    from bti.cli.base import change_case
+    from bti.errors import InputError
+    from bti.store import Repository
+
+    config = Repository.find().config
+    found = config.team(name)
+    if found is None:
+        known = ", ".join(t.name for t in config.teams) or "–"
+        raise InputError(
+            _("there is no team '{name}' in bti.yaml (the teams are: {known})").format(
+                name=name, known=known
+            ),
+            hint=_("define the team under 'teams:' in bti.yaml: name, services, members, rhythm"),
+        )
+    change_case(case_id, actions.refer_to_team, no_commit, team=found.name, for_parents=for_parents)

@@ -20,6 +20,7 @@ from bti.rules import (  # noqa: F401
     sealed,
     settings,
     signature,
+    teams,
     templates,
 )
 from bti.rules.core import REGISTRY, Context, Rule, Violation, findings_to_violations
