@@ -112,17 +112,7 @@ def test_every_message_click_shows_a_person_is_listed() -> None:
         "%(prog)s, version %(version)s",
     }
     missing = []
-    for name in (
-        "core",
-        "decorators",
-        "exceptions",
-        "formatting",
-        "parser",
-        "shell_completion",
-        "termui",
-        "types",
-        "utils",
-    ):
+    for name in clickwords.MODULES:
         for _line, message, _comments, _context in extract_from_file(
             "python", str(folder / f"{name}.py")
         ):

@@ -96,7 +96,7 @@ def plurals(n: int) -> list[str]:
     ]
 
 
-_MODULES = (
+MODULES = (
     "core",
     "decorators",
     "exceptions",
@@ -113,7 +113,7 @@ def speak() -> None:
     """Let click's modules look their messages up in bti's catalogues, in the current language."""
     import click  # noqa: F401 - its modules are loaded with it
 
-    for name in _MODULES:
+    for name in MODULES:
         module = sys.modules.get(f"click.{name}")
         if module is None:
             continue
